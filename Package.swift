@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Casework",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "casework", targets: ["casework"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+    .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+    .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+    .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+    .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+    .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+    .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+    .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+  ],
+  targets: [
+    .target(name: "CaseworkCore"),
+    .target(
+      name: "CaseworkStore",
+      dependencies: [
+        "CaseworkCore",
+        .product(name: "FluentKit", package: "fluent-kit"),
+        .product(name: "FluentSQL", package: "fluent-kit"),
+        .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+        .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+        .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "CaseworkServer",
+      dependencies: [
+        "CaseworkCore",
+        "CaseworkStore",
+        .product(name: "Vapor", package: "vapor"),
+        .product(name: "Fluent", package: "fluent"),
+        .product(name: "Leaf", package: "leaf"),
+        .product(name: "LeafKit", package: "leaf-kit"),
+        .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      resources: [.copy("Resources")]
+    ),
+    .executableTarget(
+      name: "casework",
+      dependencies: [
+        "CaseworkCore",
+        "CaseworkStore",
+        "CaseworkServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Vapor", package: "vapor"),
+      ]
+    ),
+    .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
+    .testTarget(
+      name: "CaseworkServerTests",
+      dependencies: [
+        "CaseworkCore",
+        "CaseworkStore",
+        "CaseworkServer",
+        .product(name: "VaporTesting", package: "vapor"),
+      ]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

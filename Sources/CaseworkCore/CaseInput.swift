@@ -1,0 +1,160 @@
+import Foundation
+
+/// What a person or integrator sends to open a case, before it is checked.
+public struct NewCaseInput: Sendable, Equatable {
+  public var kind: CaseKind
+  public var channel: Channel
+  public var subject: String?
+  public var description: String?
+  public var requesterName: String?
+  public var requesterEmail: String?
+  public var requesterPhone: String?
+  public var organisation: String?
+  public var nhsNumber: String?
+  public var receivedAt: Date?
+  public var tags: [String]
+
+  public init(
+    kind: CaseKind = .supportRequest, channel: Channel, subject: String?, description: String?, requesterName: String?,
+    requesterEmail: String?, requesterPhone: String? = nil, organisation: String? = nil, nhsNumber: String? = nil,
+    receivedAt: Date? = nil, tags: [String] = []
+  ) {
+    self.kind = kind
+    self.channel = channel
+    self.subject = subject
+    self.description = description
+    self.requesterName = requesterName
+    self.requesterEmail = requesterEmail
+    self.requesterPhone = requesterPhone
+    self.organisation = organisation
+    self.nhsNumber = nhsNumber
+    self.receivedAt = receivedAt
+    self.tags = tags
+  }
+}
+
+/// Limits on what is accepted. Field names match the public form and the API's JSON paths.
+public enum InputRules {
+  public static let maxSubject = 200
+  public static let maxDescription = 20_000
+  public static let maxName = 200
+  public static let maxEmail = 254
+  public static let maxPhone = 40
+  public static let maxOrganisation = 200
+  public static let maxMessage = 20_000
+  public static let maxTag = 40
+  public static let maxTags = 20
+
+  /// Trims surrounding white space and drops control characters other than line breaks and
+  /// tabs; nil when nothing is left.
+  public static func clean(_ text: String?) -> String? {
+    guard let text else { return nil }
+    let kept = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.filter { scalar in
+          scalar == "\n" || scalar == "\t" || !CharacterSet.controlCharacters.contains(scalar) || scalar == "\r"
+        }))
+    let trimmed = kept.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    return trimmed.isEmpty ? nil : trimmed
+  }
+
+  /// A plausible address: one `@`, something before it, a dotted domain after it, no spaces.
+  public static func isPlausibleEmail(_ text: String) -> Bool {
+    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+      !parts[1].hasSuffix("."), !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+    else { return false }
+    return true
+  }
+
+  /// A tag: lower case letters, digits, hyphens and underscores.
+  public static func normaliseTag(_ text: String) -> String? {
+    let tag = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "-")
+    guard !tag.isEmpty, tag.count <= maxTag,
+      tag.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") && $0.isASCII })
+    else { return nil }
+    return tag
+  }
+
+  static func required(_ value: String?, field: String, label: String, max: Int, errors: inout [FieldError]) -> String {
+    guard let value else {
+      errors.append(FieldError(field: field, message: "Enter \(label)."))
+      return ""
+    }
+    if value.count > max {
+      errors.append(FieldError(field: field, message: "\(label.prefix(1).uppercased() + label.dropFirst()) must be \(max) characters or fewer."))
+    }
+    return value
+  }
+
+  static func optional(_ value: String?, field: String, label: String, max: Int, errors: inout [FieldError]) -> String? {
+    if let value, value.count > max {
+      errors.append(FieldError(field: field, message: "\(label) must be \(max) characters or fewer."))
+    }
+    return value
+  }
+}
+
+/// A checked request to open a case.
+public struct ValidatedCase: Sendable, Equatable {
+  public var kind: CaseKind
+  public var channel: Channel
+  public var subject: String
+  public var description: String
+  public var requester: Requester
+  public var receivedAt: Date?
+  public var tags: [String]
+}
+
+extension NewCaseInput {
+  /// Every problem at once, each naming its field, in the order the form asks for them.
+  public func validated(now: Date) throws(CaseworkError) -> ValidatedCase {
+    var errors: [FieldError] = []
+    let name = InputRules.required(
+      InputRules.clean(requesterName), field: "requester.name", label: "your name", max: InputRules.maxName,
+      errors: &errors)
+    let email = InputRules.required(
+      InputRules.clean(requesterEmail), field: "requester.email", label: "an email address",
+      max: InputRules.maxEmail, errors: &errors)
+    if !email.isEmpty, !InputRules.isPlausibleEmail(email) {
+      errors.append(FieldError(field: "requester.email", message: "Enter an email address in the correct format, like name@example.com."))
+    }
+    let subject = InputRules.required(
+      InputRules.clean(subject), field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
+    let description = InputRules.required(
+      InputRules.clean(description), field: "description", label: "a description of the problem",
+      max: InputRules.maxDescription, errors: &errors)
+    let phone = InputRules.optional(
+      InputRules.clean(requesterPhone), field: "requester.phone", label: "Phone number", max: InputRules.maxPhone,
+      errors: &errors)
+    let organisation = InputRules.optional(
+      InputRules.clean(organisation), field: "requester.organisation", label: "Organisation",
+      max: InputRules.maxOrganisation, errors: &errors)
+    var nhs: NHSNumber?
+    if let given = InputRules.clean(nhsNumber) {
+      nhs = NHSNumber(given)
+      if nhs == nil {
+        errors.append(FieldError(field: "requester.nhsNumber", message: "Enter a valid 10-digit NHS number, like 943 476 5919, or leave it blank."))
+      }
+    }
+    if let receivedAt, receivedAt > now.addingTimeInterval(300) {
+      errors.append(FieldError(field: "receivedAt", message: "The date received cannot be in the future."))
+    }
+    var cleanTags: [String] = []
+    for tag in tags {
+      guard let normalised = InputRules.normaliseTag(tag) else {
+        errors.append(FieldError(field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters."))
+        break
+      }
+      if !cleanTags.contains(normalised) { cleanTags.append(normalised) }
+    }
+    if cleanTags.count > InputRules.maxTags {
+      errors.append(FieldError(field: "tags", message: "A case can have at most \(InputRules.maxTags) tags."))
+    }
+    guard errors.isEmpty else { throw .invalid(errors) }
+    return ValidatedCase(
+      kind: kind, channel: channel, subject: subject, description: description,
+      requester: Requester(name: name, email: email.lowercased(), phone: phone, organisation: organisation, nhsNumber: nhs),
+      receivedAt: receivedAt, tags: cleanTags)
+  }
+}

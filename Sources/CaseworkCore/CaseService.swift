@@ -1,0 +1,259 @@
+import Foundation
+
+/// A case just opened, with the one-time secret for the requester's private link.
+public struct OpenedCase: Sendable {
+  public var record: Case
+  public var accessToken: String
+  public var screening: ScreeningResult
+}
+
+/// A case with everything shown on its page.
+public struct CaseDetail: Sendable {
+  public var record: Case
+  public var messages: [CaseMessage]
+  public var audit: [AuditEvent]
+  public var links: [LinkedCase]
+}
+
+/// Changes staff or an integrator ask for; nil leaves a field as it is.
+public struct CaseUpdate: Sendable, Equatable {
+  public var status: CaseStatus?
+  /// `.some(nil)` unassigns.
+  public var assignee: StaffID??
+  public var tags: [String]?
+  public var priority: CasePriority?
+
+  public init(status: CaseStatus? = nil, assignee: StaffID?? = nil, tags: [String]? = nil, priority: CasePriority? = nil) {
+    self.status = status
+    self.assignee = assignee
+    self.tags = tags
+    self.priority = priority
+  }
+}
+
+/// Every change to a case goes through here: validation, screening, status rules and the
+/// audit trail live in one place whatever the channel.
+public struct CaseService: Sendable {
+  public let cases: any CaseRepository
+  public let clock: any WallClock
+  public let screener: Screener
+  public let safetyNet: SafetyNetText
+  public let hasher: any SecretHasher
+
+  public init(
+    cases: any CaseRepository, clock: any WallClock, screener: Screener = Screener(),
+    safetyNet: SafetyNetText = .standard, hasher: any SecretHasher
+  ) {
+    self.cases = cases
+    self.clock = clock
+    self.screener = screener
+    self.safetyNet = safetyNet
+    self.hasher = hasher
+  }
+
+  // MARK: Opening
+
+  /// Checks and screens the input and builds the draft, without storing anything.
+  public func draft(_ input: NewCaseInput, by actor: Actor) throws(CaseworkError) -> (CaseDraft, String, ScreeningResult) {
+    let now = clock.now()
+    var valid = try input.validated(now: now)
+    let screening = screener.screen(valid.subject, valid.description)
+    // An NHS number written in the text is lifted into its own field when that is empty.
+    if valid.requester.nhsNumber == nil { valid.requester.nhsNumber = screening.nhsNumbers.first }
+    let id = CaseID()
+    let token = SecretGenerator.token()
+    var messages = [
+      CaseMessage(caseID: id, kind: .inbound, author: .requester, body: valid.description, createdAt: now)
+    ]
+    messages.append(
+      CaseMessage(
+        caseID: id, kind: .outbound, author: .system,
+        body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now))
+    var tags = valid.tags
+    if screening.isClinical, !tags.contains("clinical-content") { tags.append("clinical-content") }
+    let audit = [
+      AuditEvent(caseID: id, actor: actor, at: now, field: "case", before: nil, after: "opened via \(valid.channel.rawValue)"),
+      AuditEvent(caseID: id, actor: actor, at: now, field: "status", before: nil, after: CaseStatus.new.rawValue),
+    ]
+    let draft = CaseDraft(
+      id: id, kind: valid.kind, status: .new, priority: screening.isEmergency ? .urgent : .normal,
+      channel: valid.channel, subject: valid.subject, requester: valid.requester, tags: tags,
+      clinicalFlag: screening.isClinical, emergencyFlag: screening.isEmergency, createdAt: now,
+      receivedAt: valid.receivedAt ?? now, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
+    return (draft, token, screening)
+  }
+
+  public func open(_ input: NewCaseInput, by actor: Actor) async throws -> OpenedCase {
+    let (draft, token, screening) = try draft(input, by: actor)
+    guard let record = try await cases.create([draft]).first else { throw CaseworkError.conflict("The case could not be stored.") }
+    return OpenedCase(record: record, accessToken: token, screening: screening)
+  }
+
+  /// The automatic reply: reference, signposting when screening found clinical content
+  /// (emergency first), then the standing safety-net notice.
+  func acknowledgement(kind: CaseKind, screening: ScreeningResult) -> String {
+    var parts: [String] = []
+    if let signposting = safetyNet.signposting(for: screening), screening.isEmergency {
+      parts.append(signposting)
+    }
+    parts.append(
+      "Thank you for contacting us. We have received your \(kind.displayName.lowercased()) and its reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply to you.")
+    if let signposting = safetyNet.signposting(for: screening), !screening.isEmergency {
+      parts.append(signposting)
+    }
+    parts.append(safetyNet.notice)
+    parts.append("If you are not happy with our response, reply to it and tell us you wish to escalate.")
+    return parts.joined(separator: "\n\n")
+  }
+
+  // MARK: Reading
+
+  public func detail(_ id: CaseID) async throws -> CaseDetail {
+    guard let record = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    async let messages = cases.messages(of: id)
+    async let audit = cases.auditTrail(of: id)
+    async let links = cases.links(of: id)
+    return try await CaseDetail(record: record, messages: messages, audit: audit, links: links)
+  }
+
+  /// Finds a case by id or reference text.
+  public func find(_ idOrReference: String) async throws -> Case? {
+    if let id = UUID(uuidString: idOrReference) { return try await cases.find(id: id) }
+    if let reference = CaseReference(idOrReference) { return try await cases.find(reference: reference) }
+    return nil
+  }
+
+  /// The case a requester's private link opens, or nil for an unknown or malformed token.
+  public func caseForAccessToken(_ token: String) async throws -> Case? {
+    guard token.count >= 20, token.count <= 100 else { return nil }
+    return try await cases.find(accessTokenHash: hasher.digest(token))
+  }
+
+  public func list(_ query: CaseQuery) async throws -> CaseList {
+    try await cases.list(query)
+  }
+
+  // MARK: Conversation
+
+  /// A staff reply to the requester. Replying to a new case opens it.
+  @discardableResult
+  public func reply(to id: CaseID, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
+    try await addMessage(to: id, kind: .outbound, body: body, by: actor)
+  }
+
+  @discardableResult
+  public func addNote(to id: CaseID, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
+    try await addMessage(to: id, kind: .note, body: body, by: actor)
+  }
+
+  /// The requester writes again: screened like any intake, and the case reopens.
+  @discardableResult
+  public func requesterReply(to id: CaseID, body: String) async throws -> (Case, CaseMessage) {
+    try await addMessage(to: id, kind: .inbound, body: body, by: .requester)
+  }
+
+  private func addMessage(to id: CaseID, kind: MessageKind, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
+    guard let text = InputRules.clean(body) else {
+      throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
+    }
+    guard text.count <= InputRules.maxMessage else {
+      throw CaseworkError.invalid([FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")])
+    }
+    guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    let now = clock.now()
+    var updated = current
+    updated.updatedAt = now
+    var messages = [CaseMessage(caseID: id, kind: kind, author: actor, body: text, createdAt: now)]
+    var audit = [AuditEvent(caseID: id, actor: actor, at: now, field: "message", before: nil, after: kind.rawValue)]
+    switch kind {
+    case .inbound:
+      updated.status = current.status.afterRequesterReply
+      let screening = screener.screen(text)
+      if screening.isClinical {
+        updated.clinicalFlag = true
+        if let signposting = safetyNet.signposting(for: screening) {
+          messages.append(CaseMessage(caseID: id, kind: .outbound, author: .system, body: signposting, createdAt: now))
+        }
+      }
+      if screening.isEmergency {
+        updated.emergencyFlag = true
+        updated.priority = .urgent
+      }
+    case .outbound:
+      if current.status == .new { updated.status = .open }
+    case .note:
+      break
+    }
+    audit += fieldChanges(from: current, to: updated, by: actor, at: now)
+    try await cases.save(CaseChange(updated: updated, newMessages: messages, audit: audit))
+    return (updated, messages[0])
+  }
+
+  // MARK: Fields
+
+  @discardableResult
+  public func update(_ id: CaseID, with change: CaseUpdate, by actor: Actor) async throws -> Case {
+    guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    var updated = current
+    if let status = change.status {
+      guard current.status.canMove(to: status) else {
+        throw CaseworkError.invalidTransition(from: current.status, to: status)
+      }
+      updated.status = status
+    }
+    if let assignee = change.assignee { updated.assigneeID = assignee }
+    if let priority = change.priority { updated.priority = priority }
+    var tagsChanged = false
+    if let tags = change.tags {
+      var clean: [String] = []
+      for tag in tags {
+        guard let normalised = InputRules.normaliseTag(tag) else {
+          throw CaseworkError.invalid([
+            FieldError(field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters.")
+          ])
+        }
+        if !clean.contains(normalised) { clean.append(normalised) }
+      }
+      guard clean.count <= InputRules.maxTags else {
+        throw CaseworkError.invalid([FieldError(field: "tags", message: "A case can have at most \(InputRules.maxTags) tags.")])
+      }
+      tagsChanged = clean != current.tags
+      updated.tags = clean
+    }
+    let now = clock.now()
+    let audit = fieldChanges(from: current, to: updated, by: actor, at: now)
+    guard !audit.isEmpty else { return current }
+    updated.updatedAt = now
+    try await cases.save(CaseChange(updated: updated, tagsChanged: tagsChanged, audit: audit))
+    return updated
+  }
+
+  /// One audit event for each field that differs.
+  func fieldChanges(from old: Case, to new: Case, by actor: Actor, at now: Date) -> [AuditEvent] {
+    var events: [AuditEvent] = []
+    func record(_ field: String, _ before: String?, _ after: String?) {
+      if before != after {
+        events.append(AuditEvent(caseID: old.id, actor: actor, at: now, field: field, before: before, after: after))
+      }
+    }
+    record("status", old.status.rawValue, new.status.rawValue)
+    record("assignee", old.assigneeID?.uuidString.lowercased(), new.assigneeID?.uuidString.lowercased())
+    record("priority", old.priority.rawValue, new.priority.rawValue)
+    record("tags", old.tags.joined(separator: ", "), new.tags.joined(separator: ", "))
+    record("clinical_flag", String(old.clinicalFlag), String(new.clinicalFlag))
+    record("emergency_flag", String(old.emergencyFlag), String(new.emergencyFlag))
+    return events
+  }
+}
+
+/// Random secrets for links and tokens: 32 bytes from the system's secure generator,
+/// base64url without padding.
+public enum SecretGenerator {
+  public static func token(bytes count: Int = 32) -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    return Data(bytes).base64EncodedString()
+      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+}

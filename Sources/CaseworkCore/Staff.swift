@@ -1,0 +1,83 @@
+import Foundation
+
+/// Staff roles. Every console and API route names the roles it admits.
+public enum StaffRole: String, Sendable, Codable, CaseIterable, Hashable {
+  case supportSpecialist = "support_specialist"
+  case supportManager = "support_manager"
+  case incidentManager = "incident_manager"
+  case clinicalSafetyOfficer = "clinical_safety_officer"
+  case admin
+
+  public var displayName: String {
+    switch self {
+    case .supportSpecialist: "Support specialist"
+    case .supportManager: "Support team manager"
+    case .incidentManager: "Incident manager"
+    case .clinicalSafetyOfficer: "Clinical safety officer"
+    case .admin: "Administrator"
+    }
+  }
+}
+
+/// What a role may do. Kept in one place so routes and tests agree.
+public enum Permission: Sendable, CaseIterable {
+  case readCases
+  case workCases
+  case manageUsers
+  case manageTokens
+
+  public func isGranted(to role: StaffRole) -> Bool {
+    switch self {
+    case .readCases, .workCases: true
+    case .manageUsers, .manageTokens: role == .admin
+    }
+  }
+}
+
+public struct StaffUser: Sendable, Codable, Equatable, Identifiable {
+  public var id: StaffID
+  public var email: String
+  public var name: String
+  public var role: StaffRole
+  public var passwordHash: String
+  public var mustChangePassword: Bool
+  public var active: Bool
+  public var createdAt: Date
+
+  public init(
+    id: StaffID = UUID(), email: String, name: String, role: StaffRole, passwordHash: String,
+    mustChangePassword: Bool = false, active: Bool = true, createdAt: Date
+  ) {
+    self.id = id
+    self.email = email
+    self.name = name
+    self.role = role
+    self.passwordHash = passwordHash
+    self.mustChangePassword = mustChangePassword
+    self.active = active
+    self.createdAt = createdAt
+  }
+
+  public func can(_ permission: Permission) -> Bool { active && permission.isGranted(to: role) }
+}
+
+/// An API token's stored form: the secret itself is shown once and only its hash is kept.
+public struct APIToken: Sendable, Codable, Equatable, Identifiable {
+  public var id: UUID
+  public var userID: StaffID
+  public var name: String
+  public var tokenHash: String
+  public var createdAt: Date
+  public var revokedAt: Date?
+  public var lastUsedAt: Date?
+
+  public init(id: UUID = UUID(), userID: StaffID, name: String, tokenHash: String, createdAt: Date, revokedAt: Date? = nil, lastUsedAt: Date? = nil) {
+    self.id = id
+    self.userID = userID
+    self.name = name
+    self.tokenHash = tokenHash
+    self.createdAt = createdAt
+    self.revokedAt = revokedAt
+    self.lastUsedAt = lastUsedAt
+  }
+}

@@ -1,0 +1,153 @@
+import CaseworkCore
+import CaseworkStore
+import Fluent
+import Foundation
+import Leaf
+import LeafKit
+import SQLKit
+import Vapor
+
+/// The one composition root: the server, every CLI command and the tests build the
+/// application here, so they all run the same wiring.
+public enum CaseworkApp {
+  /// Builds a configured application. Vapor does not parse the command line; the CLI does.
+  public static func make(
+    config: AppConfig, store: StoreConfiguration? = nil, clock: any WallClock = SystemWallClock(),
+    environment: Environment = Environment(name: "production", arguments: ["casework"])
+  ) async throws -> Application {
+    let app = try await Application.make(environment)
+    do {
+      try await configure(app, config: config, store: store, clock: clock)
+    } catch {
+      try? await app.asyncShutdown()
+      throw error
+    }
+    return app
+  }
+
+  public static func configure(
+    _ app: Application, config: AppConfig, store: StoreConfiguration? = nil, clock: any WallClock = SystemWallClock()
+  ) async throws {
+    let store = store ?? config.store
+    if case .sqliteFile(let path) = store {
+      try FileManager.default.createDirectory(
+        at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    }
+    app.logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+    try store.register(on: app.databases)
+    app.migrations.add(StoreMigrations.all)
+    app.migrations.add(SessionRecord.migration)
+    try await store.prepare(app.db as! any SQLDatabase)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "casework_session") { id in
+      HTTPCookies.Value(
+        string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
+        isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    let resources = try resourcesDirectory()
+    app.views.use(.leaf)
+    let views = resources.appendingPathComponent("Views").path + "/"
+    app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+    // Sandboxed to the views folder; `toVisibleFiles` is left out because a development build
+    // keeps its resources under `.build/`.
+    app.leaf.sources = .singleSource(
+      NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
+    app.directory.publicDirectory = resources.appendingPathComponent("Public").path + "/"
+
+    configureJSON()
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyKilobytes * 1024)
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogging())
+    app.middleware.use(ErrorResponder())
+    app.middleware.use(SecurityHeaders())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.casework = makeServices(app, config: config, clock: clock)
+    try routes(app, config: config, resources: resources)
+  }
+
+  static func makeServices(_ app: Application, config: AppConfig, clock: any WallClock) -> CaseworkServices {
+    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    let hasher = SHA256SecretHasher()
+    let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle))
+    let staff = SQLStaffRepository(handle: handle)
+    let tokens = SQLTokenRepository(handle: handle)
+    return CaseworkServices(
+      config: config, clock: clock, hasher: hasher,
+      cases: CaseService(cases: caseRepository, clock: clock, hasher: hasher),
+      staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
+      staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
+      tokenCache: TokenCache(),
+      submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
+      loginLimiter: RateLimiter(limit: 10, window: 300))
+  }
+
+  static func routes(_ app: Application, config: AppConfig, resources: URL) throws {
+    HealthController().boot(app)
+    let openAPI = try Data(contentsOf: resources.appendingPathComponent("openapi.json"))
+    app.get("openapi.json") { _ in
+      Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: openAPI))
+    }
+    APIController().boot(app)
+
+    let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies))
+    PublicController().boot(pages)
+    let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
+    StaffAuthController().boot(staffPages)
+    StaffCasesController().boot(staffPages)
+    StaffUsersController().boot(staffPages)
+  }
+
+  /// Templates, static files and the OpenAPI document ship inside the binary's resource bundle,
+  /// so the server works from any working directory.
+  static func resourcesDirectory() throws -> URL {
+    if let override = ProcessInfo.processInfo.environment["CASEWORK_RESOURCES_DIR"], !override.isEmpty {
+      return URL(fileURLWithPath: override)
+    }
+    guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+      throw Abort(.internalServerError, reason: "Casework's resource bundle is missing; reinstall the binary with its .resources folder.")
+    }
+    return url
+  }
+
+  /// ISO 8601 dates in and out; incoming dates may carry fractional seconds.
+  static func configureJSON() {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .custom { decoder in
+      let container = try decoder.singleValueContainer()
+      let text = try container.decode(String.self)
+      if let date = try? Date(text, strategy: .iso8601) { return date }
+      if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: "Use an ISO 8601 date-time such as 2026-11-21T09:30:00Z.")
+    }
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(encoder: encoder, for: ProblemDetails.mediaType)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+  }
+
+  /// Applies pending migrations, then creates the first administrator on an empty database.
+  /// Returns the one-time sign-in instructions to print, or nil when staff already exist.
+  public static func prepareDatabase(_ app: Application) async throws -> String? {
+    try await app.autoMigrate()
+    return try await FirstRun.ensureAdministrator(app)
+  }
+}
+
+extension CaseworkApp {
+  /// Job kinds this version runs. Email and deadline work add theirs here.
+  public static func jobHandlers(_ app: Application) -> [String: JobWorker.Handler] {
+    [:]
+  }
+
+  public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {
+    try await DemoData.load(app, cases: cases)
+  }
+}

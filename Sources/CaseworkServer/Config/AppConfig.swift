@@ -1,0 +1,132 @@
+import CaseworkStore
+import Foundation
+
+/// Every setting Casework reads, with where its value came from. One place reads the
+/// environment; everything else is given an `AppConfig`.
+public struct AppConfig: Sendable {
+  public var dataDirectory: String
+  public var databaseURL: String?
+  public var hostname: String
+  public var port: Int
+  public var publicURL: String
+  public var bcryptCost: Int
+  public var maxBodyKilobytes: Int
+  public var publicSubmissionsPerHour: Int
+  public var adminEmail: String
+  public var secureCookies: Bool
+  public var runWorker: Bool
+  public var logLevel: String
+
+  /// One line of `casework config check`.
+  public struct Setting: Sendable, Equatable {
+    public var name: String
+    public var value: String?
+    public var source: String
+    public var secret: Bool
+  }
+
+  public private(set) var settings: [Setting] = []
+
+  public struct Problem: Error, CustomStringConvertible, Sendable {
+    public var messages: [String]
+    public var description: String { messages.joined(separator: "\n") }
+  }
+
+  /// Reads settings from environment variables, with defaults for everything, and reports every
+  /// value that cannot be used.
+  public static func load(from environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+    var settings: [Setting] = []
+    var problems: [String] = []
+
+    func read(_ name: String, default fallback: String?, secret: Bool = false) -> String? {
+      if let value = environment[name], !value.isEmpty {
+        settings.append(Setting(name: name, value: value, source: "environment", secret: secret))
+        return value
+      }
+      settings.append(Setting(name: name, value: fallback, source: fallback == nil ? "unset" : "default", secret: secret))
+      return fallback
+    }
+    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) -> Int {
+      let text = read(name, default: String(fallback)) ?? String(fallback)
+      guard let value = Int(text), range.contains(value) else {
+        problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound); it is \"\(text)\".")
+        return fallback
+      }
+      return value
+    }
+    func boolean(_ name: String, default fallback: Bool) -> Bool {
+      let text = (read(name, default: fallback ? "true" : "false") ?? "").lowercased()
+      switch text {
+      case "1", "true", "yes", "on": return true
+      case "0", "false", "no", "off": return false
+      default:
+        problems.append("\(name) must be true or false; it is \"\(text)\".")
+        return fallback
+      }
+    }
+
+    let dataDirectory = read("CASEWORK_DATA_DIR", default: "./data")!
+    let databaseURL = read("DATABASE_URL", default: nil, secret: true)
+    if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+      problems.append("DATABASE_URL must start with postgres:// (leave it unset to use SQLite under CASEWORK_DATA_DIR).")
+    }
+    let hostname = read("CASEWORK_HOST", default: "127.0.0.1")!
+    let port = integer("CASEWORK_PORT", default: 8080, range: 0...65535)
+    let publicURL = read("CASEWORK_PUBLIC_URL", default: "http://\(hostname):\(port)")!
+    if URL(string: publicURL)?.scheme == nil {
+      problems.append("CASEWORK_PUBLIC_URL must be an absolute URL such as https://support.example.com.")
+    }
+    let bcryptCost = integer("CASEWORK_BCRYPT_COST", default: 12, range: 4...31)
+    let maxBody = integer("CASEWORK_MAX_BODY_KB", default: 256, range: 1...102_400)
+    let perHour = integer("CASEWORK_PUBLIC_SUBMISSIONS_PER_HOUR", default: 20, range: 1...1_000_000)
+    let adminEmail = read("CASEWORK_ADMIN_EMAIL", default: "admin@casework.local")!
+    let secure = boolean("CASEWORK_SECURE_COOKIES", default: publicURL.lowercased().hasPrefix("https://"))
+    let worker = boolean("CASEWORK_WORKER", default: true)
+    let logLevel = read("LOG_LEVEL", default: "info")!
+
+    guard problems.isEmpty else { throw Problem(messages: problems) }
+    var config = AppConfig(
+      dataDirectory: dataDirectory, databaseURL: databaseURL, hostname: hostname, port: port, publicURL: publicURL,
+      bcryptCost: bcryptCost, maxBodyKilobytes: maxBody, publicSubmissionsPerHour: perHour, adminEmail: adminEmail,
+      secureCookies: secure, runWorker: worker, logLevel: logLevel)
+    config.settings = settings
+    return config
+  }
+
+  public init(
+    dataDirectory: String = "./data", databaseURL: String? = nil, hostname: String = "127.0.0.1", port: Int = 8080,
+    publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, maxBodyKilobytes: Int = 256,
+    publicSubmissionsPerHour: Int = 20, adminEmail: String = "admin@casework.local", secureCookies: Bool = false,
+    runWorker: Bool = true, logLevel: String = "info"
+  ) {
+    self.dataDirectory = dataDirectory
+    self.databaseURL = databaseURL
+    self.hostname = hostname
+    self.port = port
+    self.publicURL = publicURL
+    self.bcryptCost = bcryptCost
+    self.maxBodyKilobytes = maxBodyKilobytes
+    self.publicSubmissionsPerHour = publicSubmissionsPerHour
+    self.adminEmail = adminEmail
+    self.secureCookies = secureCookies
+    self.runWorker = runWorker
+    self.logLevel = logLevel
+  }
+
+  /// PostgreSQL when DATABASE_URL is set, otherwise an SQLite file in the data directory.
+  public var store: StoreConfiguration {
+    if let databaseURL { return .postgres(url: databaseURL) }
+    return .sqliteFile(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("casework.sqlite").path)
+  }
+
+  /// Settings with secrets (passwords inside DATABASE_URL) hidden.
+  public var report: [Setting] {
+    settings.map { setting in
+      var shown = setting
+      if setting.secret, let value = setting.value, let url = URL(string: value), url.password != nil {
+        shown.value = value.replacingOccurrences(of: ":\(url.password!)@", with: ":******@")
+      }
+      return shown
+    }
+  }
+}

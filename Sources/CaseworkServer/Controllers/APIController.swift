@@ -1,0 +1,190 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// `/api/v1`: cases for integrators with a bearer token. Described by `openapi.json`.
+struct APIController {
+  func boot(_ routes: any RoutesBuilder) {
+    let api = routes.grouped("api", "v1")
+    let reading = api.grouped(APIAuthentication(permission: .readCases))
+    let working = api.grouped(APIAuthentication(permission: .workCases))
+    working.post("cases", use: create)
+    reading.get("cases", use: list)
+    reading.get("cases", ":id", use: show)
+    reading.get("cases", ":id", "messages", use: messages)
+    working.post("cases", ":id", "messages", use: addMessage)
+    working.patch("cases", ":id", use: update)
+  }
+
+  static let maxLimit = 200
+
+  func create(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(CreateCaseRequest.self)
+    var errors: [FieldError] = []
+    let kind = CaseKind(rawValue: body.kind ?? CaseKind.supportRequest.rawValue)
+    if kind == nil {
+      errors.append(FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))."))
+    }
+    let channel = CaseworkCore.Channel(rawValue: body.channel ?? CaseworkCore.Channel.api.rawValue)
+    if channel == nil {
+      errors.append(FieldError(field: "channel", message: "channel must be one of \(CaseworkCore.Channel.allCases.map(\.rawValue).joined(separator: ", "))."))
+    }
+    if body.requester == nil {
+      errors.append(FieldError(field: "requester", message: "requester is required, with name and email."))
+    }
+    let input = NewCaseInput(
+      kind: kind ?? .supportRequest, channel: channel ?? .api, subject: body.subject, description: body.description,
+      requesterName: body.requester?.name, requesterEmail: body.requester?.email, requesterPhone: body.requester?.phone,
+      organisation: body.requester?.organisation, nhsNumber: body.requester?.nhsNumber, receivedAt: body.receivedAt,
+      tags: body.tags ?? [])
+    let services = request.casework
+    // Without a requester object its fields are already reported as one.
+    errors += Self.fieldErrors(of: input, now: services.clock.now())
+      .filter { body.requester != nil || !$0.field.hasPrefix("requester.") }
+    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    let opened = try await services.cases.open(input, by: request.actor)
+    let response = try await CaseResponse(opened.record).encodeResponse(status: .created, for: request)
+    response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.uuidString.lowercased())")
+    return response
+  }
+
+  static func fieldErrors(of input: NewCaseInput, now: Date) -> [FieldError] {
+    do {
+      _ = try input.validated(now: now)
+      return []
+    } catch {
+      if case .invalid(let errors) = error { return errors }
+      return []
+    }
+  }
+
+  struct ListQuery: Decodable {
+    var status: String?
+    var kind: String?
+    var assigneeId: String?
+    var tag: String?
+    var q: String?
+    var limit: Int?
+    var cursor: String?
+  }
+
+  func list(_ request: Request) async throws -> CaseListResponse {
+    let params = try request.query.decode(ListQuery.self)
+    var query = CaseQuery(limit: 25)
+    var errors: [FieldError] = []
+    if let limit = params.limit {
+      if (1...Self.maxLimit).contains(limit) { query.limit = limit } else {
+        errors.append(FieldError(field: "limit", message: "limit must be from 1 to \(Self.maxLimit)."))
+      }
+    }
+    if let status = params.status {
+      let statuses = status.split(separator: ",").map { CaseStatus(rawValue: String($0)) }
+      if statuses.contains(nil) {
+        errors.append(FieldError(field: "status", message: "status must be a comma-separated list of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+      } else {
+        query.statuses = statuses.compactMap { $0 }
+      }
+    }
+    if let kind = params.kind {
+      query.kind = CaseKind(rawValue: kind)
+      if query.kind == nil { errors.append(FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", ")).")) }
+    }
+    if let assignee = params.assigneeId {
+      if assignee == "none" {
+        query.assignee = .unassigned
+      } else if let id = UUID(uuidString: assignee) {
+        query.assignee = .user(id)
+      } else {
+        errors.append(FieldError(field: "assigneeId", message: "assigneeId must be a staff id or none."))
+      }
+    }
+    if let tag = params.tag {
+      query.tag = InputRules.normaliseTag(tag)
+      if query.tag == nil { errors.append(FieldError(field: "tag", message: "tag is not a valid tag.")) }
+    }
+    query.text = params.q.flatMap { InputRules.clean($0) }.map { String($0.prefix(200)) }
+    if let cursor = params.cursor {
+      query.after = CaseCursor(token: cursor)
+      if query.after == nil { errors.append(FieldError(field: "cursor", message: "cursor is not one this server gave out.")) }
+    }
+    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    let list = try await request.casework.cases.list(query)
+    return CaseListResponse(data: list.cases.map(CaseResponse.init), nextCursor: list.nextCursor?.token)
+  }
+
+  private func findCase(_ request: Request) async throws -> Case {
+    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
+      throw CaseworkError.caseNotFound
+    }
+    return record
+  }
+
+  func show(_ request: Request) async throws -> CaseResponse {
+    CaseResponse(try await findCase(request))
+  }
+
+  func messages(_ request: Request) async throws -> MessageListResponse {
+    let record = try await findCase(request)
+    let messages = try await request.casework.cases.cases.messages(of: record.id)
+    return MessageListResponse(data: messages.map(MessageResponse.init))
+  }
+
+  func addMessage(_ request: Request) async throws -> Response {
+    let record = try await findCase(request)
+    let body = try request.content.decode(CreateMessageRequest.self)
+    let service = request.casework.cases
+    let message: CaseMessage
+    switch body.kind ?? "reply" {
+    case "reply": message = try await service.reply(to: record.id, body: body.body ?? "", by: request.actor).1
+    case "note": message = try await service.addNote(to: record.id, body: body.body ?? "", by: request.actor).1
+    default: throw CaseworkError.invalid([FieldError(field: "kind", message: "kind must be reply or note.")])
+    }
+    return try await MessageResponse(message).encodeResponse(status: .created, for: request)
+  }
+
+  func update(_ request: Request) async throws -> CaseResponse {
+    let record = try await findCase(request)
+    let body = try request.content.decode(UpdateCaseRequest.self)
+    var change = CaseUpdate(tags: body.tags)
+    var errors: [FieldError] = []
+    if let status = body.status {
+      change.status = CaseStatus(rawValue: status)
+      if change.status == nil {
+        errors.append(FieldError(field: "status", message: "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+      }
+    }
+    if let priority = body.priority {
+      change.priority = CasePriority(rawValue: priority)
+      if change.priority == nil { errors.append(FieldError(field: "priority", message: "priority must be normal or urgent.")) }
+    }
+    if let assignee = body.assigneeId {
+      if let id = assignee {
+        let user = try await request.casework.staff.find(id: id)
+        if user?.active != true {
+          errors.append(FieldError(field: "assigneeId", message: "assigneeId must be the id of an active staff user."))
+        }
+      }
+      change.assignee = .some(assignee)
+    }
+    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    return CaseResponse(try await request.casework.cases.update(record.id, with: change, by: request.actor))
+  }
+}
+
+/// Process and database health for load balancers and orchestrators.
+struct HealthController {
+  func boot(_ routes: any RoutesBuilder) {
+    routes.get("healthz") { _ in "ok" }
+    routes.get("readyz", use: ready)
+  }
+
+  func ready(_ request: Request) async throws -> Response {
+    do {
+      _ = try await request.casework.staff.count()
+      return Response(status: .ok, body: "ready")
+    } catch {
+      request.logger.warning("database not reachable")
+      return Response(status: .serviceUnavailable, body: "database not reachable")
+    }
+  }
+}

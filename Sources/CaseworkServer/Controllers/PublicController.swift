@@ -1,0 +1,106 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// Pages for the public: the support form, its confirmation, and the requester's private case
+/// page reached through the link in the confirmation.
+struct PublicController {
+  func boot(_ routes: any RoutesBuilder) {
+    routes.get(use: home)
+    routes.get("support", use: supportForm)
+    routes.post("support", use: submitSupport)
+    routes.get("my-case", ":token", use: requesterCase)
+    routes.post("my-case", ":token", "reply", use: requesterReply)
+  }
+
+  struct HomePage: Encodable {
+    var layout: Layout
+  }
+
+  func home(_ request: Request) async throws -> Response {
+    try await Pages.render(request, "home", HomePage(layout: Layout(request, title: "Technical support")))
+  }
+
+  func supportForm(_ request: Request) async throws -> Response {
+    try await Pages.render(request, "support-form", SupportFormPage(request))
+  }
+
+  struct SupportSubmission: Content {
+    var name: String?
+    var email: String?
+    var subject: String?
+    var description: String?
+    var nhs_number: String?
+  }
+
+  func submitSupport(_ request: Request) async throws -> Response {
+    let services = request.casework
+    if let wait = services.submissionLimiter.attempt(request.clientAddress, now: services.clock.now()) {
+      throw RetryAfterError(
+        status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
+        detail: "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
+        seconds: wait)
+    }
+    let submission = try request.content.decode(SupportSubmission.self)
+    let input = NewCaseInput(
+      kind: .supportRequest, channel: .web, subject: submission.subject, description: submission.description,
+      requesterName: submission.name, requesterEmail: submission.email, nhsNumber: submission.nhs_number)
+    do {
+      let opened = try await services.cases.open(input, by: .requester)
+      let link = "\(services.config.publicURL)/my-case/\(opened.accessToken)"
+      let signposting = services.cases.safetyNet.signposting(for: opened.screening)
+      let page = SubmittedPage(
+        layout: Layout(request, title: "Request received"), reference: opened.record.reference.description,
+        privateLink: "/my-case/\(opened.accessToken)", privateLinkText: link,
+        emergency: opened.screening.isEmergency, clinicalOnly: opened.screening.isClinical && !opened.screening.isEmergency,
+        signposting: signposting)
+      return try await Pages.render(request, "support-submitted", page, status: .created)
+    } catch CaseworkError.invalid(let errors) {
+      let form = SupportFormPage.Form(
+        name: submission.name ?? "", email: submission.email ?? "", subject: submission.subject ?? "",
+        description: submission.description ?? "", nhsNumber: submission.nhs_number ?? "")
+      return try await Pages.render(
+        request, "support-form",
+        SupportFormPage(request, form: form, errors: FormErrors(errors, inputIDs: SupportFormPage.inputIDs)),
+        status: .unprocessableEntity)
+    }
+  }
+
+  private func caseForToken(_ request: Request) async throws -> (Case, String) {
+    let token = request.parameters.get("token") ?? ""
+    guard let record = try await request.casework.cases.caseForAccessToken(token) else { throw Abort(.notFound) }
+    return (record, token)
+  }
+
+  func requesterCase(_ request: Request) async throws -> Response {
+    let (record, token) = try await caseForToken(request)
+    let messages = try await request.casework.cases.cases.messages(of: record.id)
+    return try await Pages.render(request, "my-case", RequesterCasePage(request, record: record, messages: messages, token: token))
+  }
+
+  struct ReplySubmission: Content {
+    var body: String?
+  }
+
+  func requesterReply(_ request: Request) async throws -> Response {
+    let (record, token) = try await caseForToken(request)
+    let body = try request.content.decode(ReplySubmission.self).body ?? ""
+    do {
+      try await request.casework.cases.requesterReply(to: record.id, body: body)
+      return request.redirect(to: "/my-case/\(token)#reply-heading", redirectType: .normal)
+    } catch CaseworkError.invalid(let errors) {
+      let messages = try await request.casework.cases.cases.messages(of: record.id)
+      return try await Pages.render(
+        request, "my-case",
+        RequesterCasePage(request, record: record, messages: messages, token: token, draft: body, errors: FormErrors(errors)),
+        status: .unprocessableEntity)
+    }
+  }
+}
+
+extension Request {
+  /// The client's address for rate limiting.
+  var clientAddress: String {
+    remoteAddress?.ipAddress ?? "unknown"
+  }
+}

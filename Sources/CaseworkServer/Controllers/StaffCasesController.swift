@@ -1,0 +1,204 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// The staff console: inbox and case page, with reply, note, status, assignment and tags.
+struct StaffCasesController {
+  static let pageSize = 25
+
+  func boot(_ routes: any RoutesBuilder) {
+    routes.get("staff") { request in request.redirect(to: "/staff/cases") }
+    let reading = routes.grouped(StaffAuthentication(permission: .readCases))
+    reading.get("staff", "cases", use: inbox)
+    reading.get("staff", "cases", ":id", use: show)
+    let working = routes.grouped(StaffAuthentication(permission: .workCases))
+    working.post("staff", "cases", ":id", "reply", use: reply)
+    working.post("staff", "cases", ":id", "note", use: note)
+    working.post("staff", "cases", ":id", "status", use: status)
+    working.post("staff", "cases", ":id", "assign", use: assign)
+    working.post("staff", "cases", ":id", "tags", use: tags)
+  }
+
+  struct InboxQuery: Content {
+    var q: String?
+    var status: String?
+    var kind: String?
+    var assignee: String?
+    var tag: String?
+    var sort: String?
+    var page: Int?
+  }
+
+  func inbox(_ request: Request) async throws -> Response {
+    let user = try request.requireStaff()
+    let params = (try? request.query.decode(InboxQuery.self)) ?? InboxQuery()
+    let page = max(1, min(params.page ?? 1, 100_000))
+    var query = CaseQuery(limit: Self.pageSize, offset: (page - 1) * Self.pageSize, includeTotal: true)
+    let statusFilter = params.status ?? "active"
+    switch statusFilter {
+    case "active": query.statuses = CaseStatus.allCases.filter(\.isActive)
+    case "all": break
+    default: query.statuses = CaseStatus(rawValue: statusFilter).map { [$0] } ?? []
+    }
+    query.kind = params.kind.flatMap(CaseKind.init(rawValue:))
+    switch params.assignee ?? "" {
+    case "": break
+    case "me": query.assignee = .user(user.id)
+    case "none": query.assignee = .unassigned
+    case let value: query.assignee = UUID(uuidString: value).map { .user($0) } ?? .anyone
+    }
+    query.tag = params.tag.flatMap(InputRules.normaliseTag)
+    query.text = params.q.flatMap { InputRules.clean($0) }.map { String($0.prefix(200)) }
+    query.sort = params.sort.flatMap(CaseSort.init(rawValue:)) ?? .newest
+    let services = request.casework
+    let list = try await services.cases.list(query)
+    let staff = try await services.staff.all()
+    let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    let dates = DisplayDates()
+    let rows = list.cases.map { record in
+      InboxRow(
+        id: record.id.uuidString.lowercased(), reference: record.reference.description,
+        subject: NHSNumber.mask(in: record.subject), requester: record.requester.name, status: record.status.displayName,
+        assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned",
+        received: dates.string(record.receivedAt), urgent: record.priority == .urgent, clinical: record.clinicalFlag)
+    }
+    let pages = max(1, (list.total + Self.pageSize - 1) / Self.pageSize)
+    func link(page: Int) -> String {
+      var items: [URLQueryItem] = []
+      for (name, value) in [
+        ("q", params.q), ("status", params.status), ("kind", params.kind), ("assignee", params.assignee),
+        ("tag", params.tag), ("sort", params.sort),
+      ] {
+        if let value, !value.isEmpty { items.append(URLQueryItem(name: name, value: value)) }
+      }
+      items.append(URLQueryItem(name: "page", value: String(page)))
+      var components = URLComponents()
+      components.path = "/staff/cases"
+      components.queryItems = items
+      return components.string ?? "/staff/cases"
+    }
+    let assigneeValue = params.assignee ?? ""
+    let inboxPage = InboxPage(
+      layout: Layout(request, title: "Inbox"),
+      heading: assigneeValue == "me" ? "My cases" : "Inbox",
+      filters: .init(q: params.q ?? "", tag: params.tag ?? ""),
+      statusOptions: [Option(value: "active", label: "Needs work", selected: statusFilter == "active")]
+        + CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: statusFilter == $0.rawValue) }
+        + [Option(value: "all", label: "All", selected: statusFilter == "all")],
+      kindOptions: [Option(value: "", label: "All kinds", selected: query.kind == nil)]
+        + CaseKind.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: $0 == query.kind) },
+      assigneeOptions: [
+        Option(value: "", label: "Anyone", selected: assigneeValue.isEmpty),
+        Option(value: "me", label: "Me", selected: assigneeValue == "me"),
+        Option(value: "none", label: "Unassigned", selected: assigneeValue == "none"),
+      ]
+        + staff.filter(\.active).map {
+          let id = $0.id.uuidString.lowercased()
+          return Option(value: id, label: $0.name, selected: assigneeValue.lowercased() == id)
+        },
+      sortOptions: [
+        Option(value: "newest", label: "Newest first", selected: query.sort == .newest),
+        Option(value: "oldest", label: "Oldest first", selected: query.sort == .oldest),
+        Option(value: "updated", label: "Recently updated", selected: query.sort == .updated),
+      ],
+      rows: rows,
+      countText: list.total == 1 ? "1 case" : "\(list.total) cases",
+      pageText: "Page \(min(page, pages)) of \(pages)",
+      previousLink: page > 1 ? link(page: page - 1) : nil,
+      nextLink: page < pages ? link(page: page + 1) : nil)
+    return try await Pages.render(request, "staff-inbox", inboxPage)
+  }
+
+  private func caseID(_ request: Request) throws -> CaseID {
+    guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw CaseworkError.caseNotFound }
+    return id
+  }
+
+  func show(_ request: Request) async throws -> Response {
+    try await renderCase(request, id: try caseID(request))
+  }
+
+  private func renderCase(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok) async throws -> Response {
+    let detail = try await request.casework.cases.detail(id)
+    let staff = try await request.casework.staff.all()
+    return try await Pages.render(request, "staff-case", StaffCasePage(request, detail: detail, staff: staff, errors: errors), status: status)
+  }
+
+  /// Runs a change and returns to the case page; a field error shows the page again with it.
+  private func act(_ request: Request, field: String, _ change: (CaseID) async throws -> Void) async throws -> Response {
+    let id = try caseID(request)
+    do {
+      try await change(id)
+      return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())", redirectType: .normal)
+    } catch CaseworkError.invalid(let errors) {
+      return try await renderCase(
+        request, id: id, errors: FormErrors(errors, inputIDs: ["body": field, "tags": "tags"]), status: .unprocessableEntity)
+    } catch let error as CaseworkError {
+      guard case .invalidTransition = error else { throw error }
+      return try await renderCase(
+        request, id: id, errors: FormErrors([FieldError(field: "status", message: error.message)]), status: .unprocessableEntity)
+    }
+  }
+
+  struct BodyForm: Content {
+    var body: String?
+  }
+
+  func reply(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(BodyForm.self).body ?? ""
+    return try await act(request, field: "reply") { id in
+      try await request.casework.cases.reply(to: id, body: body, by: request.actor)
+    }
+  }
+
+  func note(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(BodyForm.self).body ?? ""
+    return try await act(request, field: "note") { id in
+      try await request.casework.cases.addNote(to: id, body: body, by: request.actor)
+    }
+  }
+
+  struct StatusForm: Content {
+    var status: String?
+  }
+
+  func status(_ request: Request) async throws -> Response {
+    let text = try request.content.decode(StatusForm.self).status ?? ""
+    return try await act(request, field: "status") { id in
+      guard let status = CaseStatus(rawValue: text) else {
+        throw CaseworkError.invalid([FieldError(field: "status", message: "Choose a status.")])
+      }
+      try await request.casework.cases.update(id, with: CaseUpdate(status: status), by: request.actor)
+    }
+  }
+
+  struct AssignForm: Content {
+    var assignee: String?
+  }
+
+  func assign(_ request: Request) async throws -> Response {
+    let text = try request.content.decode(AssignForm.self).assignee ?? ""
+    return try await act(request, field: "assignee") { id in
+      var assignee: StaffID?
+      if !text.isEmpty {
+        guard let staffID = UUID(uuidString: text), let user = try await request.casework.staff.find(id: staffID), user.active else {
+          throw CaseworkError.invalid([FieldError(field: "assignee", message: "Choose an active staff member.")])
+        }
+        assignee = user.id
+      }
+      try await request.casework.cases.update(id, with: CaseUpdate(assignee: .some(assignee)), by: request.actor)
+    }
+  }
+
+  struct TagsForm: Content {
+    var tags: String?
+  }
+
+  func tags(_ request: Request) async throws -> Response {
+    let text = try request.content.decode(TagsForm.self).tags ?? ""
+    let tags = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return try await act(request, field: "tags") { id in
+      try await request.casework.cases.update(id, with: CaseUpdate(tags: tags), by: request.actor)
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// User administration, for administrators only.
+struct StaffUsersController {
+  func boot(_ routes: any RoutesBuilder) {
+    let admin = routes.grouped(StaffAuthentication(permission: .manageUsers))
+    admin.get("staff", "users", use: list)
+    admin.post("staff", "users", use: create)
+    admin.post("staff", "users", ":id", use: update)
+  }
+
+  func list(_ request: Request) async throws -> Response {
+    let users = try await request.casework.staff.all()
+    return try await Pages.render(request, "staff-users", UsersPage(request, users: users))
+  }
+
+  struct CreateForm: Content {
+    var name: String?
+    var email: String?
+    var role: String?
+  }
+
+  func create(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(CreateForm.self)
+    do {
+      let (user, oneTime) = try await request.casework.staffAccounts.create(
+        email: form.email, name: form.name, role: form.role, password: nil)
+      let users = try await request.casework.staff.all()
+      let message = "\(user.name) can now sign in as \(user.email) with the one-time password \(oneTime ?? ""). Give it to them privately; it is shown only once."
+      return try await Pages.render(request, "staff-users", UsersPage(request, users: users, created: message), status: .created)
+    } catch CaseworkError.invalid(let errors) {
+      let users = try await request.casework.staff.all()
+      return try await Pages.render(
+        request, "staff-users",
+        UsersPage(request, users: users, form: .init(name: form.name ?? "", email: form.email ?? ""), errors: FormErrors(errors)),
+        status: .unprocessableEntity)
+    }
+  }
+
+  struct UpdateForm: Content {
+    var role: String?
+    var active: String?
+  }
+
+  func update(_ request: Request) async throws -> Response {
+    let admin = try request.requireStaff()
+    guard let text = request.parameters.get("id"), let id = UUID(uuidString: text),
+      var user = try await request.casework.staff.find(id: id)
+    else { throw CaseworkError.userNotFound }
+    let form = try request.content.decode(UpdateForm.self)
+    guard let role = form.role.flatMap(StaffRole.init(rawValue:)) else {
+      throw CaseworkError.invalid([FieldError(field: "role", message: "Choose a role.")])
+    }
+    let active = form.active == "true"
+    if user.id == admin.id, !active || role != .admin {
+      throw CaseworkError.forbidden("You cannot remove your own administrator access. Ask another administrator.")
+    }
+    user.role = role
+    user.active = active
+    try await request.casework.staff.update(user)
+    request.casework.tokenCache.removeAll()
+    return request.redirect(to: "/staff/users", redirectType: .normal)
+  }
+}

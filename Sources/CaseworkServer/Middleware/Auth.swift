@@ -1,0 +1,88 @@
+import CaseworkCore
+import Vapor
+
+struct StaffUserKey: StorageKey {
+  typealias Value = StaffUser
+}
+
+struct APITokenKey: StorageKey {
+  typealias Value = APIToken
+}
+
+extension Request {
+  /// The signed-in staff user (set by `StaffAuthentication`).
+  var staffUser: StaffUser? { storage[StaffUserKey.self] }
+
+  func requireStaff() throws -> StaffUser {
+    guard let user = staffUser else { throw Abort(.unauthorized) }
+    return user
+  }
+
+  /// The audit-trail actor for this request.
+  var actor: Actor {
+    if let token = storage[APITokenKey.self] { return .apiToken(token.id) }
+    if let user = staffUser { return .staff(user.id) }
+    return .system
+  }
+}
+
+/// Staff console pages: a signed-in, active user with the permission, or a redirect to sign in.
+/// A user with a one-time password is sent to choose a new one first.
+struct StaffAuthentication: AsyncMiddleware {
+  static let sessionKey = "staff_id"
+  let permission: Permission
+  var allowPasswordChange = false
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    guard let idText = request.session.data[Self.sessionKey], let id = UUID(uuidString: idText),
+      let user = try await request.casework.staff.find(id: id), user.active
+    else {
+      let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : "/staff/cases"
+      return request.redirect(to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+    }
+    request.storage[StaffUserKey.self] = user
+    if user.mustChangePassword, !allowPasswordChange {
+      return request.redirect(to: "/staff/password")
+    }
+    guard user.can(permission) else {
+      throw CaseworkError.forbidden("Your role (\(user.role.displayName)) does not allow this. Ask an administrator if you need it.")
+    }
+    return try await next.respond(to: request)
+  }
+}
+
+/// API routes: `Authorization: Bearer <token>` for an unrevoked token of an active user with
+/// the permission.
+struct APIAuthentication: AsyncMiddleware {
+  let permission: Permission
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else {
+      return try unauthorized("Send an API token as Authorization: Bearer <token>.")
+    }
+    let services = request.casework
+    let hash = services.hasher.digest(bearer)
+    let now = services.clock.now()
+    var found = services.tokenCache.get(hash, now: now)
+    if found == nil, let fetched = try await services.tokens.find(tokenHash: hash) {
+      services.tokenCache.put(hash, token: fetched.0, user: fetched.1, now: now)
+      found = fetched
+    }
+    guard let (token, user) = found, token.revokedAt == nil, user.active else {
+      return try unauthorized("This API token is not valid or has been revoked.")
+    }
+    guard user.can(permission) else {
+      throw CaseworkError.forbidden("This token's user (\(user.role.displayName)) is not allowed to do this.")
+    }
+    request.storage[StaffUserKey.self] = user
+    request.storage[APITokenKey.self] = token
+    return try await next.respond(to: request)
+  }
+
+  private func unauthorized(_ detail: String) throws -> Response {
+    let response = try ErrorResponder.json(
+      ProblemDetails(type: "/problems/unauthorized", title: "Unauthorized", status: 401, detail: detail))
+    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"casework\"")
+    return response
+  }
+}

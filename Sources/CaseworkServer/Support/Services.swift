@@ -1,0 +1,51 @@
+import CaseworkCore
+import CaseworkStore
+import Crypto
+import Foundation
+import Vapor
+
+/// SHA-256 of a secret, hex encoded: tokens are random and long, so no salt or stretching is
+/// needed, and a lookup by digest stays an index hit.
+public struct SHA256SecretHasher: SecretHasher {
+  public init() {}
+  public func digest(_ secret: String) -> String {
+    SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+/// Everything a handler needs, built once by the composition root.
+public struct CaseworkServices: Sendable {
+  public var config: AppConfig
+  public var clock: any WallClock
+  public var hasher: any SecretHasher
+  public var cases: CaseService
+  public var staff: any StaffRepository
+  public var tokens: any TokenRepository
+  public var jobs: SQLJobQueue
+  public var staffAccounts: StaffAccounts
+  public var tokenCache: TokenCache
+  /// Public form submissions per client address.
+  public var submissionLimiter: RateLimiter
+  /// Sign-in attempts per client address, against password guessing.
+  public var loginLimiter: RateLimiter
+}
+
+extension Application {
+  struct ServicesKey: StorageKey {
+    typealias Value = CaseworkServices
+  }
+
+  public var casework: CaseworkServices {
+    get {
+      guard let services = storage[ServicesKey.self] else {
+        fatalError("configure(_:) must run before services are used")
+      }
+      return services
+    }
+    set { storage[ServicesKey.self] = newValue }
+  }
+}
+
+extension Request {
+  public var casework: CaseworkServices { application.casework }
+}

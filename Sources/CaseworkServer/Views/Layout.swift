@@ -1,0 +1,122 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// What the layout template needs on every page.
+struct Layout: Encodable {
+  struct StaffNav: Encodable {
+    var name: String
+    var roleName: String
+    var isAdmin: Bool
+  }
+
+  var title: String
+  var csrf: String
+  var notice: String
+  var staff: StaffNav?
+
+  init(_ request: Request, title: String) {
+    self.title = title
+    csrf = request.csrfToken
+    notice = request.casework.cases.safetyNet.notice
+    staff = request.staffUser.map { StaffNav(name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin) }
+  }
+}
+
+/// An `<option>` of a select.
+struct Option: Encodable {
+  var value: String
+  var label: String
+  var selected: Bool
+}
+
+/// Field errors for a form: inline messages keyed by input id, and the summary list linking
+/// to each input.
+struct FormErrors: Encodable {
+  struct Item: Encodable {
+    var href: String
+    var message: String
+  }
+
+  var byField: [String: String] = [:]
+  var list: [Item] = []
+
+  /// `inputIDs` maps a Core field name (`requester.email`) to the form's input id (`email`).
+  init(_ errors: [FieldError] = [], inputIDs: [String: String] = [:]) {
+    for error in errors {
+      let id = inputIDs[error.field] ?? error.field
+      if byField[id] == nil { byField[id] = error.message }
+      list.append(Item(href: "#\(id)", message: error.message))
+    }
+  }
+
+  var isEmpty: Bool { list.isEmpty }
+}
+
+/// Dates as people in the UK read them, in Europe/London.
+struct DisplayDates {
+  private let formatter: DateFormatter
+
+  init() {
+    formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_GB")
+    formatter.timeZone = LondonTime.timeZone
+    formatter.dateFormat = "d MMM yyyy, HH:mm"
+  }
+
+  func string(_ date: Date) -> String { formatter.string(from: date) }
+}
+
+enum Pages {
+  /// Renders a template to an HTML response with the given status.
+  static func render(_ request: Request, _ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws
+    -> Response
+  {
+    let view = try await request.view.render(template, context)
+    let response = Response(status: status, body: .init(buffer: view.data))
+    response.headers.contentType = .html
+    return response
+  }
+
+  struct ErrorPage: Encodable {
+    var layout: Layout
+    var heading: String
+    var message: String
+    var action: String?
+    var homeLink: String
+  }
+
+  /// The HTML answer to an error. Falls back to plain text if even the template fails.
+  static func error(_ request: Request, problem: ProblemDetails, retryAfter: Int?) async -> Response {
+    let isStaff = request.url.path.hasPrefix("/staff")
+    var heading = problem.title
+    var message = problem.detail
+    var action: String?
+    switch problem.status {
+    case 403 where problem.detail == "csrf":
+      heading = "This form has expired"
+      message = "For your security, forms only work for a while and only from this site."
+      action = "Go back, reload the page, and send the form again. Nothing has been saved yet."
+    case 404:
+      heading = "Page not found"
+      message = isStaff ? "There is no case or page at this address." : "There is nothing at this address. If you followed a private link, check that you copied all of it."
+    case 429:
+      heading = "Too many requests"
+      action = retryAfter.map { "Please try again in \(max(1, ($0 + 59) / 60)) minute\($0 > 60 ? "s" : "")." }
+    default:
+      break
+    }
+    let page = ErrorPage(
+      layout: Layout(request, title: heading), heading: heading, message: message, action: action,
+      homeLink: isStaff ? "/staff/cases" : "/")
+    let response: Response
+    do {
+      response = try await render(request, "error", page, status: HTTPResponseStatus(statusCode: problem.status))
+    } catch {
+      response = Response(status: HTTPResponseStatus(statusCode: problem.status), body: .init(string: "\(heading)\n\n\(message)\n"))
+      response.headers.contentType = .plainText
+    }
+    if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+    return response
+  }
+}

@@ -1,0 +1,190 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// One row of the inbox.
+struct InboxRow: Encodable {
+  var id: String
+  var reference: String
+  var subject: String
+  var requester: String
+  var status: String
+  var assignee: String
+  var received: String
+  var urgent: Bool
+  var clinical: Bool
+}
+
+struct InboxPage: Encodable {
+  struct Filters: Encodable {
+    var q: String
+    var tag: String
+  }
+
+  var layout: Layout
+  var heading: String
+  var filters: Filters
+  var statusOptions: [Option]
+  var kindOptions: [Option]
+  var assigneeOptions: [Option]
+  var sortOptions: [Option]
+  var rows: [InboxRow]
+  var countText: String
+  var pageText: String
+  var previousLink: String?
+  var nextLink: String?
+}
+
+struct StaffCasePage: Encodable {
+  struct CaseView: Encodable {
+    var id: String
+    var reference: String
+    var kindName: String
+    var subject: String
+    var statusName: String
+    var priority: String
+    var channel: String
+    var requesterName: String
+    var requesterEmail: String
+    var nhsNumber: String?
+    var received: String
+    var assignee: String
+    var tags: [String]
+    var tagText: String
+    var emergency: Bool
+    var clinical: Bool
+  }
+
+  struct MessageView: Encodable {
+    var kind: String
+    var kindName: String
+    var author: String
+    var when: String
+    var body: String
+  }
+
+  struct AuditView: Encodable {
+    var when: String
+    var actor: String
+    var field: String
+    var before: String
+    var after: String
+  }
+
+  struct LinkView: Encodable {
+    var relation: String
+    var id: String
+    var reference: String
+    var subject: String
+  }
+
+  var layout: Layout
+  var c: CaseView
+  var messages: [MessageView]
+  var audit: [AuditView]
+  var links: [LinkView]
+  var hasLinks: Bool
+  var statusOptions: [Option]
+  var assigneeOptions: [Option]
+  var errors: [String: String]
+  var errorList: [FormErrors.Item]
+  var hasErrors: Bool
+
+  init(_ request: Request, detail: CaseDetail, staff: [StaffUser], errors: FormErrors = FormErrors()) {
+    let dates = DisplayDates()
+    let record = detail.record
+    let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    func actorName(_ actor: Actor) -> String {
+      switch actor {
+      case .staff(let id): names[id] ?? "Former staff member"
+      case .requester: record.requester.name
+      case .apiToken: "API integration"
+      case .system: "Casework"
+      }
+    }
+    layout = Layout(request, title: "\(record.reference) \(record.subject)")
+    c = CaseView(
+      id: record.id.uuidString.lowercased(), reference: record.reference.description, kindName: record.kind.displayName,
+      subject: NHSNumber.mask(in: record.subject), statusName: record.status.displayName,
+      priority: record.priority == .urgent ? "Urgent" : "Normal", channel: record.channel.displayName,
+      requesterName: record.requester.name, requesterEmail: record.requester.email,
+      nhsNumber: record.requester.nhsNumber?.description, received: dates.string(record.receivedAt),
+      assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned", tags: record.tags,
+      tagText: record.tags.joined(separator: ", "), emergency: record.emergencyFlag, clinical: record.clinicalFlag)
+    messages = detail.messages.map { message in
+      MessageView(
+        kind: message.kind.rawValue,
+        kindName: message.kind == .note ? "Internal note" : message.kind == .inbound ? "From requester" : "To requester",
+        author: actorName(message.author), when: dates.string(message.createdAt), body: NHSNumber.mask(in: message.body))
+    }
+    audit = detail.audit.reversed().map { event in
+      func show(_ value: String?) -> String {
+        guard let value, !value.isEmpty else { return "–" }
+        if event.field == "assignee", let id = UUID(uuidString: value) { return names[id] ?? value }
+        if event.field == "status", let status = CaseStatus(rawValue: value) { return status.displayName }
+        return value
+      }
+      return AuditView(
+        when: dates.string(event.at), actor: actorName(event.actor), field: event.field.replacingOccurrences(of: "_", with: " "),
+        before: show(event.before), after: show(event.after))
+    }
+    links = detail.links.map {
+      LinkView(
+        relation: $0.relation.rawValue.replacingOccurrences(of: "_", with: " "), id: $0.id.uuidString.lowercased(),
+        reference: $0.reference.description, subject: $0.subject)
+    }
+    hasLinks = !links.isEmpty
+    statusOptions = CaseStatus.allCases.filter { record.status.canMove(to: $0) }.map {
+      Option(value: $0.rawValue, label: $0.displayName, selected: $0 == record.status)
+    }
+    assigneeOptions =
+      [Option(value: "", label: "Unassigned", selected: record.assigneeID == nil)]
+      + staff.filter(\.active).map {
+        Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID)
+      }
+    self.errors = errors.byField
+    errorList = errors.list
+    hasErrors = !errors.isEmpty
+  }
+}
+
+struct UsersPage: Encodable {
+  struct UserView: Encodable {
+    var id: String
+    var name: String
+    var email: String
+    var roleName: String
+    var active: Bool
+    var roleOptions: [Option]
+  }
+
+  struct Form: Encodable {
+    var name = ""
+    var email = ""
+  }
+
+  var layout: Layout
+  var users: [UserView]
+  var roleOptions: [Option]
+  var created: String?
+  var form: Form
+  var errors: [String: String]
+  var errorList: [FormErrors.Item]
+  var hasErrors: Bool
+
+  init(_ request: Request, users: [StaffUser], created: String? = nil, form: Form = Form(), errors: FormErrors = FormErrors()) {
+    layout = Layout(request, title: "Staff users")
+    self.users = users.map { user in
+      UserView(
+        id: user.id.uuidString.lowercased(), name: user.name, email: user.email, roleName: user.role.displayName,
+        active: user.active,
+        roleOptions: StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: $0 == user.role) })
+    }
+    roleOptions = StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: false) }
+    self.created = created
+    self.form = form
+    self.errors = errors.byField
+    errorList = errors.list
+    hasErrors = !errors.isEmpty
+  }
+}

@@ -1,0 +1,201 @@
+import CaseworkCore
+import Foundation
+
+/// Table rows as plain Codable values: what SQLKit encodes and decodes. They never leave the
+/// store; repositories map them to Core's types.
+struct CaseRow: Codable, Sendable {
+  var id: UUID
+  var reference: String
+  var kind: String
+  var status: String
+  var priority: String
+  var channel: String
+  var subject: String
+  var requester_name: String
+  var requester_email: String
+  var requester_phone: String?
+  var requester_organisation: String?
+  var requester_nhs_number: String?
+  var assignee_id: UUID?
+  var team: String?
+  var tags: String
+  var clinical_flag: Bool
+  var emergency_flag: Bool
+  var access_token_hash: String?
+  var created_at: Date
+  var received_at: Date
+  var updated_at: Date
+
+  static let columns = [
+    "id", "reference", "kind", "status", "priority", "channel", "subject", "requester_name", "requester_email",
+    "requester_phone", "requester_organisation", "requester_nhs_number", "assignee_id", "team", "tags",
+    "clinical_flag", "emergency_flag", "access_token_hash", "created_at", "received_at", "updated_at",
+  ]
+
+  init(_ record: Case, accessTokenHash: String?) {
+    id = record.id
+    reference = record.reference.description
+    kind = record.kind.rawValue
+    status = record.status.rawValue
+    priority = record.priority.rawValue
+    channel = record.channel.rawValue
+    subject = record.subject
+    requester_name = record.requester.name
+    requester_email = record.requester.email
+    requester_phone = record.requester.phone
+    requester_organisation = record.requester.organisation
+    requester_nhs_number = record.requester.nhsNumber?.digits
+    assignee_id = record.assigneeID
+    team = record.team
+    tags = record.tags.joined(separator: ",")
+    clinical_flag = record.clinicalFlag
+    emergency_flag = record.emergencyFlag
+    access_token_hash = accessTokenHash
+    created_at = record.createdAt
+    received_at = record.receivedAt
+    updated_at = record.updatedAt
+  }
+
+  func toCase() throws -> Case {
+    guard let reference = CaseReference(reference), let kind = CaseKind(rawValue: kind),
+      let status = CaseStatus(rawValue: status), let priority = CasePriority(rawValue: priority),
+      let channel = Channel(rawValue: channel)
+    else { throw StoreError.corruptRow(table: "cases", id: id) }
+    return Case(
+      id: id, reference: reference, kind: kind, status: status, priority: priority, channel: channel,
+      subject: subject,
+      requester: Requester(
+        name: requester_name, email: requester_email, phone: requester_phone, organisation: requester_organisation,
+        nhsNumber: requester_nhs_number.flatMap(NHSNumber.init)),
+      assigneeID: assignee_id, team: team, tags: tags.split(separator: ",").map(String.init),
+      clinicalFlag: clinical_flag, emergencyFlag: emergency_flag, createdAt: created_at, receivedAt: received_at,
+      updatedAt: updated_at)
+  }
+}
+
+struct MessageRow: Codable, Sendable {
+  var id: UUID
+  var case_id: UUID
+  var kind: String
+  var author: String
+  var body: String
+  var created_at: Date
+
+  init(_ message: CaseMessage) {
+    id = message.id
+    case_id = message.caseID
+    kind = message.kind.rawValue
+    author = message.author.description
+    body = message.body
+    created_at = message.createdAt
+  }
+
+  func toMessage() throws -> CaseMessage {
+    guard let kind = MessageKind(rawValue: kind), let author = Actor(author) else {
+      throw StoreError.corruptRow(table: "case_messages", id: id)
+    }
+    return CaseMessage(id: id, caseID: case_id, kind: kind, author: author, body: body, createdAt: created_at)
+  }
+}
+
+struct AuditRow: Codable, Sendable {
+  var id: UUID
+  var case_id: UUID
+  var actor: String
+  var occurred_at: Date
+  var field: String
+  var before_value: String?
+  var after_value: String?
+
+  init(_ event: AuditEvent) {
+    id = event.id
+    case_id = event.caseID
+    actor = event.actor.description
+    occurred_at = event.at
+    field = event.field
+    before_value = event.before
+    after_value = event.after
+  }
+
+  func toEvent() throws -> AuditEvent {
+    guard let actor = Actor(actor) else { throw StoreError.corruptRow(table: "audit_events", id: id) }
+    return AuditEvent(id: id, caseID: case_id, actor: actor, at: occurred_at, field: field, before: before_value, after: after_value)
+  }
+}
+
+struct TagRow: Codable, Sendable {
+  var case_id: UUID
+  var tag: String
+}
+
+struct LinkRow: Codable, Sendable {
+  var from_case_id: UUID
+  var to_case_id: UUID
+  var relation: String
+  var created_at: Date
+}
+
+struct StaffRow: Codable, Sendable {
+  var id: UUID
+  var email: String
+  var name: String
+  var role: String
+  var password_hash: String
+  var must_change_password: Bool
+  var active: Bool
+  var created_at: Date
+
+  init(_ user: StaffUser) {
+    id = user.id
+    email = user.email
+    name = user.name
+    role = user.role.rawValue
+    password_hash = user.passwordHash
+    must_change_password = user.mustChangePassword
+    active = user.active
+    created_at = user.createdAt
+  }
+
+  func toUser() throws -> StaffUser {
+    guard let role = StaffRole(rawValue: role) else { throw StoreError.corruptRow(table: "staff_users", id: id) }
+    return StaffUser(
+      id: id, email: email, name: name, role: role, passwordHash: password_hash,
+      mustChangePassword: must_change_password, active: active, createdAt: created_at)
+  }
+}
+
+struct TokenRow: Codable, Sendable {
+  var id: UUID
+  var user_id: UUID
+  var name: String
+  var token_hash: String
+  var created_at: Date
+  var revoked_at: Date?
+  var last_used_at: Date?
+
+  init(_ token: APIToken) {
+    id = token.id
+    user_id = token.userID
+    name = token.name
+    token_hash = token.tokenHash
+    created_at = token.createdAt
+    revoked_at = token.revokedAt
+    last_used_at = token.lastUsedAt
+  }
+
+  func toToken() -> APIToken {
+    APIToken(id: id, userID: user_id, name: name, tokenHash: token_hash, createdAt: created_at, revokedAt: revoked_at, lastUsedAt: last_used_at)
+  }
+}
+
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+  case corruptRow(table: String, id: UUID)
+  case duplicate(String)
+
+  public var description: String {
+    switch self {
+    case .corruptRow(let table, let id): "A row in \(table) (\(id)) holds a value this version does not know."
+    case .duplicate(let what): "\(what) already exists."
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import CaseworkCore
+import Foundation
+import SQLKit
+
+/// Cases in SQLite or PostgreSQL through SQLKit. Writes are one transaction each, with every
+/// row of a batch inserted in a few multi-row statements.
+public struct SQLCaseRepository: CaseRepository {
+  let handle: DatabaseHandle
+  /// Rows per INSERT statement: well under SQLite's bound-parameter limit.
+  static let rowsPerInsert = 200
+
+  public init(handle: DatabaseHandle) {
+    self.handle = handle
+  }
+
+  public func create(_ drafts: [CaseDraft]) async throws -> [Case] {
+    guard !drafts.isEmpty else { return [] }
+    return try await handle.transaction { db in
+      var references: [UUID: CaseReference] = [:]
+      let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
+      for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
+        let first = try await Self.allocate(members.count, in: series, on: db)
+        for (offset, draft) in members.enumerated() {
+          references[draft.id] = CaseReference(kind: series.kind, year: series.year, number: first + offset)
+        }
+      }
+      var cases: [Case] = []
+      var caseRows: [CaseRow] = []
+      var messageRows: [MessageRow] = []
+      var auditRows: [AuditRow] = []
+      var tagRows: [TagRow] = []
+      for draft in drafts {
+        let reference = references[draft.id]!
+        let record = draft.makeCase(reference: reference)
+        cases.append(record)
+        caseRows.append(CaseRow(record, accessTokenHash: draft.accessTokenHash))
+        messageRows += draft.messages(for: reference).map(MessageRow.init)
+        auditRows += draft.audit.map(AuditRow.init)
+        tagRows += record.tags.map { TagRow(case_id: record.id, tag: $0) }
+      }
+      try await Self.insert(caseRows, into: "cases", on: db)
+      try await Self.insert(messageRows, into: "case_messages", on: db)
+      try await Self.insert(auditRows, into: "audit_events", on: db)
+      try await Self.insert(tagRows, into: "case_tags", on: db)
+      return cases
+    }
+  }
+
+  struct ReferenceSeries: Hashable {
+    var kind: CaseKind
+    var year: Int
+  }
+
+  /// Reserves `count` consecutive numbers and returns the first. The counter only grows, so a
+  /// number is never handed out twice, even after a rolled-back transaction leaves a gap.
+  static func allocate(_ count: Int, in series: ReferenceSeries, on db: any SQLDatabase) async throws -> Int {
+    try await db.raw(
+      """
+      INSERT INTO reference_counters (kind, year, last_number) VALUES (\(bind: series.kind.rawValue), \(bind: series.year), 0)
+      ON CONFLICT (kind, year) DO NOTHING
+      """
+    ).run()
+    let last = try await db.raw(
+      """
+      UPDATE reference_counters SET last_number = last_number + \(bind: count)
+      WHERE kind = \(bind: series.kind.rawValue) AND year = \(bind: series.year) RETURNING last_number
+      """
+    ).first(decodingColumn: "last_number", as: Int.self)
+    guard let last else { throw StoreError.duplicate("Reference counter \(series.kind.rawValue) \(series.year)") }
+    return last - count + 1
+  }
+
+  static func insert<Row: Encodable>(_ rows: [Row], into table: String, on db: any SQLDatabase) async throws {
+    var start = 0
+    while start < rows.count {
+      let chunk = Array(rows[start..<min(start + rowsPerInsert, rows.count)])
+      try await db.insert(into: table).models(chunk, nilEncodingStrategy: .asNil).run()
+      start += rowsPerInsert
+    }
+  }
+
+  // MARK: Reading
+
+  private func selectCases(on db: any SQLDatabase) -> SQLSelectBuilder {
+    db.select().columns(CaseRow.columns.map { SQLColumn($0) }).from("cases")
+  }
+
+  public func find(id: CaseID) async throws -> Case? {
+    try await selectCases(on: handle.sql).where("id", .equal, id).first(decoding: CaseRow.self)?.toCase()
+  }
+
+  public func find(reference: CaseReference) async throws -> Case? {
+    try await selectCases(on: handle.sql).where("reference", .equal, reference.description)
+      .first(decoding: CaseRow.self)?.toCase()
+  }
+
+  public func find(accessTokenHash: String) async throws -> Case? {
+    try await selectCases(on: handle.sql).where("access_token_hash", .equal, accessTokenHash)
+      .first(decoding: CaseRow.self)?.toCase()
+  }
+
+  public func messages(of caseID: CaseID) async throws -> [CaseMessage] {
+    try await handle.sql.select().columns("id", "case_id", "kind", "author", "body", "created_at").from("case_messages")
+      .where("case_id", .equal, caseID).orderBy("created_at").orderBy("id")
+      .all(decoding: MessageRow.self).map { try $0.toMessage() }
+      .sorted { $0.createdAt < $1.createdAt }
+  }
+
+  public func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] {
+    try await handle.sql.select()
+      .columns("id", "case_id", "actor", "occurred_at", "field", "before_value", "after_value")
+      .from("audit_events").where("case_id", .equal, caseID).orderBy("occurred_at")
+      .all(decoding: AuditRow.self).map { try $0.toEvent() }
+  }
+
+  public func links(of caseID: CaseID) async throws -> [LinkedCase] {
+    let db = handle.sql
+    struct Linked: Decodable {
+      var relation: String
+      var id: UUID
+      var reference: String
+      var subject: String
+    }
+    let outgoing = try await db.raw(
+      """
+      SELECT l.relation, c.id, c.reference, c.subject FROM case_links l JOIN cases c ON c.id = l.to_case_id
+      WHERE l.from_case_id = \(bind: caseID) ORDER BY l.created_at
+      """
+    ).all(decoding: Linked.self)
+    let incoming = try await db.raw(
+      """
+      SELECT l.relation, c.id, c.reference, c.subject FROM case_links l JOIN cases c ON c.id = l.from_case_id
+      WHERE l.to_case_id = \(bind: caseID) ORDER BY l.created_at
+      """
+    ).all(decoding: Linked.self)
+    func map(_ rows: [Linked], outgoing: Bool) -> [LinkedCase] {
+      rows.compactMap { row in
+        guard let relation = CaseLinkRelation(rawValue: row.relation), let reference = CaseReference(row.reference) else {
+          return nil
+        }
+        return LinkedCase(relation: relation, outgoing: outgoing, id: row.id, reference: reference, subject: row.subject)
+      }
+    }
+    return map(outgoing, outgoing: true) + map(incoming, outgoing: false)
+  }
+
+  public func list(_ query: CaseQuery) async throws -> CaseList {
+    let db = handle.sql
+    let limit = max(1, min(query.limit, 200))
+    var select = applyFilters(query, to: selectCases(on: db))
+    if query.sort == .newest, let after = query.after {
+      select = select.where(
+        SQLQueryString(
+          "(created_at < \(bind: after.createdAt) OR (created_at = \(bind: after.createdAt) AND id < \(bind: after.id)))"))
+    }
+    switch query.sort {
+    case .newest: select = select.orderBy("created_at", .descending).orderBy("id", .descending)
+    case .oldest: select = select.orderBy("created_at", .ascending).orderBy("id", .ascending)
+    case .updated: select = select.orderBy("updated_at", .descending).orderBy("id", .descending)
+    }
+    let rows = try await select.limit(limit + 1).offset(query.after == nil ? max(0, query.offset) : 0)
+      .all(decoding: CaseRow.self)
+    let cases = try rows.prefix(limit).map { try $0.toCase() }
+    var next: CaseCursor?
+    if rows.count > limit, query.sort == .newest, let last = cases.last {
+      next = CaseCursor(createdAt: last.createdAt, id: last.id)
+    }
+    var total = -1
+    if query.includeTotal {
+      let count = applyFilters(query, to: db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("cases"))
+      total = try await count.first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+    return CaseList(cases: cases, total: total, nextCursor: next)
+  }
+
+  private func applyFilters(_ query: CaseQuery, to builder: SQLSelectBuilder) -> SQLSelectBuilder {
+    var builder = builder
+    if !query.statuses.isEmpty { builder = builder.where("status", .in, query.statuses.map(\.rawValue)) }
+    if let kind = query.kind { builder = builder.where("kind", .equal, kind.rawValue) }
+    switch query.assignee {
+    case .anyone: break
+    case .unassigned: builder = builder.where("assignee_id", .is, SQLLiteral.null)
+    case .user(let id): builder = builder.where("assignee_id", .equal, id)
+    }
+    if let tag = query.tag {
+      builder = builder.where(SQLQueryString("id IN (SELECT case_id FROM case_tags WHERE tag = \(bind: tag))"))
+    }
+    if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+      let escaped = text.lowercased().replacingOccurrences(of: "!", with: "!!")
+        .replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_")
+      let pattern = "%\(escaped)%"
+      builder = builder.where(
+        SQLQueryString(
+          """
+          (LOWER(subject) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(requester_name) LIKE \(bind: pattern) ESCAPE '!' \
+          OR LOWER(requester_email) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(reference) LIKE \(bind: pattern) ESCAPE '!')
+          """))
+    }
+    return builder
+  }
+
+  // MARK: Changing
+
+  public func save(_ change: CaseChange) async throws {
+    let record = change.updated
+    try await handle.transaction { db in
+      try await db.update("cases")
+        .set("status", to: record.status.rawValue)
+        .set("priority", to: record.priority.rawValue)
+        .set("assignee_id", to: record.assigneeID)
+        .set("team", to: record.team)
+        .set("subject", to: record.subject)
+        .set("tags", to: record.tags.joined(separator: ","))
+        .set("clinical_flag", to: record.clinicalFlag)
+        .set("emergency_flag", to: record.emergencyFlag)
+        .set("updated_at", to: record.updatedAt)
+        .where("id", .equal, record.id)
+        .run()
+      if change.tagsChanged {
+        try await db.delete(from: "case_tags").where("case_id", .equal, record.id).run()
+        try await Self.insert(record.tags.map { TagRow(case_id: record.id, tag: $0) }, into: "case_tags", on: db)
+      }
+      try await Self.insert(change.newMessages.map(MessageRow.init), into: "case_messages", on: db)
+      try await Self.insert(change.audit.map(AuditRow.init), into: "audit_events", on: db)
+      try await Self.insert(
+        change.newLinks.map {
+          LinkRow(from_case_id: $0.fromCaseID, to_case_id: $0.toCaseID, relation: $0.relation.rawValue, created_at: $0.createdAt)
+        }, into: "case_links", on: db)
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import CaseworkCore
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+
+/// Which database Casework uses: an SQLite file (the default), SQLite in memory (tests), or
+/// PostgreSQL (scale-out).
+public enum StoreConfiguration: Sendable, Equatable {
+  case sqliteFile(path: String)
+  case sqliteMemory
+  case postgres(url: String, searchPath: [String]? = nil)
+
+  public var engineName: String {
+    switch self {
+    case .sqliteFile, .sqliteMemory: "sqlite"
+    case .postgres: "postgres"
+    }
+  }
+
+  /// Registers the database as Fluent's default.
+  public func register(on databases: Databases) throws {
+    switch self {
+    case .sqliteFile(let path):
+      databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+    case .sqliteMemory:
+      databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+    case .postgres(let url, let searchPath):
+      var configuration = try SQLPostgresConfiguration(url: url)
+      configuration.searchPath = searchPath
+      databases.use(
+        .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .debug), as: .psql)
+    }
+  }
+
+  /// Settings a connection needs before use. WAL persists in the SQLite file once set.
+  public func prepare(_ database: any SQLDatabase) async throws {
+    if case .sqliteFile = self {
+      try await database.raw("PRAGMA journal_mode=WAL").run()
+      try await database.raw("PRAGMA synchronous=NORMAL").run()
+    }
+  }
+}
+
+/// Hands out the database for a repository call, spreading work over the event loops.
+public struct DatabaseHandle: Sendable {
+  public let databases: Databases
+  public let eventLoopGroup: any EventLoopGroup
+  public let logger: Logger
+
+  public init(databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    self.databases = databases
+    self.eventLoopGroup = eventLoopGroup
+    self.logger = logger
+  }
+
+  public var fluent: any Database {
+    databases.database(logger: logger, on: eventLoopGroup.any())!
+  }
+
+  public var sql: any SQLDatabase { fluent as! any SQLDatabase }
+
+  public var isPostgres: Bool { sql.dialect.name == "postgresql" }
+
+  /// Runs the body in one transaction on one connection. On SQLite the first statement of a
+  /// write transaction must be a write, so the lock is taken before anything is read.
+  public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    try await fluent.transaction { database in
+      try await body(database as! any SQLDatabase)
+    }
+  }
+}

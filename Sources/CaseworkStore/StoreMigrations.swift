@@ -1,0 +1,10 @@
+import FluentKit
+
+/// Every migration in order. Names are stable: they are what the database remembers.
+public enum StoreMigrations {
+  public static let all: [any Migration] = [
+    M0001_CreateStaff(),
+    M0002_CreateCases(),
+    M0003_CreateJobs(),
+  ]
+}
