@@ -55,7 +55,7 @@ public struct CaseService: Sendable {
 
   /// Checks and screens the input and builds the draft, without storing anything.
   public func draft(_ input: NewCaseInput, by actor: Actor) throws(CaseworkError) -> (CaseDraft, String, ScreeningResult) {
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     var valid = try input.validated(now: now)
     let screening = screener.screen(valid.subject, valid.description)
     // An NHS number written in the text is lifted into its own field when that is empty.
@@ -79,7 +79,7 @@ public struct CaseService: Sendable {
       id: id, kind: valid.kind, status: .new, priority: screening.isEmergency ? .urgent : .normal,
       channel: valid.channel, subject: valid.subject, requester: valid.requester, tags: tags,
       clinicalFlag: screening.isClinical, emergencyFlag: screening.isEmergency, createdAt: now,
-      receivedAt: valid.receivedAt ?? now, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
+      receivedAt: valid.receivedAt?.wholeMilliseconds ?? now, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
     return (draft, token, screening)
   }
 
@@ -160,7 +160,7 @@ public struct CaseService: Sendable {
       throw CaseworkError.invalid([FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")])
     }
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     var updated = current
     updated.updatedAt = now
     var messages = [CaseMessage(caseID: id, kind: kind, author: actor, body: text, createdAt: now)]
@@ -220,7 +220,7 @@ public struct CaseService: Sendable {
       tagsChanged = clean != current.tags
       updated.tags = clean
     }
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     let audit = fieldChanges(from: current, to: updated, by: actor, at: now)
     guard !audit.isEmpty else { return current }
     updated.updatedAt = now

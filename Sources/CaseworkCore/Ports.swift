@@ -10,6 +10,14 @@ public struct SystemWallClock: WallClock {
   public func now() -> Date { Date() }
 }
 
+extension Date {
+  /// Whole milliseconds: what both databases store and read back exactly, so a value written
+  /// and read again compares equal and keyset cursors stay exact.
+  public var wholeMilliseconds: Date {
+    Date(timeIntervalSinceReferenceDate: (timeIntervalSinceReferenceDate * 1000).rounded() / 1000)
+  }
+}
+
 public struct FixedWallClock: WallClock {
   public var instant: Date
   public init(_ instant: Date) { self.instant = instant }
@@ -156,10 +164,9 @@ public struct CaseCursor: Sendable, Equatable {
     self.id = id
   }
 
-  /// Opaque text form for URLs: microseconds and id.
+  /// Opaque text form for URLs: the exact instant (shortest round-trip text of the double) and id.
   public var token: String {
-    let micros = Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded())
-    return Data("\(micros)_\(id.uuidString.lowercased())".utf8).base64EncodedString()
+    Data("\(createdAt.timeIntervalSinceReferenceDate)_\(id.uuidString.lowercased())".utf8).base64EncodedString()
       .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
       .replacingOccurrences(of: "=", with: "")
   }
@@ -169,8 +176,10 @@ public struct CaseCursor: Sendable, Equatable {
     while base64.count % 4 != 0 { base64 += "=" }
     guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
     let parts = text.split(separator: "_")
-    guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-    createdAt = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+    guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let id = UUID(uuidString: String(parts[1])) else {
+      return nil
+    }
+    createdAt = Date(timeIntervalSinceReferenceDate: seconds)
     self.id = id
   }
 }

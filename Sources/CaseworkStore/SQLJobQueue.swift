@@ -40,7 +40,7 @@ public struct SQLJobQueue: Sendable {
 
   @discardableResult
   public func enqueue(kind: String, payload: String, runAt: Date? = nil, maxAttempts: Int = 5) async throws -> UUID {
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     let row = JobRow(
       id: UUID(), kind: kind, payload: payload, state: "queued", attempts: 0, max_attempts: maxAttempts,
       run_at: runAt ?? now, locked_by: nil, locked_until: nil, last_error: nil, created_at: now, finished_at: nil)
@@ -50,7 +50,7 @@ public struct SQLJobQueue: Sendable {
 
   /// Takes the oldest due job, or one whose worker died (its lease ran out), for `lease`.
   public func claim(worker: String, lease: TimeInterval = 300) async throws -> Job? {
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     let until = now.addingTimeInterval(lease)
     let lock = handle.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
     let row = try await handle.sql.raw(
@@ -73,14 +73,14 @@ public struct SQLJobQueue: Sendable {
   }
 
   public func complete(_ job: Job) async throws {
-    try await handle.sql.update("jobs").set("state", to: "done").set("finished_at", to: clock.now())
+    try await handle.sql.update("jobs").set("state", to: "done").set("finished_at", to: clock.now().wholeMilliseconds)
       .set("locked_by", to: SQLLiteral.null).set("locked_until", to: SQLLiteral.null)
       .where("id", .equal, job.id).run()
   }
 
   /// Records the error; retries with exponential backoff until attempts run out.
   public func fail(_ job: Job, error: String) async throws {
-    let now = clock.now()
+    let now = clock.now().wholeMilliseconds
     let finalAttempt = job.attempts >= job.maxAttempts
     let delay = min(3600, pow(2, Double(job.attempts)) * 10)
     try await handle.sql.update("jobs")

@@ -48,7 +48,7 @@ public struct StaffAccounts: Sendable {
     let oneTime = password == nil ? SecretGenerator.token(bytes: 12) : nil
     let user = StaffUser(
       email: email, name: name, role: parsedRole, passwordHash: try hash(password ?? oneTime!),
-      mustChangePassword: password == nil, createdAt: clock.now())
+      mustChangePassword: password == nil, createdAt: clock.now().wholeMilliseconds)
     try await staff.create(user)
     return (user, oneTime)
   }
@@ -90,7 +90,7 @@ public struct StaffAccounts: Sendable {
   /// A new API token for the user: the secret is returned once; only its digest is stored.
   public func createToken(for user: StaffUser, name: String) async throws -> (APIToken, String) {
     let secret = "cw_" + SecretGenerator.token()
-    let token = APIToken(userID: user.id, name: name, tokenHash: hasher.digest(secret), createdAt: clock.now())
+    let token = APIToken(userID: user.id, name: name, tokenHash: hasher.digest(secret), createdAt: clock.now().wholeMilliseconds)
     try await tokens.create(token)
     return (token, secret)
   }

@@ -1,0 +1,81 @@
+import CaseworkCore
+import Foundation
+
+/// A test double for `CaseRepository`: the same contract as the SQL store, held in memory.
+actor InMemoryCaseRepository: CaseRepository {
+  private var cases: [CaseID: Case] = [:]
+  private var tokenHashes: [String: CaseID] = [:]
+  private var messagesByCase: [CaseID: [CaseMessage]] = [:]
+  private var auditByCase: [CaseID: [AuditEvent]] = [:]
+  private var links: [CaseLink] = []
+  private var counters: [String: Int] = [:]
+
+  func create(_ drafts: [CaseDraft]) async throws -> [Case] {
+    drafts.map { draft in
+      let key = "\(draft.kind.rawValue)-\(draft.referenceYear)"
+      let number = (counters[key] ?? 0) + 1
+      counters[key] = number
+      let reference = CaseReference(kind: draft.kind, year: draft.referenceYear, number: number)
+      let record = draft.makeCase(reference: reference)
+      cases[record.id] = record
+      if let hash = draft.accessTokenHash { tokenHashes[hash] = record.id }
+      messagesByCase[record.id] = draft.messages(for: reference)
+      auditByCase[record.id] = draft.audit
+      return record
+    }
+  }
+
+  func find(id: CaseID) async throws -> Case? { cases[id] }
+  func find(reference: CaseReference) async throws -> Case? { cases.values.first { $0.reference == reference } }
+  func find(accessTokenHash: String) async throws -> Case? { tokenHashes[accessTokenHash].flatMap { cases[$0] } }
+  func messages(of caseID: CaseID) async throws -> [CaseMessage] { messagesByCase[caseID] ?? [] }
+  func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] { auditByCase[caseID] ?? [] }
+
+  func links(of caseID: CaseID) async throws -> [LinkedCase] {
+    links.compactMap { link in
+      if link.fromCaseID == caseID, let other = cases[link.toCaseID] {
+        return LinkedCase(relation: link.relation, outgoing: true, id: other.id, reference: other.reference, subject: other.subject)
+      }
+      if link.toCaseID == caseID, let other = cases[link.fromCaseID] {
+        return LinkedCase(relation: link.relation, outgoing: false, id: other.id, reference: other.reference, subject: other.subject)
+      }
+      return nil
+    }
+  }
+
+  func list(_ query: CaseQuery) async throws -> CaseList {
+    var matching = cases.values.filter { record in
+      (query.statuses.isEmpty || query.statuses.contains(record.status)) && (query.kind == nil || query.kind == record.kind)
+    }
+    matching.sort { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+    return CaseList(cases: Array(matching.prefix(query.limit)), total: matching.count, nextCursor: nil)
+  }
+
+  func save(_ change: CaseChange) async throws {
+    cases[change.updated.id] = change.updated
+    messagesByCase[change.updated.id, default: []] += change.newMessages
+    auditByCase[change.updated.id, default: []] += change.audit
+    links += change.newLinks
+  }
+}
+
+/// Hex of the text's UTF-8, reversed: a stand-in digest that is deterministic and one-to-one.
+struct ReversingHasher: SecretHasher {
+  func digest(_ secret: String) -> String { String(secret.reversed()) }
+}
+
+/// A clock that moves one millisecond each time it is read, so events keep their order.
+final class SteppingClock: WallClock, @unchecked Sendable {
+  // @unchecked: the counter is guarded by `lock`.
+  private let lock = NSLock()
+  private var current: Date
+
+  init(start: Date) { current = start }
+
+  func now() -> Date {
+    lock.lock()
+    defer { lock.unlock() }
+    current = current.addingTimeInterval(0.001)
+    return current
+  }
+}

@@ -1,0 +1,57 @@
+import CaseworkCore
+import Testing
+
+@Suite("Medical-query safety net")
+struct ScreeningTests {
+  let screener = Screener()
+
+  @Test("technical questions are not flagged", arguments: [
+    "I cannot log in after the update", "The appointment booking page is blank on Android",
+    "My password reset email never arrives",
+  ])
+  func technical(text: String) {
+    let result = screener.screen(text)
+    #expect(!result.isClinical)
+    #expect(!result.isEmergency)
+  }
+
+  @Test("clinical content is flagged without being an emergency", arguments: [
+    "Should I take my tablets before the blood test?", "What do my test results mean?",
+    "I have a rash and a fever", "Can you change my prescription dose",
+  ])
+  func clinical(text: String) {
+    let result = screener.screen(text)
+    #expect(result.isClinical)
+    #expect(!result.isEmergency)
+  }
+
+  @Test("emergency wording is flagged, curly apostrophes included", arguments: [
+    "My dad has chest pain", "I can’t breathe properly", "I took an overdose", "I feel suicidal",
+    "She is unconscious",
+  ])
+  func emergency(text: String) {
+    let result = screener.screen(text)
+    #expect(result.isEmergency)
+    #expect(result.isClinical)
+  }
+
+  @Test("signposting puts 999 first for emergencies and GP/111 for clinical content")
+  func signposting() throws {
+    let text = SafetyNetText.standard
+    let emergency = try #require(text.signposting(for: screener.screen("chest pain")))
+    #expect(emergency.hasPrefix("If you or someone else needs urgent help, call 999 now"))
+    let clinical = try #require(text.signposting(for: screener.screen("my medication")))
+    #expect(clinical.contains("GP practice"))
+    #expect(clinical.contains("111"))
+    #expect(text.signposting(for: screener.screen("login broken")) == nil)
+    #expect(text.notice.contains("111") && text.notice.contains("999") && text.notice.contains("GP practice"))
+  }
+
+  @Test("word lists come from the policy, so an administrator can change them")
+  func customPolicy() {
+    let custom = Screener(policy: ScreeningPolicy(emergencyTerms: ["red alert"], clinicalTerms: ["widget*"]))
+    #expect(custom.screen("this is a red alert").isEmergency)
+    #expect(custom.screen("widgetry question").isClinical)
+    #expect(!custom.screen("chest pain").isEmergency)
+  }
+}

@@ -1,0 +1,126 @@
+import CaseworkCore
+import CaseworkServer
+import CaseworkStore
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The databases every storage and HTTP test runs on.
+enum Engine: String, CustomTestStringConvertible, Sendable, CaseIterable {
+  case sqlite, postgres
+
+  var testDescription: String { rawValue }
+
+  /// Both engines unless CASEWORK_TEST_ENGINES names fewer (for a quick local run). The test
+  /// command always sets both; a PostgreSQL test with no server configured fails, never skips.
+  static var all: [Engine] {
+    guard let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] else { return allCases }
+    return names.split(separator: ",").compactMap { Engine(rawValue: String($0).trimmingCharacters(in: .whitespaces)) }
+  }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// 21 Nov 2026 10:00 UTC.
+let testStart = Date(timeIntervalSince1970: 1_795_255_200)
+
+/// A clock that moves one millisecond each time it is read, so events keep their order.
+final class SteppingClock: WallClock, @unchecked Sendable {
+  // @unchecked: `current` is only touched under `lock`.
+  private let lock = NSLock()
+  private var current: Date
+
+  init(start: Date = testStart) { current = start }
+
+  func now() -> Date {
+    lock.lock()
+    defer { lock.unlock() }
+    current = current.addingTimeInterval(0.001)
+    return current
+  }
+}
+
+func testConfig(_ changes: (inout AppConfig) -> Void = { _ in }) -> AppConfig {
+  var config = AppConfig(bcryptCost: 4, publicSubmissionsPerHour: 1000, adminEmail: "admin@casework.test", logLevel: "warning")
+  changes(&config)
+  return config
+}
+
+/// Builds the real application (the same composition root as `casework serve`) on a fresh
+/// database: SQLite in memory, or a new schema in the test PostgreSQL server.
+func withApp<T>(
+  _ engine: Engine, config: AppConfig = testConfig(), clock: any WallClock = SteppingClock(),
+  _ body: (Application) async throws -> T
+) async throws -> T {
+  var schema: String?
+  let store: StoreConfiguration
+  switch engine {
+  case .sqlite:
+    store = .sqliteMemory
+  case .postgres:
+    guard let url = ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"] else {
+      throw TestSetupError(description: "PostgreSQL tests need CASEWORK_TEST_POSTGRES_URL: run scripts/test, which starts a server.")
+    }
+    let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+    schema = name
+    store = .postgres(url: url, searchPath: [name])
+  }
+  let app = try await Application.make(.testing)
+  do {
+    try await CaseworkApp.configure(app, config: config, store: store, clock: clock)
+    if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
+    try await app.autoMigrate()
+    let result = try await body(app)
+    if let schema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    try await app.asyncShutdown()
+    return result
+  } catch {
+    if let schema { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    try? await app.asyncShutdown()
+    throw error
+  }
+}
+
+extension Application {
+  @discardableResult
+  func makeStaff(_ email: String = "agent@casework.test", role: StaffRole = .supportSpecialist, password: String = "correct horse battery") async throws -> StaffUser {
+    try await casework.staffAccounts.create(email: email, name: email.components(separatedBy: "@")[0].capitalized, role: role.rawValue, password: password).0
+  }
+
+  /// A staff user and a bearer token for them.
+  func makeToken(role: StaffRole = .supportSpecialist, email: String = "integrator@casework.test") async throws -> (StaffUser, String) {
+    let user = try await makeStaff(email, role: role)
+    return (user, try await casework.staffAccounts.createToken(for: user, name: "test").1)
+  }
+
+  func openCase(subject: String = "Cannot log in", description: String = "The app says my password is wrong", email: String = "ann@example.com", channel: CaseworkCore.Channel = .web) async throws -> OpenedCase {
+    try await casework.cases.open(
+      NewCaseInput(channel: channel, subject: subject, description: description, requesterName: "Ann Example", requesterEmail: email),
+      by: .requester)
+  }
+}
+
+extension HTTPHeaders {
+  static func bearer(_ token: String) -> HTTPHeaders {
+    var headers = HTTPHeaders()
+    headers.bearerAuthorization = BearerAuthorization(token: token)
+    return headers
+  }
+}
+
+/// JSON helpers for API tests.
+func jsonBody(_ object: Any) throws -> ByteBuffer {
+  ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+}
+
+func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
+  let data = Data(buffer: response.body)
+  guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    throw TestSetupError(description: "Not a JSON object: \(response.body.string)")
+  }
+  return object
+}
