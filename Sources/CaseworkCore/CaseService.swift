@@ -68,7 +68,7 @@ public struct CaseService: Sendable {
     messages.append(
       CaseMessage(
         caseID: id, kind: .outbound, author: .system,
-        body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now))
+        body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now.addingTimeInterval(0.001)))
     var tags = valid.tags
     if screening.isClinical, !tags.contains("clinical-content") { tags.append("clinical-content") }
     let audit = [

@@ -18,8 +18,16 @@ struct APIController {
 
   static let maxLimit = 200
 
+  /// The API speaks JSON only; anything else is a 415 that says so.
+  static func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request) throws -> T {
+    guard request.headers.contentType == .json else {
+      throw Abort(.unsupportedMediaType, reason: "Send the body as application/json.")
+    }
+    return try request.content.decode(T.self, as: .json)
+  }
+
   func create(_ request: Request) async throws -> Response {
-    let body = try request.content.decode(CreateCaseRequest.self)
+    let body = try Self.decodeJSON(CreateCaseRequest.self, from: request)
     var errors: [FieldError] = []
     let kind = CaseKind(rawValue: body.kind ?? CaseKind.supportRequest.rawValue)
     if kind == nil {
@@ -44,7 +52,7 @@ struct APIController {
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
     let opened = try await services.cases.open(input, by: request.actor)
     let response = try await CaseResponse(opened.record).encodeResponse(status: .created, for: request)
-    response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.uuidString.lowercased())")
+    response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
     return response
   }
 
@@ -131,7 +139,7 @@ struct APIController {
 
   func addMessage(_ request: Request) async throws -> Response {
     let record = try await findCase(request)
-    let body = try request.content.decode(CreateMessageRequest.self)
+    let body = try Self.decodeJSON(CreateMessageRequest.self, from: request)
     let service = request.casework.cases
     let message: CaseMessage
     switch body.kind ?? "reply" {
@@ -144,7 +152,7 @@ struct APIController {
 
   func update(_ request: Request) async throws -> CaseResponse {
     let record = try await findCase(request)
-    let body = try request.content.decode(UpdateCaseRequest.self)
+    let body = try Self.decodeJSON(UpdateCaseRequest.self, from: request)
     var change = CaseUpdate(tags: body.tags)
     var errors: [FieldError] = []
     if let status = body.status {

@@ -61,7 +61,7 @@ struct CaseResponse: Content {
     var emergency: Bool
   }
 
-  var id: UUID
+  var id: String
   var reference: String
   var kind: String
   var status: String
@@ -69,7 +69,7 @@ struct CaseResponse: Content {
   var channel: String
   var subject: String
   var requester: RequesterBody
-  var assigneeId: UUID?
+  var assigneeId: String?
   var tags: [String]
   var flags: Flags
   var createdAt: Date
@@ -79,7 +79,7 @@ struct CaseResponse: Content {
   var deadlines: [String]
 
   init(_ record: Case) {
-    id = record.id
+    id = record.id.apiString
     reference = record.reference.description
     kind = record.kind.rawValue
     status = record.status.rawValue
@@ -89,7 +89,7 @@ struct CaseResponse: Content {
     requester = RequesterBody(
       name: record.requester.name, email: record.requester.email, phone: record.requester.phone,
       organisation: record.requester.organisation, nhsNumber: record.requester.nhsNumber?.digits)
-    assigneeId = record.assigneeID
+    assigneeId = record.assigneeID?.apiString
     tags = record.tags
     flags = Flags(clinicalContent: record.clinicalFlag, emergency: record.emergencyFlag)
     createdAt = record.createdAt
@@ -105,16 +105,16 @@ struct CaseListResponse: Content {
 }
 
 struct MessageResponse: Content {
-  var id: UUID
-  var caseId: UUID
+  var id: String
+  var caseId: String
   var kind: String
   var author: String
   var body: String
   var createdAt: Date
 
   init(_ message: CaseMessage) {
-    id = message.id
-    caseId = message.caseID
+    id = message.id.apiString
+    caseId = message.caseID.apiString
     kind = message.kind == .outbound ? "reply" : message.kind.rawValue
     author = message.author.description
     body = message.body
@@ -124,4 +124,9 @@ struct MessageResponse: Content {
 
 struct MessageListResponse: Content {
   var data: [MessageResponse]
+}
+
+extension UUID {
+  /// Ids appear in URLs and JSON in lower case.
+  var apiString: String { uuidString.lowercased() }
 }

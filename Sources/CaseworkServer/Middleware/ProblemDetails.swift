@@ -32,7 +32,9 @@ struct ErrorResponder: AsyncMiddleware {
 
   static func json(_ problem: ProblemDetails, retryAfter: Int? = nil) throws -> Response {
     let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
-    try response.content.encode(problem, as: ProblemDetails.mediaType)
+    try response.content.encode(problem, as: .json)
+    // The JSON encoder labels its output application/json; the problem type says more.
+    response.headers.contentType = ProblemDetails.mediaType
     if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
     return response
   }

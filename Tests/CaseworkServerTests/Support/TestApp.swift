@@ -108,6 +108,7 @@ extension HTTPHeaders {
   static func bearer(_ token: String) -> HTTPHeaders {
     var headers = HTTPHeaders()
     headers.bearerAuthorization = BearerAuthorization(token: token)
+    headers.contentType = .json
     return headers
   }
 }

@@ -1,0 +1,236 @@
+import CaseworkCore
+import CaseworkServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("JSON API")
+struct APITests {
+  let newCase: [String: Any] = [
+    "kind": "support_request", "subject": "Cannot book", "description": "The booking page is blank",
+    "requester": ["name": "Ann Example", "email": "ann@example.com"],
+  ]
+
+  @Test("creating a case answers 201 with the case, its reference, deadlines and a Location", arguments: Engine.all)
+  func create(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      var body = newCase
+      body["receivedAt"] = "2026-11-20T09:30:00Z"
+      body["tags"] = ["Booking"]
+      try await app.testing().test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) { response in
+        #expect(response.status == .created)
+        let object = try json(response)
+        #expect(object["reference"] as? String == "SR-2026-000001")
+        #expect(object["kind"] as? String == "support_request")
+        #expect(object["status"] as? String == "new")
+        #expect(object["channel"] as? String == "api")
+        #expect(object["receivedAt"] as? String == "2026-11-20T09:30:00Z")
+        #expect(object["createdAt"] as? String == "2026-11-21T10:00:00Z")
+        #expect(object["deadlines"] is [Any])
+        #expect(object["tags"] as? [String] == ["booking"])
+        let id = try #require(object["id"] as? String)
+        #expect(response.headers.first(name: .location) == "/api/v1/cases/\(id)")
+      }
+      let stored = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      let audit = try await app.casework.cases.cases.auditTrail(of: stored.id)
+      #expect(audit.first?.actor.description.hasPrefix("api:") == true)
+    }
+  }
+
+  @Test("reads, lists with filters and cursors, replies, notes and updates", arguments: Engine.all)
+  func workflow(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (user, token) = try await app.makeToken()
+      for index in 0..<5 { _ = try await app.openCase(subject: "Case \(index)") }
+      let tester = try app.testing()
+
+      var cursor: String?
+      var references: [String] = []
+      repeat {
+        let path = "/api/v1/cases?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+        let response = try await tester.sendRequest(.GET, path, headers: .bearer(token))
+        #expect(response.status == .ok)
+        let object = try json(response)
+        references += (object["data"] as? [[String: Any]] ?? []).compactMap { $0["reference"] as? String }
+        cursor = object["nextCursor"] as? String
+      } while cursor != nil
+      #expect(references == (1...5).reversed().map { "SR-2026-00000\($0)" })
+
+      try await tester.test(.GET, "/api/v1/cases/sr-2026-000003", headers: .bearer(token)) { response in
+        #expect(response.status == .ok)
+        try #expect(json(response)["subject"] as? String == "Case 2")
+      }
+      try await tester.test(
+        .POST, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token),
+        body: try jsonBody(["kind": "reply", "body": "Please try again"])
+      ) { response in
+        #expect(response.status == .created)
+        try #expect(json(response)["kind"] as? String == "reply")
+      }
+      try await tester.test(
+        .POST, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token), body: try jsonBody(["kind": "note", "body": "internal"])
+      ) { response in #expect(response.status == .created) }
+      try await tester.test(.GET, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token)) { response in
+        let kinds = (try json(response)["data"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(kinds == ["inbound", "reply", "reply", "note"])
+      }
+      try await tester.test(
+        .PATCH, "/api/v1/cases/SR-2026-000003", headers: .bearer(token),
+        body: try jsonBody(["status": "pending_requester", "assigneeId": user.id.uuidString, "tags": ["ios"]])
+      ) { response in
+        #expect(response.status == .ok)
+        let object = try json(response)
+        #expect(object["status"] as? String == "pending_requester")
+        #expect(object["assigneeId"] as? String == user.id.uuidString.lowercased())
+      }
+      try await tester.test(.GET, "/api/v1/cases?status=pending_requester&tag=ios&assigneeId=\(user.id.uuidString)", headers: .bearer(token)) {
+        response in
+        try #expect((json(response)["data"] as? [Any])?.count == 1)
+      }
+      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000003", headers: .bearer(token), body: try jsonBody(["assigneeId": NSNull()])) {
+        response in
+        try #expect(json(response)["assigneeId"] == nil)
+      }
+    }
+  }
+
+  @Test("malformed JSON is a 400 problem document", arguments: Engine.all)
+  func malformed(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      var headers = HTTPHeaders.bearer(token)
+      headers.contentType = .json
+      try await app.testing().test(.POST, "/api/v1/cases", headers: headers, body: ByteBuffer(string: "{\"subject\": ")) { response in
+        #expect(response.status == .badRequest)
+        #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+        try #expect(json(response)["status"] as? Int == 400)
+      }
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 0)
+    }
+  }
+
+  @Test("missing and invalid fields are a 422 naming each field", arguments: Engine.all)
+  func invalidFields(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      let tester = try app.testing()
+      try await tester.test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(["kind": "wish"])) { response in
+        #expect(response.status == .unprocessableEntity)
+        let fields = Set((try json(response)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        #expect(fields == ["kind", "requester", "subject", "description"])
+      }
+      var body = newCase
+      body["requester"] = ["name": "Ann", "email": "nope", "nhsNumber": "1234567890"]
+      try await tester.test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) { response in
+        #expect(response.status == .unprocessableEntity)
+        let fields = Set((try json(response)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        #expect(fields == ["requester.email", "requester.nhsNumber"])
+      }
+      body = newCase
+      body["subject"] = 42
+      try await tester.test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) { response in
+        #expect(response.status == .unprocessableEntity)
+        try #expect((json(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "subject")
+      }
+      _ = try await app.openCase()
+      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "closed"])) { _ in }
+      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "resolved"])) {
+        response in
+        #expect(response.status == .unprocessableEntity)
+        try #expect((json(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "status")
+      }
+      try await tester.test(.GET, "/api/v1/cases?limit=0&cursor=zzz", headers: .bearer(token)) { response in
+        let fields = Set((try json(response)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        #expect(fields == ["limit", "cursor"])
+      }
+    }
+  }
+
+  @Test("a body over the size limit is a 413 and nothing is stored", arguments: Engine.all)
+  func tooLarge(engine: Engine) async throws {
+    try await withApp(engine, config: testConfig { $0.maxBodyKilobytes = 4 }) { app in
+      let (_, token) = try await app.makeToken()
+      var body = newCase
+      body["description"] = String(repeating: "x", count: 8 * 1024)
+      try await app.testing(method: .running(port: 0)).test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) {
+        response in
+        #expect(response.status == .payloadTooLarge)
+      }
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 0)
+    }
+  }
+
+  @Test("unknown cases are 404; missing, wrong and revoked tokens are 401", arguments: Engine.all)
+  func notFoundAndUnauthorised(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (user, token) = try await app.makeToken()
+      let tester = try app.testing()
+      try await tester.test(.GET, "/api/v1/cases/SR-2026-999999", headers: .bearer(token)) { response in
+        #expect(response.status == .notFound)
+        try #expect(json(response)["type"] as? String == "/problems/not-found")
+      }
+      try await tester.test(.GET, "/api/v1/cases/\(UUID().uuidString)", headers: .bearer(token)) { #expect($0.status == .notFound) }
+      try await tester.test(.GET, "/api/v1/cases") { response in
+        #expect(response.status == .unauthorized)
+        #expect(response.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+      }
+      try await tester.test(.GET, "/api/v1/cases", headers: .bearer(token + "x")) { #expect($0.status == .unauthorized) }
+      try await tester.test(.POST, "/api/v1/cases", headers: .bearer("cw_nope"), body: try jsonBody(newCase)) {
+        #expect($0.status == .unauthorized)
+      }
+      let stored = try await app.casework.tokens.tokens(of: user.id)
+      try await app.casework.tokens.revoke(id: stored[0].id, at: testStart)
+      app.casework.tokenCache.removeAll()
+      try await tester.test(.GET, "/api/v1/cases", headers: .bearer(token)) { #expect($0.status == .unauthorized) }
+    }
+  }
+
+  @Test("bodies that are not JSON are a 415")
+  func notJSON() async throws {
+    try await withApp(.sqlite) { app in
+      let (_, token) = try await app.makeToken()
+      var headers = HTTPHeaders.bearer(token)
+      headers.contentType = .urlEncodedForm
+      try await app.testing().test(.POST, "/api/v1/cases", headers: headers, body: ByteBuffer(string: "subject=x")) { response in
+        #expect(response.status == .unsupportedMediaType)
+        try #expect(json(response)["detail"] as? String == "Send the body as application/json.")
+      }
+    }
+  }
+
+  @Test("a deactivated user's token stops working")
+  func deactivatedUser() async throws {
+    try await withApp(.sqlite) { app in
+      var (user, token) = try await app.makeToken()
+      try await app.testing().test(.GET, "/api/v1/cases", headers: .bearer(token)) { #expect($0.status == .ok) }
+      user.active = false
+      try await app.casework.staff.update(user)
+      app.casework.tokenCache.removeAll()
+      try await app.testing().test(.GET, "/api/v1/cases", headers: .bearer(token)) { #expect($0.status == .unauthorized) }
+    }
+  }
+
+  @Test("text sent over the API is stored as sent and never interpreted")
+  func scriptIsData() async throws {
+    try await withApp(.sqlite) { app in
+      let (_, token) = try await app.makeToken()
+      var body = newCase
+      body["subject"] = "<script>alert('x')</script>"
+      try await app.testing().test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) { response in
+        try #expect(json(response)["subject"] as? String == "<script>alert('x')</script>")
+      }
+    }
+  }
+
+  @Test("health: /healthz always, /readyz when the database answers")
+  func health() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.testing().test(.GET, "/healthz") { #expect($0.status == .ok) }
+      try await app.testing().test(.GET, "/readyz") { #expect($0.status == .ok) }
+      try await app.autoRevert()
+      try await app.testing().test(.GET, "/readyz") { #expect($0.status == .serviceUnavailable) }
+    }
+  }
+}
