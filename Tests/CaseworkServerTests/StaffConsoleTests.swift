@@ -1,0 +1,216 @@
+import CaseworkCore
+import CaseworkServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Staff console")
+struct StaffConsoleTests {
+  @Test("every console page needs a signed-in user; sign-in returns to the page asked for")
+  func signInRequired() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff()
+      let client = try FormClient(app)
+      for path in ["/staff/cases", "/staff/cases/\(UUID().uuidString.lowercased())", "/staff/users", "/staff/password"] {
+        let response = try await client.get(path)
+        #expect(response.status == .seeOther, "\(path)")
+        #expect(response.location?.hasPrefix("/staff/login?next=") == true, "\(path)")
+      }
+      try await client.get("/staff/login?next=%2Fstaff%2Fcases%3Fassignee%3Dme")
+      let wrong = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "not the password"), ("next", "/staff/cases")])
+      #expect(wrong.status == .unauthorized)
+      #expect(wrong.html.contains("The email address or password is not right."))
+      let right = try await client.post("/staff/login", [("email", "AGENT@casework.test"), ("password", "correct horse battery"), ("next", "/staff/cases?assignee=me")])
+      #expect(right.location == "/staff/cases?assignee=me")
+      // Only console paths are followed after sign-in.
+      try await client.post("/staff/logout", [])
+      let offsite = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "correct horse battery"), ("next", "https://evil.example/")])
+      #expect(offsite.location == "/staff/cases")
+    }
+  }
+
+  @Test("a specialist works a case: inbox, reply, note, assign, status, tags, audit trail", arguments: Engine.all)
+  func workACase(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let agent = try await app.makeStaff()
+      let colleague = try await app.makeStaff("grace@casework.test", role: .supportManager)
+      let opened = try await app.openCase(subject: "Booking page blank")
+      let id = opened.record.id.uuidString.lowercased()
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+
+      let inbox = try await client.get("/staff/cases")
+      #expect(inbox.status == .ok)
+      #expect(inbox.html.contains("SR-2026-000001"))
+      #expect(inbox.html.contains("Booking page blank"))
+
+      let page = try await client.get("/staff/cases/\(id)")
+      #expect(page.status == .ok)
+      #expect(page.html.contains("The app says my password is wrong"))
+
+      #expect(try await client.post("/staff/cases/\(id)/reply", [("body", "Which phone do you use?")]).status == .seeOther)
+      #expect(try await client.post("/staff/cases/\(id)/note", [("body", "Probably the Android 14 bug")]).status == .seeOther)
+      #expect(try await client.post("/staff/cases/\(id)/assign", [("assignee", colleague.id.uuidString.lowercased())]).status == .seeOther)
+      #expect(try await client.post("/staff/cases/\(id)/status", [("status", "pending_requester")]).status == .seeOther)
+      #expect(try await client.post("/staff/cases/\(id)/tags", [("tags", "Android, booking")]).status == .seeOther)
+
+      let record = try #require(try await app.casework.cases.cases.find(id: opened.record.id))
+      #expect(record.status == .pendingRequester)
+      #expect(record.assigneeID == colleague.id)
+      #expect(record.tags == ["android", "booking"])
+
+      let after = try await client.get("/staff/cases/\(id)").html
+      #expect(after.contains("Which phone do you use?"))
+      #expect(after.contains("Probably the Android 14 bug"))
+      #expect(after.contains("Internal note"))
+      let audit = try #require(extract(after, after: "id=\"audit-heading\"", before: "</table>"))
+      #expect(audit.contains("Pending requester"))
+      #expect(audit.contains("Grace"))
+      #expect(audit.contains("android, booking"))
+      #expect(audit.contains("Agent"))
+
+      // The requester sees the reply but not the note.
+      let mine = try await FormClient(app).get("/my-case/\(opened.accessToken)").html
+      #expect(mine.contains("Which phone do you use?"))
+      #expect(!mine.contains("Android 14 bug"))
+
+      // Inbox filters: mine, assignee, text, status.
+      #expect(try await client.get("/staff/cases?assignee=me").html.contains("0 cases"))
+      #expect(try await client.get("/staff/cases?assignee=\(colleague.id.uuidString.lowercased())").html.contains("SR-2026-000001"))
+      #expect(try await client.get("/staff/cases?q=booking+PAGE").html.contains("1 case"))
+      #expect(try await client.get("/staff/cases?status=closed").html.contains("0 cases"))
+      #expect(try await client.get("/staff/cases?tag=android").html.contains("1 case"))
+    }
+  }
+
+  @Test("refused changes show the case again with the reason")
+  func refusedChanges() async throws {
+    try await withApp(.sqlite) { app in
+      let agent = try await app.makeStaff()
+      let opened = try await app.openCase()
+      let id = opened.record.id.uuidString.lowercased()
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+      let empty = try await client.post("/staff/cases/\(id)/reply", [("body", "")])
+      #expect(empty.status == .unprocessableEntity)
+      #expect(empty.html.contains("href=\"#reply\""))
+      #expect(try await client.post("/staff/cases/\(id)/status", [("status", "closed")]).status == .seeOther)
+      let backwards = try await client.post("/staff/cases/\(id)/status", [("status", "resolved")])
+      #expect(backwards.status == .unprocessableEntity)
+      #expect(backwards.html.contains("cannot be moved to resolved"))
+      let badTags = try await client.post("/staff/cases/\(id)/tags", [("tags", "ok, not ok!")])
+      #expect(badTags.status == .unprocessableEntity)
+      #expect(try await client.get("/staff/cases/\(UUID().uuidString.lowercased())").status == .notFound)
+      let noCSRF = try await client.post("/staff/cases/\(id)/note", [("body", "x"), ("csrf_token", "")])
+      #expect(noCSRF.status == .forbidden)
+    }
+  }
+
+  @Test("the inbox pages through many cases")
+  func pagination() async throws {
+    try await withApp(.sqlite) { app in
+      let agent = try await app.makeStaff()
+      for index in 0..<30 { _ = try await app.openCase(subject: "Case number \(index)") }
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+      let first = try await client.get("/staff/cases").html
+      #expect(first.contains("30 cases"))
+      #expect(first.contains("Page 1 of 2"))
+      #expect(first.contains("SR-2026-000030"))
+      #expect(!first.contains("SR-2026-000005<"))
+      let second = try await client.get("/staff/cases?page=2").html
+      #expect(second.contains("Page 2 of 2"))
+      #expect(second.contains("SR-2026-000005<"))
+      let oldest = try await client.get("/staff/cases?sort=oldest").html
+      #expect(oldest.range(of: "SR-2026-000001")!.lowerBound < oldest.range(of: "SR-2026-000002")!.lowerBound)
+    }
+  }
+
+  @Test("the first administrator signs in with the one-time password and must choose a new one", arguments: Engine.all)
+  func firstRun(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let message = try #require(try await CaseworkApp.prepareDatabase(app))
+      #expect(try await CaseworkApp.prepareDatabase(app) == nil, "shown only once")
+      let password = try #require(extract(message, after: "One-time password:   ", before: "\n"))
+      #expect(message.contains("admin@casework.test"))
+      #expect(message.contains("/staff/login"))
+      let client = try FormClient(app)
+      try await client.get("/staff/login")
+      let signedIn = try await client.post("/staff/login", [("email", "admin@casework.test"), ("password", password), ("next", "/staff/cases")])
+      #expect(signedIn.location == "/staff/password")
+      #expect(try await client.get("/staff/cases").location == "/staff/password")
+      let weak = try await client.post("/staff/password", [("password", "short"), ("confirm", "short")])
+      #expect(weak.status == .unprocessableEntity)
+      let mismatch = try await client.post("/staff/password", [("password", "a long enough password"), ("confirm", "another long password")])
+      #expect(mismatch.html.contains("do not match"))
+      let changed = try await client.post("/staff/password", [("password", "a long enough password"), ("confirm", "a long enough password")])
+      #expect(changed.location == "/staff/cases")
+      #expect(try await client.get("/staff/cases").status == .ok)
+      #expect(try await app.casework.staffAccounts.signIn(email: "admin@casework.test", password: password) == nil)
+    }
+  }
+
+  @Test("only administrators manage users; others get a 403 page")
+  func userAdministration() async throws {
+    try await withApp(.sqlite) { app in
+      let agent = try await app.makeStaff()
+      let admin = try await app.makeStaff("boss@casework.test", role: .admin)
+      let specialist = try FormClient(app)
+      try await specialist.signIn(agent.email)
+      let refused = try await specialist.get("/staff/users")
+      #expect(refused.status == .forbidden)
+      #expect(refused.html.contains("does not allow this"))
+      #expect(try await specialist.post("/staff/users", [("name", "X"), ("email", "x@casework.test"), ("role", "admin")]).status == .forbidden)
+
+      let client = try FormClient(app)
+      try await client.signIn(admin.email)
+      #expect(try await client.get("/staff/users").html.contains(agent.email))
+      let created = try await client.post("/staff/users", [("name", "New Person"), ("email", "new@casework.test"), ("role", "incident_manager")])
+      #expect(created.status == .created)
+      #expect(created.html.contains("one-time password"))
+      let invalid = try await client.post("/staff/users", [("name", ""), ("email", "nope"), ("role", "wizard")])
+      #expect(invalid.status == .unprocessableEntity)
+      #expect(invalid.html.contains("Choose a role"))
+      let newUser = try #require(try await app.casework.staff.find(email: "new@casework.test"))
+      #expect(newUser.role == .incidentManager)
+      #expect(newUser.mustChangePassword)
+      // Deactivating a user signs them out of everything.
+      #expect(try await client.post("/staff/users/\(agent.id.uuidString.lowercased())", [("role", "support_specialist")]).status == .seeOther)
+      #expect(try await specialist.get("/staff/cases").status == .seeOther)
+      // An administrator cannot lock themselves out.
+      #expect(try await client.post("/staff/users/\(admin.id.uuidString.lowercased())", [("role", "support_specialist"), ("active", "true")]).status == .forbidden)
+    }
+  }
+
+  @Test("signing out ends the session")
+  func signOut() async throws {
+    try await withApp(.sqlite) { app in
+      let agent = try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+      let sessionCookie = try #require(client.cookies["casework_session"])
+      #expect(try await client.post("/staff/logout", []).location == "/staff/login")
+      // Even the old cookie, replayed, no longer works.
+      let replay = try FormClient(app)
+      _ = try await replay.get("/staff/login")
+      let response = try await replay.tester.sendRequest(.GET, "/staff/cases", headers: ["Cookie": "casework_session=\(sessionCookie)"])
+      #expect(response.status == .seeOther)
+    }
+  }
+
+  @Test("too many failed sign-ins from one address are slowed down")
+  func signInRateLimit() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.get("/staff/login")
+      for _ in 0..<10 {
+        #expect(try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "guess guess guess")]).status == .unauthorized)
+      }
+      let limited = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "correct horse battery")])
+      #expect(limited.status == .tooManyRequests)
+      #expect(limited.headers.first(name: .retryAfter) != nil)
+    }
+  }
+}
