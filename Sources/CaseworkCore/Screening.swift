@@ -20,8 +20,8 @@ public struct ScreeningPolicy: Sendable, Codable, Equatable {
       "choking", "collapsed",
     ],
     clinicalTerms: [
-      "symptom*", "pain", "painful", "ache*", "medication*", "medicine*", "prescription*",
-      "prescribed", "tablet*", "dose", "dosage", "antibiotic*", "side effect*", "test result*",
+      "symptom*", "pain", "painful", "ache*", "medication*", "medicine*", "prescribed", "my tablets",
+      "these tablets", "the tablets", "pills", "painkiller*", "dose", "dosage", "antibiotic*", "side effect*", "test result*",
       "blood test*", "results of my", "diagnos*", "rash", "fever", "temperature", "headache*",
       "infection", "vomit*", "dizzy", "dizziness", "nausea", "cough*", "swelling", "swollen",
       "lump", "bleeding", "pregnan*", "vaccin*", "jab", "injection", "inhaler", "insulin",

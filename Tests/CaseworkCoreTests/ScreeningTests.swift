@@ -7,7 +7,8 @@ struct ScreeningTests {
 
   @Test("technical questions are not flagged", arguments: [
     "I cannot log in after the update", "The appointment booking page is blank on Android",
-    "My password reset email never arrives",
+    "My password reset email never arrives", "My repeat prescription request is stuck on Sending",
+    "The app crashes on my tablet",
   ])
   func technical(text: String) {
     let result = screener.screen(text)

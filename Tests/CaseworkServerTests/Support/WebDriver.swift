@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import Vapor
+
+/// A minimal W3C WebDriver client: enough to drive a real headless Chromium through
+/// chromedriver the way a person would (open pages, type, click, read).
+final class WebDriver: @unchecked Sendable {
+  // @unchecked: `process` is set once in `start` and read in `stop`, from one test task.
+  private let client: any Client
+  private var process: Process?
+  private(set) var base: String = ""
+
+  init(client: any Client) {
+    self.client = client
+  }
+
+  /// Starts chromedriver on a free loopback port. The paths come from the test command.
+  func start() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    guard let driver = environment["CASEWORK_CHROMEDRIVER"], FileManager.default.isExecutableFile(atPath: driver) else {
+      throw TestSetupError(description: "Browser tests need CASEWORK_CHROMEDRIVER (Debian's chromium-driver): run scripts/test.")
+    }
+    let port = Int.random(in: 20_000..<60_000)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: driver)
+    process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1", "--log-level=OFF"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    self.process = process
+    base = "http://127.0.0.1:\(port)"
+    for _ in 0..<100 {
+      if let ready = try? await call(.GET, "/status"), (ready["value"] as? [String: Any])?["ready"] as? Bool == true { return }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TestSetupError(description: "chromedriver did not start")
+  }
+
+  /// Ends chromedriver (and with it the browsers it started). Polls rather than calling
+  /// `waitUntilExit`, which spins a run loop off the main thread on Linux.
+  func stop() async {
+    guard let process, process.isRunning else { return }
+    process.terminate()
+    for _ in 0..<50 where process.isRunning {
+      try? await Task.sleep(for: .milliseconds(100))
+    }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+  }
+
+  @discardableResult
+  func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+    let response = try await client.send(method, to: URI(string: base + path)) { request in
+      if let body {
+        request.headers.contentType = .json
+        request.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+      }
+    }
+    guard let buffer = response.body, let object = try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
+      throw TestSetupError(description: "WebDriver answered \(response.status) with no JSON")
+    }
+    if let value = object["value"] as? [String: Any], let error = value["error"] as? String {
+      throw TestSetupError(description: "WebDriver \(path): \(error): \(value["message"] as? String ?? "")")
+    }
+    return object
+  }
+
+  /// A new headless browser session (its own cookies: one person).
+  func newSession() async throws -> BrowserSession {
+    let chromium = ProcessInfo.processInfo.environment["CASEWORK_CHROMIUM"] ?? "/usr/bin/chromium"
+    let created = try await call(
+      .POST, "/session",
+      [
+        "capabilities": [
+          "alwaysMatch": [
+            "browserName": "chrome",
+            "goog:chromeOptions": [
+              "binary": chromium,
+              "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"],
+            ],
+          ]
+        ]
+      ])
+    guard let id = (created["value"] as? [String: Any])?["sessionId"] as? String else {
+      throw TestSetupError(description: "WebDriver gave no session id")
+    }
+    return BrowserSession(driver: self, id: id)
+  }
+}
+
+struct BrowserSession: Sendable {
+  static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
+  let driver: WebDriver
+  let id: String
+
+  func open(_ url: String) async throws {
+    try await driver.call(.POST, "/session/\(id)/url", ["url": url])
+  }
+
+  func element(_ css: String) async throws -> String {
+    let found = try await driver.call(.POST, "/session/\(id)/element", ["using": "css selector", "value": css])
+    guard let element = (found["value"] as? [String: Any])?[Self.elementKey] as? String else {
+      throw TestSetupError(description: "no element \(css)")
+    }
+    return element
+  }
+
+  func type(_ css: String, _ text: String) async throws {
+    try await driver.call(.POST, "/session/\(id)/element/\(try await element(css))/value", ["text": text])
+  }
+
+  func click(_ css: String) async throws {
+    try await driver.call(.POST, "/session/\(id)/element/\(try await element(css))/click", [:])
+  }
+
+  func text(_ css: String) async throws -> String {
+    try await driver.call(.GET, "/session/\(id)/element/\(try await element(css))/text")["value"] as? String ?? ""
+  }
+
+  func attribute(_ css: String, _ name: String) async throws -> String? {
+    try await driver.call(.GET, "/session/\(id)/element/\(try await element(css))/attribute/\(name)")["value"] as? String
+  }
+
+  func title() async throws -> String {
+    try await driver.call(.GET, "/session/\(id)/title")["value"] as? String ?? ""
+  }
+
+  func pageText() async throws -> String { try await text("body") }
+
+  /// Waits (up to 10 s) until the page shows `expected`: after a click the next page may
+  /// still be loading, and elements of the old one go stale.
+  @discardableResult
+  func waitFor(_ expected: String) async throws -> String {
+    var last = ""
+    for _ in 0..<100 {
+      if let text = try? await pageText() {
+        last = text
+        if text.contains(expected) { return text }
+      }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TestSetupError(description: "the page never showed \"\(expected)\"; it showed: \(last.prefix(500))")
+  }
+
+  /// Saves a PNG of the page, for a person to look at.
+  func screenshot(to path: String) async throws {
+    let encoded = try await driver.call(.GET, "/session/\(id)/screenshot")["value"] as? String ?? ""
+    try Data(base64Encoded: encoded)?.write(to: URL(fileURLWithPath: path))
+  }
+
+  func close() async {
+    _ = try? await driver.call(.DELETE, "/session/\(id)")
+  }
+}
