@@ -104,20 +104,45 @@ struct BrowserSession: Sendable {
     return element
   }
 
+  /// Runs an element operation, finding the element afresh each try: while the next page
+  /// loads, elements are missing or belong to the old page (stale). Gives up after 10 s.
+  private func retrying<T>(_ css: String, _ operation: (String) async throws -> T) async throws -> T {
+    var lastError: (any Error)?
+    for _ in 0..<100 {
+      do {
+        return try await operation(try await element(css))
+      } catch {
+        let text = String(describing: error)
+        guard text.contains("stale element") || text.contains("no element") || text.contains("no such element") else { throw error }
+        lastError = error
+        try await Task.sleep(for: .milliseconds(100))
+      }
+    }
+    throw lastError ?? TestSetupError(description: "no element \(css)")
+  }
+
   func type(_ css: String, _ text: String) async throws {
-    try await driver.call(.POST, "/session/\(id)/element/\(try await element(css))/value", ["text": text])
+    try await retrying(css) { element in
+      try await driver.call(.POST, "/session/\(id)/element/\(element)/value", ["text": text])
+    }
   }
 
   func click(_ css: String) async throws {
-    try await driver.call(.POST, "/session/\(id)/element/\(try await element(css))/click", [:])
+    try await retrying(css) { element in
+      try await driver.call(.POST, "/session/\(id)/element/\(element)/click", [:])
+    }
   }
 
   func text(_ css: String) async throws -> String {
-    try await driver.call(.GET, "/session/\(id)/element/\(try await element(css))/text")["value"] as? String ?? ""
+    try await retrying(css) { element in
+      try await driver.call(.GET, "/session/\(id)/element/\(element)/text")["value"] as? String ?? ""
+    }
   }
 
   func attribute(_ css: String, _ name: String) async throws -> String? {
-    try await driver.call(.GET, "/session/\(id)/element/\(try await element(css))/attribute/\(name)")["value"] as? String
+    try await retrying(css) { element in
+      try await driver.call(.GET, "/session/\(id)/element/\(element)/attribute/\(name)")["value"] as? String
+    }
   }
 
   func title() async throws -> String {
