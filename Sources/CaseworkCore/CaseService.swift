@@ -228,6 +228,30 @@ public struct CaseService: Sendable {
     return updated
   }
 
+  /// Links this case to another by reference. Linking twice, or to itself, is refused.
+  @discardableResult
+  public func link(_ id: CaseID, to referenceText: String, relation: CaseLinkRelation, by actor: Actor) async throws -> LinkedCase {
+    guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    guard let reference = CaseReference(referenceText), let other = try await cases.find(reference: reference) else {
+      throw CaseworkError.invalid([FieldError(field: "reference", message: "Enter the reference of an existing case, like SR-2026-000123.")])
+    }
+    guard other.id != id else {
+      throw CaseworkError.invalid([FieldError(field: "reference", message: "A case cannot be linked to itself.")])
+    }
+    if try await cases.links(of: id).contains(where: { $0.id == other.id && $0.relation == relation }) {
+      throw CaseworkError.invalid([FieldError(field: "reference", message: "These cases are already linked that way.")])
+    }
+    let now = clock.now().wholeMilliseconds
+    var updated = current
+    updated.updatedAt = now
+    try await cases.save(
+      CaseChange(
+        updated: updated,
+        audit: [AuditEvent(caseID: id, actor: actor, at: now, field: "link", before: nil, after: "\(relation.rawValue) \(other.reference)")],
+        newLinks: [CaseLink(fromCaseID: id, toCaseID: other.id, relation: relation, createdAt: now)]))
+    return LinkedCase(relation: relation, outgoing: true, id: other.id, reference: other.reference, subject: other.subject)
+  }
+
   /// One audit event for each field that differs.
   func fieldChanges(from old: Case, to new: Case, by actor: Actor, at now: Date) -> [AuditEvent] {
     var events: [AuditEvent] = []

@@ -214,3 +214,35 @@ struct StaffConsoleTests {
     }
   }
 }
+
+@Suite("Linking cases")
+struct CaseLinkTests {
+  @Test("staff link a case to another by reference; both pages show it; mistakes are explained", arguments: Engine.all)
+  func link(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let agent = try await app.makeStaff()
+      let first = try await app.openCase(subject: "App crashes on start")
+      let second = try await app.openCase(subject: "Same crash here")
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+      let secondPath = "/staff/cases/\(second.record.id.uuidString.lowercased())"
+      let linked = try await client.post("\(secondPath)/links", [("relation", "duplicate_of"), ("reference", "sr-2026-000001")])
+      #expect(linked.status == .seeOther)
+      let secondPage = try await client.get(secondPath).html
+      #expect(secondPage.contains("Duplicate of: <a href=\"/staff/cases/\(first.record.id.uuidString.lowercased())\">SR-2026-000001</a>"))
+      #expect(secondPage.contains("duplicate_of SR-2026-000001"), "audit trail")
+      let firstPage = try await client.get("/staff/cases/\(first.record.id.uuidString.lowercased())").html
+      #expect(firstPage.contains("Has duplicate: <a href=\"\(secondPath)\">SR-2026-000002</a>"))
+
+      let again = try await client.post("\(secondPath)/links", [("relation", "duplicate_of"), ("reference", "SR-2026-000001")])
+      #expect(again.status == .unprocessableEntity)
+      #expect(again.html.contains("already linked"))
+      let missing = try await client.post("\(secondPath)/links", [("relation", "related"), ("reference", "SR-2026-999999")])
+      #expect(missing.html.contains("href=\"#link_reference\""))
+      let itself = try await client.post("\(secondPath)/links", [("relation", "related"), ("reference", "SR-2026-000002")])
+      #expect(itself.html.contains("cannot be linked to itself"))
+      let workflowOnly = try await client.post("\(secondPath)/links", [("relation", "raised_from"), ("reference", "SR-2026-000001")])
+      #expect(workflowOnly.status == .unprocessableEntity)
+    }
+  }
+}

@@ -17,6 +17,7 @@ struct StaffCasesController {
     working.post("staff", "cases", ":id", "status", use: status)
     working.post("staff", "cases", ":id", "assign", use: assign)
     working.post("staff", "cases", ":id", "tags", use: tags)
+    working.post("staff", "cases", ":id", "links", use: link)
   }
 
   struct InboxQuery: Content {
@@ -132,7 +133,8 @@ struct StaffCasesController {
       return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       return try await renderCase(
-        request, id: id, errors: FormErrors(errors, inputIDs: ["body": field, "tags": "tags"]), status: .unprocessableEntity)
+        request, id: id, errors: FormErrors(errors, inputIDs: ["body": field, "tags": "tags", "reference": "link_reference"]),
+        status: .unprocessableEntity)
     } catch let error as CaseworkError {
       guard case .invalidTransition = error else { throw error }
       return try await renderCase(
@@ -199,6 +201,21 @@ struct StaffCasesController {
     let tags = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     return try await act(request, field: "tags") { id in
       try await request.casework.cases.update(id, with: CaseUpdate(tags: tags), by: request.actor)
+    }
+  }
+
+  struct LinkForm: Content {
+    var reference: String?
+    var relation: String?
+  }
+
+  func link(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(LinkForm.self)
+    return try await act(request, field: "link") { id in
+      guard let relation = CaseLinkRelation(rawValue: form.relation ?? "related"), StaffCasePage.linkableRelations.contains(relation) else {
+        throw CaseworkError.invalid([FieldError(field: "reference", message: "Choose how the cases are related.")])
+      }
+      try await request.casework.cases.link(id, to: form.reference ?? "", relation: relation, by: request.actor)
     }
   }
 }

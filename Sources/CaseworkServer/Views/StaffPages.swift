@@ -86,9 +86,25 @@ struct StaffCasePage: Encodable {
   var hasLinks: Bool
   var statusOptions: [Option]
   var assigneeOptions: [Option]
+  var relationOptions: [Option]
   var errors: [String: String]
   var errorList: [FormErrors.Item]
   var hasErrors: Bool
+
+  static func describe(_ relation: CaseLinkRelation, outgoing: Bool) -> String {
+    switch (relation, outgoing) {
+    case (.related, _): "Related"
+    case (.duplicateOf, true): "Duplicate of"
+    case (.duplicateOf, false): "Has duplicate"
+    case (.raisedFrom, true): "Raised from"
+    case (.raisedFrom, false): "Raised as"
+    case (.reportOf, true): "Report of"
+    case (.reportOf, false): "Reported by"
+    }
+  }
+
+  /// Relations staff choose by hand; others are made by workflows (raised from, report of).
+  static let linkableRelations: [CaseLinkRelation] = [.related, .duplicateOf]
 
   init(_ request: Request, detail: CaseDetail, staff: [StaffUser], errors: FormErrors = FormErrors()) {
     let dates = DisplayDates()
@@ -130,7 +146,7 @@ struct StaffCasePage: Encodable {
     }
     links = detail.links.map {
       LinkView(
-        relation: $0.relation.rawValue.replacingOccurrences(of: "_", with: " "), id: $0.id.uuidString.lowercased(),
+        relation: Self.describe($0.relation, outgoing: $0.outgoing), id: $0.id.uuidString.lowercased(),
         reference: $0.reference.description, subject: $0.subject)
     }
     hasLinks = !links.isEmpty
@@ -142,6 +158,9 @@ struct StaffCasePage: Encodable {
       + staff.filter(\.active).map {
         Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID)
       }
+    relationOptions = Self.linkableRelations.map {
+      Option(value: $0.rawValue, label: $0 == .related ? "Related to" : "Duplicate of", selected: $0 == .related)
+    }
     self.errors = errors.byField
     errorList = errors.list
     hasErrors = !errors.isEmpty
