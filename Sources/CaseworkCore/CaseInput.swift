@@ -46,16 +46,23 @@ public enum InputRules {
   public static let maxTags = 20
 
   /// Trims surrounding white space and drops control characters other than line breaks and
-  /// tabs; nil when nothing is left.
+  /// tabs (CRLF becomes LF); nil when nothing is left.
   public static func clean(_ text: String?) -> String? {
     guard let text else { return nil }
-    let kept = String(
-      String.UnicodeScalarView(
-        text.unicodeScalars.filter { scalar in
-          scalar == "\n" || scalar == "\t" || !CharacterSet.controlCharacters.contains(scalar) || scalar == "\r"
-        }))
-    let trimmed = kept.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    return trimmed.isEmpty ? nil : trimmed
+    var kept = text
+    if text.unicodeScalars.contains(where: isDropped) {
+      kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isDropped($0) }))
+    }
+    if kept.utf8.contains(13) { kept = kept.replacingOccurrences(of: "\r\n", with: "\n") }
+    let trimmed = kept.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace)
+    return trimmed.isEmpty ? nil : String(trimmed.reversed())
+  }
+
+  /// C0 and C1 control characters except tab, line feed and carriage return.
+  private static func isDropped(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    guard value < 0x20 || (0x7f...0x9f).contains(value) else { return false }
+    return value != 0x09 && value != 0x0a && value != 0x0d
   }
 
   /// A plausible address: one `@`, something before it, a dotted domain after it, no spaces.

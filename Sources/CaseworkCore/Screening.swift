@@ -53,14 +53,59 @@ public struct ScreeningResult: Sendable, Equatable {
 /// Screens incoming text for clinical content and emergency wording. Nothing is removed:
 /// the caller stores the message whatever the result.
 public struct Screener: Sendable {
+  /// A term split into words; the last may be a prefix (`vaccin*`).
+  struct Phrase: Sendable {
+    var term: String
+    var words: [String]
+    var lastIsPrefix: Bool
+  }
+
+  /// Phrases grouped by their first word, and those whose only word is a prefix.
+  struct Index: Sendable {
+    var byFirstWord: [String: [Phrase]] = [:]
+    var prefixOnly: [Phrase] = []
+    var order: [String: Int] = [:]
+
+    init(_ terms: [String]) {
+      for (position, term) in terms.enumerated() {
+        var words = Screener.words(term)
+        guard !words.isEmpty else { continue }
+        let lastIsPrefix = words[words.count - 1].hasSuffix("*")
+        if lastIsPrefix { words[words.count - 1].removeLast() }
+        let phrase = Phrase(term: term, words: words, lastIsPrefix: lastIsPrefix)
+        order[term] = position
+        if words.count == 1 && lastIsPrefix {
+          prefixOnly.append(phrase)
+        } else {
+          byFirstWord[words[0], default: []].append(phrase)
+        }
+      }
+    }
+
+    /// Terms found in the words, in the policy's order.
+    func matches(in words: [String]) -> [String] {
+      var found = Set<String>()
+      for start in words.indices {
+        let word = words[start]
+        for phrase in prefixOnly where !found.contains(phrase.term) && word.hasPrefix(phrase.words[0]) {
+          found.insert(phrase.term)
+        }
+        for phrase in byFirstWord[word] ?? [] where !found.contains(phrase.term) && phrase.matches(words, at: start) {
+          found.insert(phrase.term)
+        }
+      }
+      return found.sorted { order[$0, default: 0] < order[$1, default: 0] }
+    }
+  }
+
   public let policy: ScreeningPolicy
-  private let emergency: [[String]]
-  private let clinical: [[String]]
+  private let emergency: Index
+  private let clinical: Index
 
   public init(policy: ScreeningPolicy = .standard) {
     self.policy = policy
-    emergency = policy.emergencyTerms.map(Self.words)
-    clinical = policy.clinicalTerms.map(Self.words)
+    emergency = Index(policy.emergencyTerms)
+    clinical = Index(policy.clinicalTerms)
   }
 
   public func screen(_ texts: String...) -> ScreeningResult { screen(texts) }
@@ -69,8 +114,8 @@ public struct Screener: Sendable {
     var result = ScreeningResult()
     for text in texts {
       let words = Self.words(text)
-      result.emergencyMatches += matches(of: emergency, terms: policy.emergencyTerms, in: words)
-      result.clinicalMatches += matches(of: clinical, terms: policy.clinicalTerms, in: words)
+      result.emergencyMatches += emergency.matches(in: words)
+      result.clinicalMatches += clinical.matches(in: words)
       result.nhsNumbers += NHSNumber.find(in: text)
     }
     result.emergencyMatches = Self.unique(result.emergencyMatches)
@@ -78,51 +123,55 @@ public struct Screener: Sendable {
     return result
   }
 
-  private func matches(of phrases: [[String]], terms: [String], in words: [String]) -> [String] {
-    zip(phrases, terms).compactMap { phrase, term in
-      contains(phrase, in: words) ? term : nil
-    }
-  }
-
-  private func contains(_ phrase: [String], in words: [String]) -> Bool {
-    guard !phrase.isEmpty, words.count >= phrase.count else { return false }
-    for start in 0...(words.count - phrase.count) {
-      var matched = true
-      for (offset, term) in phrase.enumerated() {
-        let word = words[start + offset]
-        if term.hasSuffix("*") {
-          if !word.hasPrefix(term.dropLast()) { matched = false; break }
-        } else if word != term {
-          matched = false
-          break
-        }
-      }
-      if matched { return true }
-    }
-    return false
-  }
-
-  /// Lower-cased words; apostrophes kept inside words (curly ones straightened), hyphens kept,
-  /// everything else splits.
+  /// Lower-cased words: letters, digits, apostrophes (curly ones straightened), hyphens and
+  /// `*` inside a word; anything else splits, and edge apostrophes and hyphens are dropped.
   static func words(_ text: String) -> [String] {
-    let normalised = text.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
     var words: [String] = []
-    var current = ""
-    for character in normalised {
-      if character.isLetter || character.isNumber || character == "'" || character == "-" || character == "*" {
-        current.append(character)
+    var current = String.UnicodeScalarView()
+    func finish() {
+      var scalars = Substring.UnicodeScalarView(current)
+      while let first = scalars.first, first == "'" || first == "-" { scalars.removeFirst() }
+      while let last = scalars.last, last == "'" || last == "-" { scalars.removeLast() }
+      if !scalars.isEmpty { words.append(String(String.UnicodeScalarView(scalars))) }
+      current = String.UnicodeScalarView()
+    }
+    for scalar in text.unicodeScalars {
+      if scalar.isASCII {
+        switch scalar.value {
+        case 0x41...0x5a: current.append(Unicode.Scalar(scalar.value + 0x20)!)
+        case 0x61...0x7a, 0x30...0x39, 0x27, 0x2d, 0x2a: current.append(scalar)
+        default: if !current.isEmpty { finish() }
+        }
+      } else if scalar == "\u{2019}" {
+        current.append("'")
+      } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        current.append(contentsOf: String(scalar).lowercased().unicodeScalars)
       } else if !current.isEmpty {
-        words.append(current.trimmingCharacters(in: CharacterSet(charactersIn: "'-")))
-        current = ""
+        finish()
       }
     }
-    if !current.isEmpty { words.append(current.trimmingCharacters(in: CharacterSet(charactersIn: "'-"))) }
-    return words.filter { !$0.isEmpty }
+    if !current.isEmpty { finish() }
+    return words
   }
 
   private static func unique(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
+  }
+}
+
+extension Screener.Phrase {
+  func matches(_ text: [String], at start: Int) -> Bool {
+    guard start + words.count <= text.count else { return false }
+    for (offset, word) in words.enumerated() {
+      let candidate = text[start + offset]
+      if offset == words.count - 1 && lastIsPrefix {
+        if !candidate.hasPrefix(word) { return false }
+      } else if candidate != word {
+        return false
+      }
+    }
+    return true
   }
 }
 

@@ -67,6 +67,7 @@ public enum CaseworkApp {
     app.middleware.use(SecurityHeaders())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
+    try await store.primeConnections(app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
     app.casework = makeServices(app, config: config, clock: clock)
     try routes(app, config: config, resources: resources)
   }
@@ -151,3 +152,4 @@ extension CaseworkApp {
     try await DemoData.load(app, cases: cases)
   }
 }
+

@@ -6,6 +6,7 @@ import SQLKit
 /// row of a batch inserted in a few multi-row statements.
 public struct SQLCaseRepository: CaseRepository {
   let handle: DatabaseHandle
+
   /// Rows per INSERT statement: well under SQLite's bound-parameter limit.
   static let rowsPerInsert = 200
 
@@ -46,27 +47,33 @@ public struct SQLCaseRepository: CaseRepository {
     }
   }
 
-  struct ReferenceSeries: Hashable {
+  struct ReferenceSeries: Hashable, Sendable {
     var kind: CaseKind
     var year: Int
   }
 
   /// Reserves `count` consecutive numbers and returns the first. The counter only grows, so a
-  /// number is never handed out twice, even after a rolled-back transaction leaves a gap.
+  /// number is never handed out twice, even after a rolled-back transaction leaves a gap. The
+  /// usual case is one statement; the first case of a kind in a year also creates the row.
   static func allocate(_ count: Int, in series: ReferenceSeries, on db: any SQLDatabase) async throws -> Int {
+    func reserve() async throws -> Int? {
+      try await db.raw(
+        """
+        UPDATE reference_counters SET last_number = last_number + \(bind: count)
+        WHERE kind = \(bind: series.kind.rawValue) AND year = \(bind: series.year) RETURNING last_number
+        """
+      ).first(decodingColumn: "last_number", as: Int.self)
+    }
+    if let last = try await reserve() { return last - count + 1 }
     try await db.raw(
       """
       INSERT INTO reference_counters (kind, year, last_number) VALUES (\(bind: series.kind.rawValue), \(bind: series.year), 0)
       ON CONFLICT (kind, year) DO NOTHING
       """
     ).run()
-    let last = try await db.raw(
-      """
-      UPDATE reference_counters SET last_number = last_number + \(bind: count)
-      WHERE kind = \(bind: series.kind.rawValue) AND year = \(bind: series.year) RETURNING last_number
-      """
-    ).first(decodingColumn: "last_number", as: Int.self)
-    guard let last else { throw StoreError.duplicate("Reference counter \(series.kind.rawValue) \(series.year)") }
+    guard let last = try await reserve() else {
+      throw StoreError.counterUnavailable(kind: series.kind.rawValue, year: series.year)
+    }
     return last - count + 1
   }
 
@@ -229,3 +236,4 @@ public struct SQLCaseRepository: CaseRepository {
     }
   }
 }
+

@@ -11,8 +11,12 @@ import SQLKit
 /// PostgreSQL (scale-out).
 public enum StoreConfiguration: Sendable, Equatable {
   case sqliteFile(path: String)
-  case sqliteMemory
+  /// SQLite with no file the user sees (tests); connections with the same identifier share it.
+  case sqliteMemory(identifier: String)
   case postgres(url: String, searchPath: [String]? = nil)
+
+  /// A fresh private in-memory database.
+  public static func inMemory() -> StoreConfiguration { .sqliteMemory(identifier: UUID().uuidString) }
 
   public var engineName: String {
     switch self {
@@ -26,8 +30,8 @@ public enum StoreConfiguration: Sendable, Equatable {
     switch self {
     case .sqliteFile(let path):
       databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
-    case .sqliteMemory:
-      databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+    case .sqliteMemory(let identifier):
+      databases.use(.sqlite(SQLiteConfiguration(storage: .memory(identifier: identifier)), sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):
       var configuration = try SQLPostgresConfiguration(url: url)
       configuration.searchPath = searchPath
@@ -36,13 +40,29 @@ public enum StoreConfiguration: Sendable, Equatable {
     }
   }
 
-  /// Settings a connection needs before use. WAL persists in the SQLite file once set.
+  /// Settings the database needs once. WAL persists in the SQLite file once set.
   public func prepare(_ database: any SQLDatabase) async throws {
     if case .sqliteFile = self {
       try await database.raw("PRAGMA journal_mode=WAL").run()
-      try await database.raw("PRAGMA synchronous=NORMAL").run()
     }
   }
+
+  /// Sets SQLite's durability on every pooled connection (one per event loop; the driver has
+  /// no connection hook and the setting is per connection). NORMAL in WAL mode: a crash of the
+  /// process loses nothing committed; a power cut may roll back the last commits. FULL syncs
+  /// the log on every commit. A connection the pool opens later runs with SQLite's default,
+  /// FULL: slower, never less safe.
+  public func primeConnections(_ databases: Databases, on group: any EventLoopGroup, durability: SQLiteDurability, logger: Logger) async throws {
+    guard case .sqliteFile = self else { return }
+    for loop in group.makeIterator() {
+      let database = databases.database(logger: logger, on: loop)! as! any SQLDatabase
+      try await database.raw("PRAGMA synchronous=\(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
+    }
+  }
+}
+
+public enum SQLiteDurability: String, Sendable, CaseIterable {
+  case normal, full
 }
 
 /// Hands out the database for a repository call, spreading work over the event loops.
@@ -73,3 +93,4 @@ public struct DatabaseHandle: Sendable {
     }
   }
 }
+

@@ -1,4 +1,5 @@
 import CaseworkCore
+import Foundation
 import Testing
 
 @Suite("Medical-query safety net")
@@ -54,5 +55,35 @@ struct ScreeningTests {
     #expect(custom.screen("this is a red alert").isEmergency)
     #expect(custom.screen("widgetry question").isClinical)
     #expect(!custom.screen("chest pain").isEmergency)
+  }
+}
+
+@Suite("Text helpers")
+struct TextHelperTests {
+  @Test("words are lower-cased, split on punctuation, and keep inner apostrophes and hyphens")
+  func words() {
+    let screener = Screener(policy: ScreeningPolicy(emergencyTerms: ["can't breathe"], clinicalTerms: ["x-ray", "café*"]))
+    #expect(screener.screen("I CAN'T—breathe!").isEmergency)
+    #expect(screener.screen("need an X-Ray, 'urgent'").clinicalMatches == ["x-ray"])
+    #expect(screener.screen("Cafés are nice").clinicalMatches == ["café*"])
+    #expect(!screener.screen("cantbreathe").isEmergency)
+  }
+
+  @Test("base64url matches Foundation's base64 with the URL alphabet and no padding")
+  func base64url() {
+    for length in 0..<40 {
+      let bytes = (0..<length).map { UInt8(($0 * 37 + length) % 256) }
+      let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+      #expect(Base64URL.encode(bytes) == expected, "length \(length)")
+    }
+    #expect(SecretGenerator.token().count == 43)
+  }
+
+  @Test("clean drops control characters but keeps line breaks and tabs")
+  func clean() {
+    #expect(InputRules.clean("\u{7}a\tb\u{0}\r\nc\u{85} ") == "a\tb\nc")
+    #expect(InputRules.clean(" \n ") == nil)
+    #expect(InputRules.clean("é ") == "é")
   }
 }

@@ -246,3 +246,43 @@ struct CaseLinkTests {
     }
   }
 }
+
+/// A clock the test moves by hand.
+final class ManualClock: WallClock, @unchecked Sendable {
+  // @unchecked: `current` is only touched under `lock`.
+  private let lock = NSLock()
+  private var current: Date
+
+  init(_ start: Date = testStart) { current = start }
+
+  func now() -> Date {
+    lock.lock()
+    defer { lock.unlock() }
+    return current
+  }
+
+  func advance(by seconds: TimeInterval) {
+    lock.lock()
+    current = current.addingTimeInterval(seconds)
+    lock.unlock()
+  }
+}
+
+@Suite("Session lifetime")
+struct SessionLifetimeTests {
+  @Test("a staff sign-in expires after twelve hours, whatever the browser keeps")
+  func expiry() async throws {
+    let clock = ManualClock()
+    try await withApp(.sqlite, clock: clock) { app in
+      let agent = try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.signIn(agent.email)
+      clock.advance(by: 11 * 3600)
+      #expect(try await client.get("/staff/cases").status == .ok)
+      clock.advance(by: 2 * 3600)
+      let expired = try await client.get("/staff/cases")
+      #expect(expired.status == .seeOther)
+      #expect(expired.location?.hasPrefix("/staff/login") == true)
+    }
+  }
+}

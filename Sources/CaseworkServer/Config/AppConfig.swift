@@ -16,6 +16,7 @@ public struct AppConfig: Sendable {
   public var secureCookies: Bool
   public var runWorker: Bool
   public var logLevel: String
+  public var sqliteDurability: SQLiteDurability
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -83,12 +84,17 @@ public struct AppConfig: Sendable {
     let secure = boolean("CASEWORK_SECURE_COOKIES", default: publicURL.lowercased().hasPrefix("https://"))
     let worker = boolean("CASEWORK_WORKER", default: true)
     let logLevel = read("LOG_LEVEL", default: "info")!
+    let durabilityText = read("CASEWORK_SQLITE_SYNCHRONOUS", default: "normal")!.lowercased()
+    let durability = SQLiteDurability(rawValue: durabilityText) ?? .normal
+    if SQLiteDurability(rawValue: durabilityText) == nil {
+      problems.append("CASEWORK_SQLITE_SYNCHRONOUS must be normal or full; it is \"\(durabilityText)\".")
+    }
 
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
       dataDirectory: dataDirectory, databaseURL: databaseURL, hostname: hostname, port: port, publicURL: publicURL,
       bcryptCost: bcryptCost, maxBodyKilobytes: maxBody, publicSubmissionsPerHour: perHour, adminEmail: adminEmail,
-      secureCookies: secure, runWorker: worker, logLevel: logLevel)
+      secureCookies: secure, runWorker: worker, logLevel: logLevel, sqliteDurability: durability)
     config.settings = settings
     return config
   }
@@ -97,8 +103,9 @@ public struct AppConfig: Sendable {
     dataDirectory: String = "./data", databaseURL: String? = nil, hostname: String = "127.0.0.1", port: Int = 8080,
     publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, maxBodyKilobytes: Int = 256,
     publicSubmissionsPerHour: Int = 20, adminEmail: String = "admin@casework.local", secureCookies: Bool = false,
-    runWorker: Bool = true, logLevel: String = "info"
+    runWorker: Bool = true, logLevel: String = "info", sqliteDurability: SQLiteDurability = .normal
   ) {
+    self.sqliteDurability = sqliteDurability
     self.dataDirectory = dataDirectory
     self.databaseURL = databaseURL
     self.hostname = hostname

@@ -46,10 +46,13 @@ struct APIController {
       organisation: body.requester?.organisation, nhsNumber: body.requester?.nhsNumber, receivedAt: body.receivedAt,
       tags: body.tags ?? [])
     let services = request.casework
-    // Without a requester object its fields are already reported as one.
-    errors += Self.fieldErrors(of: input, now: services.clock.now())
-      .filter { body.requester != nil || !$0.field.hasPrefix("requester.") }
-    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    if !errors.isEmpty {
+      // Report Core's findings too, so one answer names every field; without a requester
+      // object its fields are already reported as one.
+      errors += Self.fieldErrors(of: input, now: services.clock.now())
+        .filter { body.requester != nil || !$0.field.hasPrefix("requester.") }
+      throw CaseworkError.invalid(errors)
+    }
     let opened = try await services.cases.open(input, by: request.actor)
     let response = try await CaseResponse(opened.record).encodeResponse(status: .created, for: request)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")

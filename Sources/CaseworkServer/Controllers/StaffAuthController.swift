@@ -58,7 +58,7 @@ struct StaffAuthController {
         errors: errors.byField, errorList: errors.list, hasErrors: true)
       return try await Pages.render(request, "staff-login", page, status: .unauthorized)
     }
-    request.session.data[StaffAuthentication.sessionKey] = user.id.uuidString
+    StaffAuthentication.start(request, for: user)
     request.logger.info("staff signed in", metadata: ["staff": .string(user.id.uuidString)])
     return request.redirect(to: user.mustChangePassword ? "/staff/password" : Self.safeNext(form.next), redirectType: .normal)
   }

@@ -30,13 +30,24 @@ extension Request {
 /// A user with a one-time password is sent to choose a new one first.
 struct StaffAuthentication: AsyncMiddleware {
   static let sessionKey = "staff_id"
+  static let signedInAtKey = "signed_in_at"
+  /// A sign-in lasts a working day at most, whatever the browser keeps.
+  static let maximumSessionAge: TimeInterval = 12 * 3600
   let permission: Permission
   var allowPasswordChange = false
 
+  static func start(_ request: Request, for user: StaffUser) {
+    request.session.data[sessionKey] = user.id.uuidString
+    request.session.data[signedInAtKey] = String(Int(request.casework.clock.now().timeIntervalSince1970))
+  }
+
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    guard let idText = request.session.data[Self.sessionKey], let id = UUID(uuidString: idText),
-      let user = try await request.casework.staff.find(id: id), user.active
+    let now = request.casework.clock.now().timeIntervalSince1970
+    let signedInAt = request.session.data[Self.signedInAtKey].flatMap(Double.init) ?? 0
+    guard now - signedInAt < Self.maximumSessionAge, let idText = request.session.data[Self.sessionKey],
+      let id = UUID(uuidString: idText), let user = try await request.casework.staff.find(id: id), user.active
     else {
+      if request.hasSession, request.session.data[Self.sessionKey] != nil { request.session.destroy() }
       let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : "/staff/cases"
       return request.redirect(to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
     }

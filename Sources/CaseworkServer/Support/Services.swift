@@ -9,7 +9,14 @@ import Vapor
 public struct SHA256SecretHasher: SecretHasher {
   public init() {}
   public func digest(_ secret: String) -> String {
-    SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(64)
+    for byte in SHA256.hash(data: Data(secret.utf8)) {
+      out.append(hex[Int(byte >> 4)])
+      out.append(hex[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }
 

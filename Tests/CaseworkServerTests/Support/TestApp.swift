@@ -60,7 +60,7 @@ func withApp<T>(
   let store: StoreConfiguration
   switch engine {
   case .sqlite:
-    store = .sqliteMemory
+    store = .inMemory()
   case .postgres:
     guard let url = ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"] else {
       throw TestSetupError(description: "PostgreSQL tests need CASEWORK_TEST_POSTGRES_URL: run scripts/test, which starts a server.")

@@ -106,6 +106,7 @@ struct BrowserSession: Sendable {
 
   /// Runs an element operation, finding the element afresh each try: while the next page
   /// loads, elements are missing or belong to the old page (stale). Gives up after 10 s.
+  @discardableResult
   private func retrying<T>(_ css: String, _ operation: (String) async throws -> T) async throws -> T {
     var lastError: (any Error)?
     for _ in 0..<100 {
