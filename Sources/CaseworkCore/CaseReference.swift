@@ -18,15 +18,27 @@ public struct CaseReference: Sendable, Hashable, Codable, CustomStringConvertibl
     return "\(kind.referencePrefix)-\(year)-\(padded)"
   }
 
-  /// Parses a reference case-insensitively, with surrounding spaces allowed.
+  /// Parses a reference case-insensitively, with surrounding spaces allowed. Works on bytes:
+  /// every listed case parses its stored reference.
   public init?(_ text: String) {
-    let parts = text.trimmingCharacters(in: .whitespaces).uppercased().split(separator: "-")
-    guard parts.count == 3,
-      let kind = CaseKind(referencePrefix: String(parts[0])),
-      parts[1].count == 4, let year = Int(parts[1]),
-      parts[2].count >= 6, parts[2].allSatisfy(\.isASCII), let number = Int(parts[2]), number > 0
+    var bytes = Substring(text).utf8[...]
+    while bytes.first == UInt8(ascii: " ") { bytes = bytes.dropFirst() }
+    while bytes.last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
+    let parts = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[1].count == 4, parts[2].count >= 6, parts[2].count <= 12,
+      let kind = CaseKind(referencePrefix: String(decoding: parts[0].map { $0 & 0xDF }, as: UTF8.self)),
+      let year = Self.digits(parts[1]), let number = Self.digits(parts[2]), number > 0
     else { return nil }
     self.init(kind: kind, year: year, number: number)
+  }
+
+  private static func digits(_ bytes: Substring.UTF8View.SubSequence) -> Int? {
+    var value = 0
+    for byte in bytes {
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+      value = value * 10 + Int(byte - UInt8(ascii: "0"))
+    }
+    return value
   }
 
   public init(from decoder: any Decoder) throws {

@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import SQLKit
 
 /// Table rows as plain Codable values: what SQLKit encodes and decodes. They never leave the
 /// store; repositories map them to Core's types.
@@ -31,6 +32,32 @@ struct CaseRow: Codable, Sendable {
     "requester_phone", "requester_organisation", "requester_nhs_number", "assignee_id", "team", "tags",
     "clinical_flag", "emergency_flag", "access_token_hash", "created_at", "received_at", "updated_at",
   ]
+
+  /// Column by column: several times cheaper than the generic keyed row decoder for the
+  /// 21 columns of every listed case.
+  init(row: any SQLRow) throws {
+    id = try row.decode(column: "id", as: UUID.self)
+    reference = try row.decode(column: "reference", as: String.self)
+    kind = try row.decode(column: "kind", as: String.self)
+    status = try row.decode(column: "status", as: String.self)
+    priority = try row.decode(column: "priority", as: String.self)
+    channel = try row.decode(column: "channel", as: String.self)
+    subject = try row.decode(column: "subject", as: String.self)
+    requester_name = try row.decode(column: "requester_name", as: String.self)
+    requester_email = try row.decode(column: "requester_email", as: String.self)
+    requester_phone = try row.decode(column: "requester_phone", as: String?.self)
+    requester_organisation = try row.decode(column: "requester_organisation", as: String?.self)
+    requester_nhs_number = try row.decode(column: "requester_nhs_number", as: String?.self)
+    assignee_id = try row.decode(column: "assignee_id", as: UUID?.self)
+    team = try row.decode(column: "team", as: String?.self)
+    tags = try row.decode(column: "tags", as: String.self)
+    clinical_flag = try row.decode(column: "clinical_flag", as: Bool.self)
+    emergency_flag = try row.decode(column: "emergency_flag", as: Bool.self)
+    access_token_hash = try row.decode(column: "access_token_hash", as: String?.self)
+    created_at = try row.decode(column: "created_at", as: Date.self)
+    received_at = try row.decode(column: "received_at", as: Date.self)
+    updated_at = try row.decode(column: "updated_at", as: Date.self)
+  }
 
   init(_ record: Case, accessTokenHash: String?) {
     id = record.id

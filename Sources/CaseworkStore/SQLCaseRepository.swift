@@ -166,7 +166,7 @@ public struct SQLCaseRepository: CaseRepository {
     case .updated: select = select.orderBy("updated_at", .descending).orderBy("id", .descending)
     }
     let rows = try await select.limit(limit + 1).offset(query.after == nil ? max(0, query.offset) : 0)
-      .all(decoding: CaseRow.self)
+      .all().map { try CaseRow(row: $0) }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
     var next: CaseCursor?
     if rows.count > limit, query.sort == .newest, let last = cases.last {

@@ -1,5 +1,5 @@
 import CaseworkCore
-import CaseworkServer
+@testable import CaseworkServer
 import Foundation
 import Testing
 import Vapor
@@ -91,7 +91,7 @@ struct APITests {
       }
       try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000003", headers: .bearer(token), body: try jsonBody(["assigneeId": NSNull()])) {
         response in
-        try #expect(json(response)["assigneeId"] == nil)
+        try #expect(json(response)["assigneeId"] is NSNull)
       }
     }
   }
@@ -232,5 +232,32 @@ struct APITests {
       try await app.autoRevert()
       try await app.testing().test(.GET, "/readyz") { #expect($0.status == .serviceUnavailable) }
     }
+  }
+}
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+  @Test("writes what JSONSerialization reads back, escaping quotes, backslashes and control characters")
+  func roundTrip() throws {
+    let record = Case(
+      id: UUID(), reference: CaseReference(kind: .incident, year: 2027, number: 7), kind: .incident, status: .open,
+      priority: .urgent, channel: .api, subject: "Quote \" back\\slash\nnew line\u{1} and é — 🚑",
+      requester: Requester(name: "Ann", email: "ann@example.com", nhsNumber: NHSNumber("9434765919")), tags: ["a", "b"],
+      clinicalFlag: true, emergencyFlag: false, createdAt: Date(timeIntervalSince1970: 1_798_761_599.999),
+      receivedAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 951_782_400))
+    var writer = JSONWriter()
+    CaseResponse(record).write(to: &writer)
+    let object = try #require(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+    #expect(object["subject"] as? String == record.subject)
+    #expect(object["reference"] as? String == "INC-2027-000007")
+    #expect(object["createdAt"] as? String == "2026-12-31T23:59:59Z")
+    #expect(object["receivedAt"] as? String == "1970-01-01T00:00:00Z")
+    #expect(object["updatedAt"] as? String == "2000-02-29T00:00:00Z")
+    #expect(object["assigneeId"] is NSNull)
+    #expect((object["requester"] as? [String: Any])?["nhsNumber"] as? String == "9434765919")
+    #expect((object["requester"] as? [String: Any])?["phone"] is NSNull)
+    #expect((object["flags"] as? [String: Any])?["clinicalContent"] as? Bool == true)
+    #expect(object["tags"] as? [String] == ["a", "b"])
+    #expect((object["deadlines"] as? [Any])?.isEmpty == true)
   }
 }

@@ -54,7 +54,7 @@ struct APIController {
       throw CaseworkError.invalid(errors)
     }
     let opened = try await services.cases.open(input, by: request.actor)
-    let response = try await CaseResponse(opened.record).encodeResponse(status: .created, for: request)
+    let response = CaseResponse(opened.record).response(status: .created)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
     return response
   }

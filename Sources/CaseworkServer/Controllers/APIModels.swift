@@ -47,8 +47,9 @@ struct CreateMessageRequest: Decodable {
   var body: String?
 }
 
-struct CaseResponse: Content {
-  struct RequesterBody: Codable {
+/// A case as the API shows it. Written by `JSONWriter`; the OpenAPI `Case` schema describes it.
+struct CaseResponse: AsyncResponseEncodable {
+  struct RequesterBody {
     var name: String
     var email: String
     var phone: String?
@@ -56,7 +57,7 @@ struct CaseResponse: Content {
     var nhsNumber: String?
   }
 
-  struct Flags: Codable {
+  struct Flags {
     var clinicalContent: Bool
     var emergency: Bool
   }
@@ -99,9 +100,63 @@ struct CaseResponse: Content {
   }
 }
 
-struct CaseListResponse: Content {
+extension CaseResponse {
+  func write(to writer: inout JSONWriter) {
+    writer.object { json in
+      json.field("id", id)
+      json.field("reference", reference)
+      json.field("kind", kind)
+      json.field("status", status)
+      json.field("priority", priority)
+      json.field("channel", channel)
+      json.field("subject", subject)
+      json.key("requester")
+      json.object { person in
+        person.field("name", requester.name)
+        person.field("email", requester.email)
+        person.field("phone", requester.phone)
+        person.field("organisation", requester.organisation)
+        person.field("nhsNumber", requester.nhsNumber)
+      }
+      json.field("assigneeId", assigneeId)
+      json.field("tags", tags)
+      json.key("flags")
+      json.object { flagsJSON in
+        flagsJSON.field("clinicalContent", flags.clinicalContent)
+        flagsJSON.field("emergency", flags.emergency)
+      }
+      json.field("createdAt", createdAt)
+      json.field("receivedAt", receivedAt)
+      json.field("updatedAt", updatedAt)
+      json.key("deadlines")
+      json.array { _ in }
+    }
+  }
+
+  func response(status: HTTPStatus = .ok) -> Response {
+    var writer = JSONWriter(capacity: 768)
+    write(to: &writer)
+    return writer.response(status: status)
+  }
+
+  func encodeResponse(for request: Request) async throws -> Response { response() }
+}
+
+struct CaseListResponse: AsyncResponseEncodable {
   var data: [CaseResponse]
   var nextCursor: String?
+
+  func encodeResponse(for request: Request) async throws -> Response {
+    var writer = JSONWriter(capacity: 768 * max(1, data.count))
+    writer.object { json in
+      json.key("data")
+      json.array { list in
+        for item in data { item.write(to: &list) }
+      }
+      json.field("nextCursor", nextCursor)
+    }
+    return writer.response()
+  }
 }
 
 struct MessageResponse: Content {
