@@ -77,11 +77,15 @@ public struct SQLCaseRepository: CaseRepository {
     return last - count + 1
   }
 
-  static func insert<Row: Encodable>(_ rows: [Row], into table: String, on db: any SQLDatabase) async throws {
+  static func insert<Row: InsertableRow>(_ rows: [Row], into table: String, on db: any SQLDatabase) async throws {
+    let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
     var start = 0
     while start < rows.count {
-      let chunk = Array(rows[start..<min(start + rowsPerInsert, rows.count)])
-      try await db.insert(into: table).models(chunk, nilEncodingStrategy: .asNil).run()
+      let builder = db.insert(into: table).columns(Row.columns)
+      for row in rows[start..<min(start + rowsPerInsert, rows.count)] {
+        builder.values(row.binds(dialect))
+      }
+      try await builder.run()
       start += rowsPerInsert
     }
   }
