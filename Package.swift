@@ -20,7 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
   ],
   targets: [
-    .target(name: "CaseworkCore"),
+    .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
     .target(
       name: "CaseworkStore",
       dependencies: [

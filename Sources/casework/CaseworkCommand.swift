@@ -14,7 +14,9 @@ struct CaseworkCommand: AsyncParsableCommand {
       Settings come from environment variables; `casework config check` lists them. With no \
       DATABASE_URL, data lives in an SQLite file under CASEWORK_DATA_DIR (default ./data).
       """,
-    subcommands: [Serve.self, Migrate.self, Users.self, Tokens.self, Demo.self, ConfigCommand.self])
+    subcommands: [
+      Serve.self, Migrate.self, Users.self, Tokens.self, Demo.self, ConfigCommand.self, CalendarCommand.self,
+    ])
 }
 
 /// Loads settings and builds the app through the composition root, reporting bad settings
