@@ -9,7 +9,7 @@ struct CaseServiceTests {
 
   init() {
     // 21 Nov 2026 10:00 UTC.
-    service = CaseService(cases: repository, clock: SteppingClock(start: Date(timeIntervalSince1970: 1_795_255_200)), hasher: ReversingHasher())
+    service = CaseService(cases: repository, clock: SteppingWallClock(start: Date(timeIntervalSince1970: 1_795_255_200)), hasher: ReversingHasher())
   }
 
   func input(_ description: String, nhs: String? = nil) -> NewCaseInput {

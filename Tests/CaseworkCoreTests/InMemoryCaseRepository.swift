@@ -63,19 +63,3 @@ actor InMemoryCaseRepository: CaseRepository {
 struct ReversingHasher: SecretHasher {
   func digest(_ secret: String) -> String { String(secret.reversed()) }
 }
-
-/// A clock that moves one millisecond each time it is read, so events keep their order.
-final class SteppingClock: WallClock, @unchecked Sendable {
-  // @unchecked: the counter is guarded by `lock`.
-  private let lock = NSLock()
-  private var current: Date
-
-  init(start: Date) { current = start }
-
-  func now() -> Date {
-    lock.lock()
-    defer { lock.unlock() }
-    current = current.addingTimeInterval(0.001)
-    return current
-  }
-}

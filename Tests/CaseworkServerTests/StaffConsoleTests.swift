@@ -247,32 +247,11 @@ struct CaseLinkTests {
   }
 }
 
-/// A clock the test moves by hand.
-final class ManualClock: WallClock, @unchecked Sendable {
-  // @unchecked: `current` is only touched under `lock`.
-  private let lock = NSLock()
-  private var current: Date
-
-  init(_ start: Date = testStart) { current = start }
-
-  func now() -> Date {
-    lock.lock()
-    defer { lock.unlock() }
-    return current
-  }
-
-  func advance(by seconds: TimeInterval) {
-    lock.lock()
-    current = current.addingTimeInterval(seconds)
-    lock.unlock()
-  }
-}
-
 @Suite("Session lifetime")
 struct SessionLifetimeTests {
   @Test("a staff sign-in expires after twelve hours, whatever the browser keeps")
   func expiry() async throws {
-    let clock = ManualClock()
+    let clock = SteppingWallClock(start: testStart, step: 0)
     try await withApp(.sqlite, clock: clock) { app in
       let agent = try await app.makeStaff()
       let client = try FormClient(app)

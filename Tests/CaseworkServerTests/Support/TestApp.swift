@@ -28,22 +28,6 @@ struct TestSetupError: Error, CustomStringConvertible {
 /// 21 Nov 2026 10:00 UTC.
 let testStart = Date(timeIntervalSince1970: 1_795_255_200)
 
-/// A clock that moves one millisecond each time it is read, so events keep their order.
-final class SteppingClock: WallClock, @unchecked Sendable {
-  // @unchecked: `current` is only touched under `lock`.
-  private let lock = NSLock()
-  private var current: Date
-
-  init(start: Date = testStart) { current = start }
-
-  func now() -> Date {
-    lock.lock()
-    defer { lock.unlock() }
-    current = current.addingTimeInterval(0.001)
-    return current
-  }
-}
-
 func testConfig(_ changes: (inout AppConfig) -> Void = { _ in }) -> AppConfig {
   var config = AppConfig(bcryptCost: 4, publicSubmissionsPerHour: 1000, adminEmail: "admin@casework.test", logLevel: "warning")
   changes(&config)
@@ -53,7 +37,7 @@ func testConfig(_ changes: (inout AppConfig) -> Void = { _ in }) -> AppConfig {
 /// Builds the real application (the same composition root as `casework serve`) on a fresh
 /// database: SQLite in memory, or a new schema in the test PostgreSQL server.
 func withApp<T>(
-  _ engine: Engine, config: AppConfig = testConfig(), clock: any WallClock = SteppingClock(),
+  _ engine: Engine, config: AppConfig = testConfig(), clock: any WallClock = SteppingWallClock(start: testStart),
   _ body: (Application) async throws -> T
 ) async throws -> T {
   var schema: String?
