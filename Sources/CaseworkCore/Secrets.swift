@@ -1,0 +1,37 @@
+import Foundation
+
+/// Random secrets for links and tokens: 32 bytes from the system's secure generator,
+/// base64url without padding.
+public enum SecretGenerator {
+  public static func token(bytes count: Int = 32) -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    return Base64URL.encode(bytes)
+  }
+}
+
+/// base64url (RFC 4648 §5) without padding, written directly rather than by patching the
+/// output of standard base64.
+public enum Base64URL {
+  private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+  public static func encode(_ bytes: [UInt8]) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity((bytes.count * 4 + 2) / 3)
+    var index = 0
+    while index + 2 < bytes.count {
+      let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)], alphabet[Int(chunk & 63)]]
+      index += 3
+    }
+    let rest = bytes.count - index
+    if rest == 1 {
+      let chunk = UInt32(bytes[index]) << 16
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)]]
+    } else if rest == 2 {
+      let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)]]
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
