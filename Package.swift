@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
   ],
   targets: [
     .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
@@ -55,6 +56,8 @@ let package = Package(
         "CaseworkServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Vapor", package: "vapor"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
     .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),

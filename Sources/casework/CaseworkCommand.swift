@@ -5,7 +5,6 @@ import Foundation
 import Logging
 import Vapor
 
-@main
 struct CaseworkCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "casework",
