@@ -114,7 +114,6 @@ public struct SQLCaseRepository: CaseRepository {
     try await handle.sql.select().columns("id", "case_id", "kind", "author", "body", "created_at").from("case_messages")
       .where("case_id", .equal, caseID).orderBy("created_at").orderBy("id")
       .all(decoding: MessageRow.self).map { try $0.toMessage() }
-      .sorted { $0.createdAt < $1.createdAt }
   }
 
   public func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] {

@@ -18,22 +18,17 @@ struct JSONWriter {
     needsComma[needsComma.count - 1] = true
   }
 
-  mutating func object(_ body: (inout JSONWriter) -> Void) {
-    separator()
-    bytes.append(UInt8(ascii: "{"))
-    needsComma.append(false)
-    body(&self)
-    needsComma.removeLast()
-    bytes.append(UInt8(ascii: "}"))
-  }
+  mutating func object(_ body: (inout JSONWriter) -> Void) { container("{", "}", body) }
 
-  mutating func array(_ body: (inout JSONWriter) -> Void) {
+  mutating func array(_ body: (inout JSONWriter) -> Void) { container("[", "]", body) }
+
+  private mutating func container(_ open: Unicode.Scalar, _ close: Unicode.Scalar, _ body: (inout JSONWriter) -> Void) {
     separator()
-    bytes.append(UInt8(ascii: "["))
+    bytes.append(UInt8(ascii: open))
     needsComma.append(false)
     body(&self)
     needsComma.removeLast()
-    bytes.append(UInt8(ascii: "]"))
+    bytes.append(UInt8(ascii: close))
   }
 
   /// Writes `"name":` — the value that follows must not add its own separator.
