@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
   ],
   targets: [
     .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
@@ -60,7 +61,9 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
-    .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
+    .testTarget(
+      name: "CaseworkCoreTests",
+      dependencies: ["CaseworkCore", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(
       name: "CaseworkServerTests",
       dependencies: [

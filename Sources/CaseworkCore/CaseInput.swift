@@ -89,7 +89,9 @@ public enum InputRules {
       return ""
     }
     if value.count > max {
-      errors.append(FieldError(field: field, message: "\(label.prefix(1).uppercased() + label.dropFirst()) must be \(max) characters or fewer."))
+      errors.append(
+        FieldError(
+          field: field, message: "\(label.prefix(1).uppercased() + label.dropFirst()) must be \(max) characters or fewer."))
     }
     return value
   }
@@ -124,7 +126,8 @@ extension NewCaseInput {
       InputRules.clean(requesterEmail), field: "requester.email", label: "an email address",
       max: InputRules.maxEmail, errors: &errors)
     if !email.isEmpty, !InputRules.isPlausibleEmail(email) {
-      errors.append(FieldError(field: "requester.email", message: "Enter an email address in the correct format, like name@example.com."))
+      errors.append(
+        FieldError(field: "requester.email", message: "Enter an email address in the correct format, like name@example.com."))
     }
     let subject = InputRules.required(
       InputRules.clean(subject), field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
@@ -141,7 +144,9 @@ extension NewCaseInput {
     if let given = InputRules.clean(nhsNumber) {
       nhs = NHSNumber(given)
       if nhs == nil {
-        errors.append(FieldError(field: "requester.nhsNumber", message: "Enter a valid 10-digit NHS number, like 943 476 5919, or leave it blank."))
+        errors.append(
+          FieldError(
+            field: "requester.nhsNumber", message: "Enter a valid 10-digit NHS number, like 943 476 5919, or leave it blank."))
       }
     }
     if let receivedAt, receivedAt > now.addingTimeInterval(300) {
@@ -150,7 +155,9 @@ extension NewCaseInput {
     var cleanTags: [String] = []
     for tag in tags {
       guard let normalised = InputRules.normaliseTag(tag) else {
-        errors.append(FieldError(field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters."))
+        errors.append(
+          FieldError(
+            field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters."))
         break
       }
       if !cleanTags.contains(normalised) { cleanTags.append(normalised) }

@@ -79,13 +79,16 @@ public struct CaseService: Sendable {
       id: id, kind: valid.kind, status: .new, priority: screening.isEmergency ? .urgent : .normal,
       channel: valid.channel, subject: valid.subject, requester: valid.requester, tags: tags,
       clinicalFlag: screening.isClinical, emergencyFlag: screening.isEmergency, createdAt: now,
-      receivedAt: valid.receivedAt?.wholeMilliseconds ?? now, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
+      receivedAt: valid.receivedAt?.wholeMilliseconds ?? now, messages: messages, audit: audit,
+      accessTokenHash: hasher.digest(token))
     return (draft, token, screening)
   }
 
   public func open(_ input: NewCaseInput, by actor: Actor) async throws -> OpenedCase {
     let (draft, token, screening) = try draft(input, by: actor)
-    guard let record = try await cases.create([draft]).first else { throw CaseworkError.conflict("The case could not be stored.") }
+    guard let record = try await cases.create([draft]).first else {
+      throw CaseworkError.conflict("The case could not be stored.")
+    }
     return OpenedCase(record: record, accessToken: token, screening: screening)
   }
 
@@ -97,7 +100,8 @@ public struct CaseService: Sendable {
       parts.append(signposting)
     }
     parts.append(
-      "Thank you for contacting us. We have received your \(kind.displayName.lowercased()) and its reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply to you.")
+      "Thank you for contacting us. We have received your \(kind.displayName.lowercased()) and its reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply to you."
+    )
     if let signposting = safetyNet.signposting(for: screening), !screening.isEmergency {
       parts.append(signposting)
     }
@@ -157,7 +161,9 @@ public struct CaseService: Sendable {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
     }
     guard text.count <= InputRules.maxMessage else {
-      throw CaseworkError.invalid([FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")])
+      throw CaseworkError.invalid([
+        FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")
+      ])
     }
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
     let now = clock.now().wholeMilliseconds
@@ -209,7 +215,8 @@ public struct CaseService: Sendable {
       for tag in tags {
         guard let normalised = InputRules.normaliseTag(tag) else {
           throw CaseworkError.invalid([
-            FieldError(field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters.")
+            FieldError(
+              field: "tags", message: "Tags use letters, digits, hyphens and underscores, up to \(InputRules.maxTag) characters.")
           ])
         }
         if !clean.contains(normalised) { clean.append(normalised) }
@@ -230,10 +237,13 @@ public struct CaseService: Sendable {
 
   /// Links this case to another by reference. Linking twice, or to itself, is refused.
   @discardableResult
-  public func link(_ id: CaseID, to referenceText: String, relation: CaseLinkRelation, by actor: Actor) async throws -> LinkedCase {
+  public func link(_ id: CaseID, to referenceText: String, relation: CaseLinkRelation, by actor: Actor) async throws -> LinkedCase
+  {
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
     guard let reference = CaseReference(referenceText), let other = try await cases.find(reference: reference) else {
-      throw CaseworkError.invalid([FieldError(field: "reference", message: "Enter the reference of an existing case, like SR-2026-000123.")])
+      throw CaseworkError.invalid([
+        FieldError(field: "reference", message: "Enter the reference of an existing case, like SR-2026-000123.")
+      ])
     }
     guard other.id != id else {
       throw CaseworkError.invalid([FieldError(field: "reference", message: "A case cannot be linked to itself.")])
@@ -247,7 +257,10 @@ public struct CaseService: Sendable {
     try await cases.save(
       CaseChange(
         updated: updated,
-        audit: [AuditEvent(caseID: id, actor: actor, at: now, field: "link", before: nil, after: "\(relation.rawValue) \(other.reference)")],
+        audit: [
+          AuditEvent(
+            caseID: id, actor: actor, at: now, field: "link", before: nil, after: "\(relation.rawValue) \(other.reference)")
+        ],
         newLinks: [CaseLink(fromCaseID: id, toCaseID: other.id, relation: relation, createdAt: now)]))
     return LinkedCase(relation: relation, outgoing: true, id: other.id, reference: other.reference, subject: other.subject)
   }

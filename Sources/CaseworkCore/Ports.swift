@@ -80,7 +80,9 @@ public struct CaseChange: Sendable {
   public var audit: [AuditEvent]
   public var newLinks: [CaseLink]
 
-  public init(updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [], newLinks: [CaseLink] = []) {
+  public init(
+    updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [], newLinks: [CaseLink] = []
+  ) {
     self.updated = updated
     self.tagsChanged = tagsChanged
     self.newMessages = newMessages

@@ -71,7 +71,10 @@ public struct APIToken: Sendable, Codable, Equatable, Identifiable {
   public var revokedAt: Date?
   public var lastUsedAt: Date?
 
-  public init(id: UUID = UUID(), userID: StaffID, name: String, tokenHash: String, createdAt: Date, revokedAt: Date? = nil, lastUsedAt: Date? = nil) {
+  public init(
+    id: UUID = UUID(), userID: StaffID, name: String, tokenHash: String, createdAt: Date, revokedAt: Date? = nil,
+    lastUsedAt: Date? = nil
+  ) {
     self.id = id
     self.userID = userID
     self.name = name

@@ -95,7 +95,10 @@ struct CalendarTests {
       ("[1, 2]", "top level is not an object"),
       (#"{"scotland": {"events": []}}"#, "no \"england-and-wales\" division"),
       (#"{"england-and-wales": {"division": "england-and-wales"}}"#, "no \"events\" list"),
-      (#"{"england-and-wales": {"events": [{"title": "X", "date": "2027-02-30"}]}}"#, "Event 1 of england-and-wales (X) has no valid date"),
+      (
+        #"{"england-and-wales": {"events": [{"title": "X", "date": "2027-02-30"}]}}"#,
+        "Event 1 of england-and-wales (X) has no valid date"
+      ),
       (#"{"england-and-wales": {"events": [{"date": "2027-02-01"}]}}"#, "Event 1 of england-and-wales has no title"),
       (#"{"england-and-wales": {"events": []}}"#, "lists no events"),
     ]

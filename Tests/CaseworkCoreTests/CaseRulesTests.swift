@@ -43,12 +43,14 @@ struct CaseRulesTests {
   @Test("every missing field is reported at once, in form order, naming the field")
   func missingFields() {
     let input = NewCaseInput(channel: .web, subject: "  ", description: nil, requesterName: nil, requesterEmail: "")
-    #expect(throws: CaseworkError.invalid([
-      FieldError(field: "requester.name", message: "Enter your name."),
-      FieldError(field: "requester.email", message: "Enter an email address."),
-      FieldError(field: "subject", message: "Enter a subject."),
-      FieldError(field: "description", message: "Enter a description of the problem."),
-    ])) {
+    #expect(
+      throws: CaseworkError.invalid([
+        FieldError(field: "requester.name", message: "Enter your name."),
+        FieldError(field: "requester.email", message: "Enter an email address."),
+        FieldError(field: "subject", message: "Enter a subject."),
+        FieldError(field: "description", message: "Enter a description of the problem."),
+      ])
+    ) {
       try input.validated(now: now)
     }
   }

@@ -9,11 +9,14 @@ struct CaseServiceTests {
 
   init() {
     // 21 Nov 2026 10:00 UTC.
-    service = CaseService(cases: repository, clock: SteppingWallClock(start: Date(timeIntervalSince1970: 1_795_255_200)), hasher: ReversingHasher())
+    service = CaseService(
+      cases: repository, clock: SteppingWallClock(start: Date(timeIntervalSince1970: 1_795_255_200)), hasher: ReversingHasher())
   }
 
   func input(_ description: String, nhs: String? = nil) -> NewCaseInput {
-    NewCaseInput(channel: .web, subject: "App problem", description: description, requesterName: "Ann", requesterEmail: "ann@example.com", nhsNumber: nhs)
+    NewCaseInput(
+      channel: .web, subject: "App problem", description: description, requesterName: "Ann", requesterEmail: "ann@example.com",
+      nhsNumber: nhs)
   }
 
   @Test("opening stores the message, an acknowledgement with the reference and safety net, and the audit trail")

@@ -34,10 +34,12 @@ actor InMemoryCaseRepository: CaseRepository {
   func links(of caseID: CaseID) async throws -> [LinkedCase] {
     links.compactMap { link in
       if link.fromCaseID == caseID, let other = cases[link.toCaseID] {
-        return LinkedCase(relation: link.relation, outgoing: true, id: other.id, reference: other.reference, subject: other.subject)
+        return LinkedCase(
+          relation: link.relation, outgoing: true, id: other.id, reference: other.reference, subject: other.subject)
       }
       if link.toCaseID == caseID, let other = cases[link.fromCaseID] {
-        return LinkedCase(relation: link.relation, outgoing: false, id: other.id, reference: other.reference, subject: other.subject)
+        return LinkedCase(
+          relation: link.relation, outgoing: false, id: other.id, reference: other.reference, subject: other.subject)
       }
       return nil
     }

@@ -3,14 +3,18 @@ import Testing
 
 @Suite("NHS numbers")
 struct NHSNumberTests {
-  @Test("accepts numbers whose Modulus 11 check digit is right", arguments: ["9434765919", "943 476 5919", "943-476-5919", "4010232137"])
+  @Test(
+    "accepts numbers whose Modulus 11 check digit is right",
+    arguments: ["9434765919", "943 476 5919", "943-476-5919", "4010232137"])
   func valid(text: String) {
     #expect(NHSNumber(text) != nil)
   }
 
-  @Test("rejects a wrong check digit, a check value of 10, wrong lengths and letters", arguments: [
-    "9434765918", "9434765910", "943476591", "94347659190", "94347659AB", "",
-  ])
+  @Test(
+    "rejects a wrong check digit, a check value of 10, wrong lengths and letters",
+    arguments: [
+      "9434765918", "9434765910", "943476591", "94347659190", "94347659AB", "",
+    ])
   func invalid(text: String) {
     #expect(NHSNumber(text) == nil)
   }

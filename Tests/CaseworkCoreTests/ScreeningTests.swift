@@ -6,31 +6,37 @@ import Testing
 struct ScreeningTests {
   let screener = Screener()
 
-  @Test("technical questions are not flagged", arguments: [
-    "I cannot log in after the update", "The appointment booking page is blank on Android",
-    "My password reset email never arrives", "My repeat prescription request is stuck on Sending",
-    "The app crashes on my tablet",
-  ])
+  @Test(
+    "technical questions are not flagged",
+    arguments: [
+      "I cannot log in after the update", "The appointment booking page is blank on Android",
+      "My password reset email never arrives", "My repeat prescription request is stuck on Sending",
+      "The app crashes on my tablet",
+    ])
   func technical(text: String) {
     let result = screener.screen(text)
     #expect(!result.isClinical)
     #expect(!result.isEmergency)
   }
 
-  @Test("clinical content is flagged without being an emergency", arguments: [
-    "Should I take my tablets before the blood test?", "What do my test results mean?",
-    "I have a rash and a fever", "Can you change my prescription dose",
-  ])
+  @Test(
+    "clinical content is flagged without being an emergency",
+    arguments: [
+      "Should I take my tablets before the blood test?", "What do my test results mean?",
+      "I have a rash and a fever", "Can you change my prescription dose",
+    ])
   func clinical(text: String) {
     let result = screener.screen(text)
     #expect(result.isClinical)
     #expect(!result.isEmergency)
   }
 
-  @Test("emergency wording is flagged, curly apostrophes included", arguments: [
-    "My dad has chest pain", "I can’t breathe properly", "I took an overdose", "I feel suicidal",
-    "She is unconscious",
-  ])
+  @Test(
+    "emergency wording is flagged, curly apostrophes included",
+    arguments: [
+      "My dad has chest pain", "I can’t breathe properly", "I took an overdose", "I feel suicidal",
+      "She is unconscious",
+    ])
   func emergency(text: String) {
     let result = screener.screen(text)
     #expect(result.isEmergency)

@@ -41,7 +41,8 @@ struct TimetableTests {
   @Test("touching and overlapping periods are joined")
   func periodsJoin() {
     let split = Timetable(
-      name: "split", weekdays: Array(repeating: [.init("13:00", "17:00"), .init("09:00", "13:00"), .init("16:00", "18:00")], count: 7),
+      name: "split",
+      weekdays: Array(repeating: [.init("13:00", "17:00"), .init("09:00", "13:00"), .init("16:00", "18:00")], count: 7),
       bankHolidays: [])
     #expect(split.weekdays[0] == [.init("09:00", "18:00")])
     #expect(split.isOpen(at: at("2026-11-23", 13, 0), holidays: holidays))

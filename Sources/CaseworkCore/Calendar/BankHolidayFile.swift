@@ -36,10 +36,12 @@ public enum BankHolidayFile {
         throw Problem(message: "Event \(index + 1) of england-and-wales has no title.")
       }
       guard let text = event["date"] as? String, let date = LocalDate(text) else {
-        throw Problem(message: "Event \(index + 1) of england-and-wales (\(title)) has no valid date; dates are written YYYY-MM-DD.")
+        throw Problem(
+          message: "Event \(index + 1) of england-and-wales (\(title)) has no valid date; dates are written YYYY-MM-DD.")
       }
       events.append(
-        BankHolidays.Event(title: title, date: date, notes: event["notes"] as? String ?? "", bunting: event["bunting"] as? Bool ?? false))
+        BankHolidays.Event(
+          title: title, date: date, notes: event["notes"] as? String ?? "", bunting: event["bunting"] as? Bool ?? false))
     }
     guard !events.isEmpty else { throw Problem(message: "The england-and-wales division lists no events.") }
     return BankHolidays(events: events)

@@ -49,8 +49,12 @@ public struct BankHolidays: Sendable, Equatable {
   }
 
   public func isHoliday(_ date: LocalDate) -> Bool {
-    if let events = eventsByYear[date.year] { return events.contains { $0.date == date } }
-    return Self.statutory(year: date.year).contains { $0.date == date }
+    let year = date.year
+    if eventsByYear[year] != nil || fallbackRange.contains(year) {
+      let index = firstIndex(greaterThan: date)
+      return index > 0 && sortedDates[index - 1] == date
+    }
+    return Self.statutory(year: year).contains { $0.date == date }
   }
 
   /// Holidays on weekdays in `(after, through]`, by binary search.
@@ -63,7 +67,7 @@ public struct BankHolidays: Sendable, Equatable {
     return count
   }
 
-  private func firstIndex(greaterThan date: LocalDate) -> Int {
+  func firstIndex(greaterThan date: LocalDate) -> Int {
     var low = 0
     var high = sortedDates.count
     while low < high {

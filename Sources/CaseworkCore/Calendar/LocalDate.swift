@@ -95,15 +95,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 extension LocalDate {
   /// The date of an instant in Europe/London.
   public init(_ instant: Date) {
-    let parts = LondonTime.calendar.dateComponents([.year, .month, .day], from: instant)
-    dayNumber = Self.dayNumber(year: parts.year!, month: parts.month!, day: parts.day!)
+    dayNumber = Int(LondonTime.floorDivide(LondonTime.localMilliseconds(of: instant), LondonTime.millisecondsPerDay))
   }
 
   /// The instant of this date at the given local time in Europe/London.
   public func instant(hour: Int = 0, minute: Int = 0, second: Int = 0) -> Date {
-    let (year, month, day) = components
-    let parts = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-    return LondonTime.calendar.date(from: parts)!
+    let seconds = Int64(dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    return LondonTime.instant(localMilliseconds: seconds * 1000)
   }
 
   /// 23:59:59 local: the end of the day, as "within N working days" means.

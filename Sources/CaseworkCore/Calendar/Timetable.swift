@@ -69,8 +69,9 @@ public struct Timetable: Sendable, Equatable, Codable {
 
   /// Minutes after local midnight of an instant, and its local date.
   static func localPosition(_ instant: Date) -> (LocalDate, Int) {
-    let parts = LondonTime.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-    return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!, parts.hour! * 60 + parts.minute!)
+    let local = LondonTime.localMilliseconds(of: instant)
+    let day = LondonTime.floorDivide(local, LondonTime.millisecondsPerDay)
+    return (LocalDate(dayNumber: Int(day)), Int((local - day * LondonTime.millisecondsPerDay) / 60_000))
   }
 
   public func isOpen(at instant: Date, holidays: BankHolidays) -> Bool {
