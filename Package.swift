@@ -20,9 +20,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
   ],
   targets: [
     .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
+    // The policy file (YAML, read with Yams so every error carries its line).
+    .target(
+      name: "CaseworkPolicy", dependencies: ["CaseworkCore", .product(name: "Yams", package: "Yams")],
+      resources: [.copy("Resources/deadline-policy.yaml")]),
     .target(
       name: "CaseworkStore",
       dependencies: [
@@ -39,6 +44,7 @@ let package = Package(
       name: "CaseworkServer",
       dependencies: [
         "CaseworkCore",
+        "CaseworkPolicy",
         "CaseworkStore",
         .product(name: "Vapor", package: "vapor"),
         .product(name: "Fluent", package: "fluent"),
@@ -53,6 +59,7 @@ let package = Package(
       name: "casework",
       dependencies: [
         "CaseworkCore",
+        "CaseworkPolicy",
         "CaseworkStore",
         "CaseworkServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,9 +68,11 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
+    // Benchmarks: run by scripts/bench/deadlines in a release build.
+    .executableTarget(name: "DeadlineBench", dependencies: ["CaseworkCore"], path: "Benchmarks/DeadlineBench"),
     .testTarget(
       name: "CaseworkCoreTests",
-      dependencies: ["CaseworkCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+      dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(
       name: "CaseworkServerTests",
       dependencies: [
