@@ -69,7 +69,8 @@ for n in [3, 250] {
   measure("supported hours, N = \(n) h (fast)", seconds: seconds) { supported.adding(milliseconds: Int64(n) * 3_600_000, to: $0) }
 }
 for n in [3, 250] {
-  let deadline = Deadline(caseID: UUID(), name: "bench", clock: .workingDays, length: DeadlineLength(n, .workingDays), startAt: starts[0])
+  let deadline = Deadline(
+    caseID: UUID(), name: "bench", clock: .workingDays, length: DeadlineLength(n, .workingDays), startAt: starts[0])
   measure("deadline record, \(n) working days + warning", seconds: seconds) { start in
     var copy = deadline
     copy.startAt = start

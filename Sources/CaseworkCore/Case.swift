@@ -41,13 +41,17 @@ public struct Case: Sendable, Codable, Equatable, Identifiable {
   /// When the message really reached us (staff may record an earlier date for post or phone).
   public var receivedAt: Date
   public var updatedAt: Date
+  /// The target of its most urgent deadline that is not met (breached ones included): what
+  /// the inbox sorts by. Kept by the store.
+  public var nextDueAt: Date?
 
   public init(
     id: CaseID, reference: CaseReference, kind: CaseKind, status: CaseStatus, priority: CasePriority,
     channel: Channel, subject: String, requester: Requester, assigneeID: StaffID? = nil, team: String? = nil,
     tags: [String] = [], clinicalFlag: Bool = false, emergencyFlag: Bool = false, createdAt: Date,
-    receivedAt: Date, updatedAt: Date
+    receivedAt: Date, updatedAt: Date, nextDueAt: Date? = nil
   ) {
+    self.nextDueAt = nextDueAt
     self.id = id
     self.reference = reference
     self.kind = kind

@@ -2,6 +2,8 @@ import Foundation
 
 public enum CaseSort: String, Sendable, CaseIterable, Codable {
   case newest, oldest, updated
+  /// Most urgent deadline first.
+  case deadline
 }
 
 /// Filters for the inbox and the API listing.

@@ -13,6 +13,7 @@ public struct CaseDetail: Sendable {
   public var messages: [CaseMessage]
   public var audit: [AuditEvent]
   public var links: [LinkedCase]
+  public var deadlines: [Deadline]
 }
 
 /// Changes staff or an integrator ask for; nil leaves a field as it is.
@@ -39,11 +40,14 @@ public struct CaseService: Sendable {
   public let screener: Screener
   public let safetyNet: SafetyNetText
   public let hasher: any SecretHasher
+  public let deadlineEngine: CurrentDeadlineEngine
 
   public init(
     cases: any CaseRepository, clock: any WallClock, screener: Screener = Screener(),
-    safetyNet: SafetyNetText = .standard, hasher: any SecretHasher
+    safetyNet: SafetyNetText = .standard, hasher: any SecretHasher,
+    deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard)
   ) {
+    self.deadlineEngine = deadlines
     self.cases = cases
     self.clock = clock
     self.screener = screener
@@ -75,12 +79,15 @@ public struct CaseService: Sendable {
       AuditEvent(caseID: id, actor: actor, at: now, field: "case", before: nil, after: "opened via \(valid.channel.rawValue)"),
       AuditEvent(caseID: id, actor: actor, at: now, field: "status", before: nil, after: CaseStatus.new.rawValue),
     ]
-    let draft = CaseDraft(
+    let receivedAt = valid.receivedAt?.wholeMilliseconds ?? now
+    var draft = CaseDraft(
       id: id, kind: valid.kind, status: .new, priority: screening.isEmergency ? .urgent : .normal,
       channel: valid.channel, subject: valid.subject, requester: valid.requester, tags: tags,
       clinicalFlag: screening.isClinical, emergencyFlag: screening.isEmergency, createdAt: now,
-      receivedAt: valid.receivedAt?.wholeMilliseconds ?? now, messages: messages, audit: audit,
-      accessTokenHash: hasher.digest(token))
+      receivedAt: receivedAt, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
+    // Clocks start when the case reached us, which for post or phone is before its entry.
+    let engine = deadlineEngine.value
+    draft.deadlines = engine.start(.received, caseID: id, kind: valid.kind, at: receivedAt).map { engine.refresh($0, now: now) }
     return (draft, token, screening)
   }
 
@@ -117,7 +124,8 @@ public struct CaseService: Sendable {
     async let messages = cases.messages(of: id)
     async let audit = cases.auditTrail(of: id)
     async let links = cases.links(of: id)
-    return try await CaseDetail(record: record, messages: messages, audit: audit, links: links)
+    async let deadlines = cases.deadlines(of: id)
+    return try await CaseDetail(record: record, messages: messages, audit: audit, links: links, deadlines: deadlines)
   }
 
   /// Finds a case by id or reference text.
@@ -191,7 +199,10 @@ public struct CaseService: Sendable {
       break
     }
     audit += fieldChanges(from: current, to: updated, by: actor, at: now)
-    try await cases.save(CaseChange(updated: updated, newMessages: messages, audit: audit))
+    var events = DeadlineEngine.events(from: current.status, to: updated.status)
+    if kind == .outbound, actor != .system { events.insert(.staffReply, at: 0) }
+    let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
+    try await cases.save(CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines))
     return (updated, messages[0])
   }
 
@@ -231,7 +242,10 @@ public struct CaseService: Sendable {
     let audit = fieldChanges(from: current, to: updated, by: actor, at: now)
     guard !audit.isEmpty else { return current }
     updated.updatedAt = now
-    try await cases.save(CaseChange(updated: updated, tagsChanged: tagsChanged, audit: audit))
+    let (deadlines, deadlineAudit) = try await deadlineChanges(
+      DeadlineEngine.events(from: current.status, to: updated.status), for: updated, by: actor, at: now)
+    try await cases.save(
+      CaseChange(updated: updated, tagsChanged: tagsChanged, audit: audit + deadlineAudit, deadlines: deadlines))
     return updated
   }
 

@@ -27,6 +27,8 @@ public struct CaseDraft: Sendable {
   public var messages: [CaseMessage]
   public var audit: [AuditEvent]
   public var accessTokenHash: String?
+  /// Deadlines the case starts with (those its receipt starts).
+  public var deadlines: [Deadline] = []
 
   public init(
     id: CaseID, kind: CaseKind, status: CaseStatus, priority: CasePriority, channel: Channel, subject: String,
@@ -57,7 +59,8 @@ public struct CaseDraft: Sendable {
     Case(
       id: id, reference: reference, kind: kind, status: status, priority: priority, channel: channel,
       subject: subject, requester: requester, tags: tags, clinicalFlag: clinicalFlag,
-      emergencyFlag: emergencyFlag, createdAt: createdAt, receivedAt: receivedAt, updatedAt: createdAt)
+      emergencyFlag: emergencyFlag, createdAt: createdAt, receivedAt: receivedAt, updatedAt: createdAt,
+      nextDueAt: Deadline.nextDue(deadlines))
   }
 
   /// The messages with the reference written into system messages only (never into what a
@@ -79,10 +82,15 @@ public struct CaseChange: Sendable {
   public var newMessages: [CaseMessage]
   public var audit: [AuditEvent]
   public var newLinks: [CaseLink]
+  /// Deadlines started or changed; the store writes them whole.
+  public var deadlines: [Deadline]
 
   public init(
-    updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [], newLinks: [CaseLink] = []
+    updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],
+    newLinks: [CaseLink] = [],
+    deadlines: [Deadline] = []
   ) {
+    self.deadlines = deadlines
     self.updated = updated
     self.tagsChanged = tagsChanged
     self.newMessages = newMessages
@@ -102,6 +110,16 @@ public protocol CaseRepository: Sendable {
   func links(of caseID: CaseID) async throws -> [LinkedCase]
   func list(_ query: CaseQuery) async throws -> CaseList
   func save(_ change: CaseChange) async throws
+  func deadlines(of caseID: CaseID) async throws -> [Deadline]
+  /// Deadlines of several cases at once (an inbox page).
+  func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]]
+}
+
+/// In-console notifications for staff (deadline warnings and breaches; more kinds later).
+public protocol NotificationRepository: Sendable {
+  func notifications(for staffID: StaffID, limit: Int) async throws -> [StaffNotification]
+  func unreadCount(for staffID: StaffID) async throws -> Int
+  func markAllRead(for staffID: StaffID, at: Date) async throws
 }
 
 public protocol StaffRepository: Sendable {

@@ -18,7 +18,9 @@ public enum PolicyFile {
   }
 
   /// Deadlines every policy must define: the published policies promise them.
-  public static let required = ["escalation_response", "acknowledge", "investigate", "follow_up", "resolve", "update", "breach_report"]
+  public static let required = [
+    "escalation_response", "acknowledge", "investigate", "follow_up", "resolve", "update", "breach_report",
+  ]
 
   static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -37,7 +39,9 @@ public enum PolicyFile {
 
   public static func load(path: String) throws -> DeadlinePolicy {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw Invalid(problems: [Problem(line: 0, field: "file", message: "Cannot read \(path). Check the path and its permissions.")])
+      throw Invalid(problems: [
+        Problem(line: 0, field: "file", message: "Cannot read \(path). Check the path and its permissions.")
+      ])
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw Invalid(problems: [Problem(line: 0, field: "file", message: "\(path) is not UTF-8 text.")])
@@ -56,7 +60,11 @@ public enum PolicyFile {
       throw Invalid(problems: [Problem(line: 0, field: "file", message: "The file could not be read as YAML.")])
     }
     guard let root, let top = root.mapping else {
-      throw Invalid(problems: [Problem(line: root?.mark?.line ?? 1, field: "file", message: "The policy is a YAML mapping with version, timetables and deadlines.")])
+      throw Invalid(problems: [
+        Problem(
+          line: root?.mark?.line ?? 1, field: "file",
+          message: "The policy is a YAML mapping with version, timetables and deadlines.")
+      ])
     }
     let policy = reader.policy(top, line: root.mark?.line ?? 1)
     guard reader.problems.isEmpty, let policy else { throw Invalid(problems: reader.problems) }
@@ -87,7 +95,8 @@ struct Reader {
     for (key, value) in mapping {
       let name = key.string ?? ""
       if !allowed.contains(name) {
-        problem(key, path.isEmpty ? name : "\(path).\(name)", "Unknown setting. Allowed here: \(allowed.joined(separator: ", ")).")
+        problem(
+          key, path.isEmpty ? name : "\(path).\(name)", "Unknown setting. Allowed here: \(allowed.joined(separator: ", ")).")
       } else if result[name] != nil {
         problem(key, path.isEmpty ? name : "\(path).\(name)", "Given twice.")
       } else {
@@ -144,7 +153,9 @@ struct Reader {
       rules += deadline(name, value, defaultWarn: warnFraction, timetables: timetables.map(\.name))
     }
     for name in PolicyFile.required where !names.contains(name) {
-      problem(deadlinesNode, "deadlines.\(name)", "Missing: the published policies promise this deadline, so the policy must define it.")
+      problem(
+        deadlinesNode, "deadlines.\(name)", "Missing: the published policies promise this deadline, so the policy must define it."
+      )
     }
     return DeadlinePolicy(rules: rules, timetables: timetables)
   }
@@ -194,7 +205,8 @@ struct Reader {
       if text == "closed" && texts.count == 1 { return [] }
       let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
       guard parts.count == 2, let start = Self.minutes(parts[0]), let end = Self.minutes(parts[1]) else {
-        problem(item, path, "\"\(text)\" is not a period; write it as \"08:00-18:00\" (24-hour clock, 24:00 for midnight at the end).")
+        problem(
+          item, path, "\"\(text)\" is not a period; write it as \"08:00-18:00\" (24-hour clock, 24:00 for midnight at the end).")
         return nil
       }
       guard start < end else {
@@ -225,7 +237,9 @@ struct Reader {
     var kind: CaseKind?
     if let node = fields["kind"] {
       kind = CaseKind(rawValue: node.string ?? "")
-      if kind == nil { problem(node, "\(path).kind", "Use one of: \(CaseKind.allCases.map(\.rawValue).joined(separator: ", ")).") }
+      if kind == nil {
+        problem(node, "\(path).kind", "Use one of: \(CaseKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+      }
     } else {
       problem(node, "\(path).kind", "Missing: which kind of case this deadline is for.")
     }
@@ -249,7 +263,8 @@ struct Reader {
     var timings: [(Int?, DeadlineClock, DeadlineLength, Double)] = []
     if let bySeverity = fields["by_severity"] {
       if timing.contains(where: { fields[$0] != nil }) {
-        problem(bySeverity, "\(path).by_severity", "Give clock and duration either for every severity or in by_severity, not both.")
+        problem(
+          bySeverity, "\(path).by_severity", "Give clock and duration either for every severity or in by_severity, not both.")
       }
       if let mapping = bySeverity.mapping {
         for (key, value) in mapping {
@@ -277,7 +292,8 @@ struct Reader {
     guard let kind, let starts, !stops.isEmpty else { return [] }
     return timings.map { severity, clock, length, warn in
       DeadlinePolicy.Rule(
-        name: name, kind: kind, severity: severity, starts: starts, stops: stops, clock: clock, length: length, warnFraction: warn,
+        name: name, kind: kind, severity: severity, starts: starts, stops: stops, clock: clock, length: length,
+        warnFraction: warn,
         pausable: pausable)
     }
   }
@@ -288,7 +304,10 @@ struct Reader {
       return nil
     }
     guard let event = DeadlineEvent(rawValue: node.string ?? "") else {
-      problem(node, path, "\"\(node.string ?? "")\" is not an event. Use one of: \(DeadlineEvent.allCases.map(\.rawValue).joined(separator: ", ")).")
+      problem(
+        node, path,
+        "\"\(node.string ?? "")\" is not an event. Use one of: \(DeadlineEvent.allCases.map(\.rawValue).joined(separator: ", "))."
+      )
       return nil
     }
     return event
@@ -306,7 +325,8 @@ struct Reader {
             if timetables.contains(name) {
               clock = .businessHours(name)
             } else {
-              problem(timetableNode, "\(path).timetable", "No timetable \"\(name)\". Defined: \(timetables.joined(separator: ", ")).")
+              problem(
+                timetableNode, "\(path).timetable", "No timetable \"\(name)\". Defined: \(timetables.joined(separator: ", ")).")
             }
           } else {
             problem(node, "\(path).timetable", "Missing: business_hours needs the timetable it counts, such as supported_hours.")
@@ -327,7 +347,9 @@ struct Reader {
     if let node = fields["duration"] {
       length = DeadlineLength(node.string ?? "")
       if length == nil {
-        problem(node, "\(path).duration", "\"\(node.string ?? "")\" is not a duration; write \"3 working days\", \"7 days\", \"4 hours\" or \"90 minutes\".")
+        problem(
+          node, "\(path).duration",
+          "\"\(node.string ?? "")\" is not a duration; write \"3 working days\", \"7 days\", \"4 hours\" or \"90 minutes\".")
       } else if let length, let clock, !length.fits(clock.kind) {
         problem(node, "\(path).duration", "A \(clock.kind.rawValue) clock does not count \(length.unit.rawValue).")
       }
@@ -350,7 +372,8 @@ extension DeadlinePolicy {
       let pause = rule.pausable ? "; pauses while waiting on the requester" : ""
       lines.append(
         "\(rule.name)\(severity): \(rule.kind.rawValue), \(rule.length) on \(rule.clock) from \(rule.starts.rawValue); "
-          + "met by \(rule.stops.map(\.rawValue).joined(separator: ", ")); warn at \(Int((rule.warnFraction * 100).rounded()))%\(pause)")
+          + "met by \(rule.stops.map(\.rawValue).joined(separator: ", ")); warn at \(Int((rule.warnFraction * 100).rounded()))%\(pause)"
+      )
     }
     lines.append("")
     for timetable in timetables {

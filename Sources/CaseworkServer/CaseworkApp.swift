@@ -67,7 +67,8 @@ public enum CaseworkApp {
     app.middleware.use(SecurityHeaders())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-    try await store.primeConnections(app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
+    try await store.primeConnections(
+      app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
     app.casework = makeServices(app, config: config, clock: clock)
     try routes(app, config: config, resources: resources)
   }
@@ -111,7 +112,8 @@ public enum CaseworkApp {
       return URL(fileURLWithPath: override)
     }
     guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
-      throw Abort(.internalServerError, reason: "Casework's resource bundle is missing; reinstall the binary with its .resources folder.")
+      throw Abort(
+        .internalServerError, reason: "Casework's resource bundle is missing; reinstall the binary with its .resources folder.")
     }
     return url
   }
@@ -127,7 +129,8 @@ public enum CaseworkApp {
       let text = try container.decode(String.self)
       if let date = try? Date(text, strategy: .iso8601) { return date }
       if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-      throw DecodingError.dataCorruptedError(in: container, debugDescription: "Use an ISO 8601 date-time such as 2026-11-21T09:30:00Z.")
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "Use an ISO 8601 date-time such as 2026-11-21T09:30:00Z.")
     }
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(encoder: encoder, for: ProblemDetails.mediaType)
@@ -152,4 +155,3 @@ extension CaseworkApp {
     try await DemoData.load(app, cases: cases)
   }
 }
-

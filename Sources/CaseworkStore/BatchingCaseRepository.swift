@@ -23,6 +23,8 @@ public struct BatchingCaseRepository: CaseRepository {
   public func links(of caseID: CaseID) async throws -> [LinkedCase] { try await base.links(of: caseID) }
   public func list(_ query: CaseQuery) async throws -> CaseList { try await base.list(query) }
   public func save(_ change: CaseChange) async throws { try await base.save(change) }
+  public func deadlines(of caseID: CaseID) async throws -> [Deadline] { try await base.deadlines(of: caseID) }
+  public func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]] { try await base.deadlines(ofCases: ids) }
 }
 
 actor CreationBatcher {

@@ -30,6 +30,7 @@ public struct SQLCaseRepository: CaseRepository {
       var messageRows: [MessageRow] = []
       var auditRows: [AuditRow] = []
       var tagRows: [TagRow] = []
+      var deadlineRows: [DeadlineRow] = []
       for draft in drafts {
         let reference = references[draft.id]!
         let record = draft.makeCase(reference: reference)
@@ -38,11 +39,13 @@ public struct SQLCaseRepository: CaseRepository {
         messageRows += draft.messages(for: reference).map(MessageRow.init)
         auditRows += draft.audit.map(AuditRow.init)
         tagRows += record.tags.map { TagRow(case_id: record.id, tag: $0) }
+        deadlineRows += draft.deadlines.map(DeadlineRow.init)
       }
       try await Self.insert(caseRows, into: "cases", on: db)
       try await Self.insert(messageRows, into: "case_messages", on: db)
       try await Self.insert(auditRows, into: "audit_events", on: db)
       try await Self.insert(tagRows, into: "case_tags", on: db)
+      try await Self.insert(deadlineRows, into: "deadlines", on: db)
       return cases
     }
   }
@@ -167,6 +170,13 @@ public struct SQLCaseRepository: CaseRepository {
     case .newest: select = select.orderBy("created_at", .descending).orderBy("id", .descending)
     case .oldest: select = select.orderBy("created_at", .ascending).orderBy("id", .ascending)
     case .updated: select = select.orderBy("updated_at", .descending).orderBy("id", .descending)
+    case .deadline:
+      // Most urgent first; cases with no open deadline last, oldest first among them.
+      select = select.orderBy(
+        SQLOrderBy(
+          expression: SQLQueryString("CASE WHEN next_due_at IS NULL THEN 1 ELSE 0 END"), direction: SQLDirection.ascending)
+      )
+      .orderBy("next_due_at", .ascending).orderBy("created_at", .ascending).orderBy("id", .ascending)
     }
     let rows = try await select.limit(limit + 1).offset(query.after == nil ? max(0, query.offset) : 0)
       .all().map { try CaseRow(row: $0) }
@@ -236,7 +246,7 @@ public struct SQLCaseRepository: CaseRepository {
         change.newLinks.map {
           LinkRow(from_case_id: $0.fromCaseID, to_case_id: $0.toCaseID, relation: $0.relation.rawValue, created_at: $0.createdAt)
         }, into: "case_links", on: db)
+      try await Self.write(change.deadlines, on: db)
     }
   }
 }
-

@@ -52,7 +52,9 @@ public enum StoreConfiguration: Sendable, Equatable {
   /// process loses nothing committed; a power cut may roll back the last commits. FULL syncs
   /// the log on every commit. A connection the pool opens later runs with SQLite's default,
   /// FULL: slower, never less safe.
-  public func primeConnections(_ databases: Databases, on group: any EventLoopGroup, durability: SQLiteDurability, logger: Logger) async throws {
+  public func primeConnections(_ databases: Databases, on group: any EventLoopGroup, durability: SQLiteDurability, logger: Logger)
+    async throws
+  {
     guard case .sqliteFile = self else { return }
     for loop in group.makeIterator() {
       let database = databases.database(logger: logger, on: loop)! as! any SQLDatabase
@@ -93,4 +95,3 @@ public struct DatabaseHandle: Sendable {
     }
   }
 }
-

@@ -6,5 +6,6 @@ public enum StoreMigrations {
     M0001_CreateStaff(),
     M0002_CreateCases(),
     M0003_CreateJobs(),
+    M0004_CreateDeadlines(),
   ]
 }

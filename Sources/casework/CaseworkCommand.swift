@@ -158,7 +158,9 @@ struct Users: AsyncParsableCommand {
       try await withApplication { app, _ in
         try await app.autoMigrate()
         for user in try await app.casework.staff.all() {
-          print("\(user.id.uuidString.lowercased())  \(user.role.rawValue)  \(user.active ? "active" : "inactive")  \(user.email)  \(user.name)")
+          print(
+            "\(user.id.uuidString.lowercased())  \(user.role.rawValue)  \(user.active ? "active" : "inactive")  \(user.email)  \(user.name)"
+          )
         }
       }
     }
@@ -166,7 +168,8 @@ struct Users: AsyncParsableCommand {
 }
 
 struct Tokens: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+  static let configuration = CommandConfiguration(
+    abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self])
 
   struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -219,7 +222,9 @@ struct Tokens: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-      guard let tokenID = UUID(uuidString: id) else { throw ValidationError("--id must be a token id such as 0f8b…, as listed by `casework tokens list`.") }
+      guard let tokenID = UUID(uuidString: id) else {
+        throw ValidationError("--id must be a token id such as 0f8b…, as listed by `casework tokens list`.")
+      }
       try await withApplication { app, _ in
         try await app.autoMigrate()
         try await app.casework.tokens.revoke(id: tokenID, at: Date())
@@ -249,7 +254,8 @@ struct ConfigCommand: AsyncParsableCommand {
     commandName: "config", abstract: "Inspect settings.", subcommands: [Check.self])
 
   struct Check: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every setting, its value or \"unset\", and where it came from.")
+    static let configuration = CommandConfiguration(
+      abstract: "List every setting, its value or \"unset\", and where it came from.")
 
     func run() async throws {
       do {

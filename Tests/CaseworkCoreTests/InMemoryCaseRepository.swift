@@ -9,6 +9,7 @@ actor InMemoryCaseRepository: CaseRepository {
   private var auditByCase: [CaseID: [AuditEvent]] = [:]
   private var links: [CaseLink] = []
   private var counters: [String: Int] = [:]
+  private var deadlinesByCase: [CaseID: [Deadline]] = [:]
 
   func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     drafts.map { draft in
@@ -21,6 +22,7 @@ actor InMemoryCaseRepository: CaseRepository {
       if let hash = draft.accessTokenHash { tokenHashes[hash] = record.id }
       messagesByCase[record.id] = draft.messages(for: reference)
       auditByCase[record.id] = draft.audit
+      deadlinesByCase[record.id] = draft.deadlines
       return record
     }
   }
@@ -58,6 +60,22 @@ actor InMemoryCaseRepository: CaseRepository {
     messagesByCase[change.updated.id, default: []] += change.newMessages
     auditByCase[change.updated.id, default: []] += change.audit
     links += change.newLinks
+    var deadlines = deadlinesByCase[change.updated.id] ?? []
+    for deadline in change.deadlines {
+      if let index = deadlines.firstIndex(where: { $0.id == deadline.id }) {
+        deadlines[index] = deadline
+      } else {
+        deadlines.append(deadline)
+      }
+    }
+    deadlinesByCase[change.updated.id] = deadlines
+    cases[change.updated.id]?.nextDueAt = Deadline.nextDue(deadlines)
+  }
+
+  func deadlines(of caseID: CaseID) async throws -> [Deadline] { deadlinesByCase[caseID] ?? [] }
+
+  func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]] {
+    Dictionary(uniqueKeysWithValues: ids.map { ($0, deadlinesByCase[$0] ?? []) })
   }
 }
 

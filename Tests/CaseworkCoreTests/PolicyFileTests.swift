@@ -42,16 +42,37 @@ struct PolicyFileTests {
   @Test("each kind of error names its line and field")
   func eachError() throws {
     let cases: [(String, String, String, String)] = [
-      ("    clock: working_days\n    duration: 2 working days", "    clock: workday\n    duration: 2 working days", "deadlines.first_response.clock", "clock: workday"),
+      (
+        "    clock: working_days\n    duration: 2 working days", "    clock: workday\n    duration: 2 working days",
+        "deadlines.first_response.clock", "clock: workday"
+      ),
       ("    duration: 3 working days", "    duration: three days", "deadlines.acknowledge.duration", "three days"),
       ("    duration: 72 hours", "    duration: 3 working days", "deadlines.breach_report.duration", "~duration: 3 working days"),
-      ("    starts: breach_aware", "    starts: breach_aware\n    pause_while_waiting: true", "deadlines.breach_report.pause_while_waiting", "~pause_while_waiting: true"),
+      (
+        "    starts: breach_aware", "    starts: breach_aware\n    pause_while_waiting: true",
+        "deadlines.breach_report.pause_while_waiting", "~pause_while_waiting: true"
+      ),
       ("    starts: acknowledgement_sent", "    starts: acknowledged", "deadlines.investigate.starts", "starts: acknowledged"),
-      ("      3: { clock: business_hours, timetable: supported_hours, duration: 40 hours }", "      3: { clock: business_hours, timetable: office, duration: 40 hours }", "deadlines.resolve.by_severity.3.timetable", "timetable: office"),
-      ("      4: { clock: business_hours, timetable: supported_hours, duration: 120 hours }", "      4: { clock: business_hours, duration: 120 hours }", "deadlines.resolve.by_severity.4.timetable", "      4: { clock: business_hours, duration"),
-      ("    saturday: closed\n    sunday: closed\n    bank_holidays: closed", "    saturday: \"18:00-09:00\"\n    sunday: closed\n    bank_holidays: closed", "timetables.supported_hours.saturday", "18:00-09:00"),
+      (
+        "      3: { clock: business_hours, timetable: supported_hours, duration: 40 hours }",
+        "      3: { clock: business_hours, timetable: office, duration: 40 hours }", "deadlines.resolve.by_severity.3.timetable",
+        "timetable: office"
+      ),
+      (
+        "      4: { clock: business_hours, timetable: supported_hours, duration: 120 hours }",
+        "      4: { clock: business_hours, duration: 120 hours }", "deadlines.resolve.by_severity.4.timetable",
+        "      4: { clock: business_hours, duration"
+      ),
+      (
+        "    saturday: closed\n    sunday: closed\n    bank_holidays: closed",
+        "    saturday: \"18:00-09:00\"\n    sunday: closed\n    bank_holidays: closed", "timetables.supported_hours.saturday",
+        "18:00-09:00"
+      ),
       ("warn_at_percent: 75", "warn_at_percent: 150", "warn_at_percent", "warn_at_percent: 150"),
-      ("    pause_while_waiting: true", "    pause_while_waiting: true\n    colour: red", "deadlines.first_response.colour", "colour: red"),
+      (
+        "    pause_while_waiting: true", "    pause_while_waiting: true\n    colour: red", "deadlines.first_response.colour",
+        "colour: red"
+      ),
     ]
     for (old, new, field, marker) in cases {
       let file = shippedReplacing(old, with: new)

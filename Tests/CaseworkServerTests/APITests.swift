@@ -1,9 +1,10 @@
 import CaseworkCore
-@testable import CaseworkServer
 import Foundation
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import CaseworkServer
 
 @Suite("JSON API")
 struct APITests {
@@ -70,7 +71,8 @@ struct APITests {
         try #expect(json(response)["kind"] as? String == "reply")
       }
       try await tester.test(
-        .POST, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token), body: try jsonBody(["kind": "note", "body": "internal"])
+        .POST, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token),
+        body: try jsonBody(["kind": "note", "body": "internal"])
       ) { response in #expect(response.status == .created) }
       try await tester.test(.GET, "/api/v1/cases/SR-2026-000003/messages", headers: .bearer(token)) { response in
         let kinds = (try json(response)["data"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
@@ -85,11 +87,15 @@ struct APITests {
         #expect(object["status"] as? String == "pending_requester")
         #expect(object["assigneeId"] as? String == user.id.uuidString.lowercased())
       }
-      try await tester.test(.GET, "/api/v1/cases?status=pending_requester&tag=ios&assigneeId=\(user.id.uuidString)", headers: .bearer(token)) {
+      try await tester.test(
+        .GET, "/api/v1/cases?status=pending_requester&tag=ios&assigneeId=\(user.id.uuidString)", headers: .bearer(token)
+      ) {
         response in
         try #expect((json(response)["data"] as? [Any])?.count == 1)
       }
-      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000003", headers: .bearer(token), body: try jsonBody(["assigneeId": NSNull()])) {
+      try await tester.test(
+        .PATCH, "/api/v1/cases/SR-2026-000003", headers: .bearer(token), body: try jsonBody(["assigneeId": NSNull()])
+      ) {
         response in
         try #expect(json(response)["assigneeId"] is NSNull)
       }
@@ -102,7 +108,8 @@ struct APITests {
       let (_, token) = try await app.makeToken()
       var headers = HTTPHeaders.bearer(token)
       headers.contentType = .json
-      try await app.testing().test(.POST, "/api/v1/cases", headers: headers, body: ByteBuffer(string: "{\"subject\": ")) { response in
+      try await app.testing().test(.POST, "/api/v1/cases", headers: headers, body: ByteBuffer(string: "{\"subject\": ")) {
+        response in
         #expect(response.status == .badRequest)
         #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
         try #expect(json(response)["status"] as? Int == 400)
@@ -135,8 +142,12 @@ struct APITests {
         try #expect((json(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "subject")
       }
       _ = try await app.openCase()
-      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "closed"])) { _ in }
-      try await tester.test(.PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "resolved"])) {
+      try await tester.test(
+        .PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "closed"])
+      ) { _ in }
+      try await tester.test(
+        .PATCH, "/api/v1/cases/SR-2026-000001", headers: .bearer(token), body: try jsonBody(["status": "resolved"])
+      ) {
         response in
         #expect(response.status == .unprocessableEntity)
         try #expect((json(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "status")
@@ -154,7 +165,9 @@ struct APITests {
       let (_, token) = try await app.makeToken()
       var body = newCase
       body["description"] = String(repeating: "x", count: 8 * 1024)
-      try await app.testing(method: .running(port: 0)).test(.POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)) {
+      try await app.testing(method: .running(port: 0)).test(
+        .POST, "/api/v1/cases", headers: .bearer(token), body: try jsonBody(body)
+      ) {
         response in
         #expect(response.status == .payloadTooLarge)
       }
@@ -171,7 +184,9 @@ struct APITests {
         #expect(response.status == .notFound)
         try #expect(json(response)["type"] as? String == "/problems/not-found")
       }
-      try await tester.test(.GET, "/api/v1/cases/\(UUID().uuidString)", headers: .bearer(token)) { #expect($0.status == .notFound) }
+      try await tester.test(.GET, "/api/v1/cases/\(UUID().uuidString)", headers: .bearer(token)) {
+        #expect($0.status == .notFound)
+      }
       try await tester.test(.GET, "/api/v1/cases") { response in
         #expect(response.status == .unauthorized)
         #expect(response.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)

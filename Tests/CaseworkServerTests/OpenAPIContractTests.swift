@@ -16,10 +16,11 @@ struct OpenAPIContractTests {
 
   /// `/api/v1/cases/:id` → `/api/v1/cases/{id}`.
   func openAPIPath(_ route: Route) -> String {
-    "/" + route.path.map { component in
-      if case .parameter(let name) = component { return "{\(name)}" }
-      return component.description
-    }.joined(separator: "/")
+    "/"
+      + route.path.map { component in
+        if case .parameter(let name) = component { return "{\(name)}" }
+        return component.description
+      }.joined(separator: "/")
   }
 
   @Test("every API route is in the document and every documented operation is routed")
@@ -28,10 +29,12 @@ struct OpenAPIContractTests {
       let doc = try await document(app)
       #expect(doc["openapi"] as? String == "3.1.0")
       let paths = try #require(doc["paths"] as? [String: [String: Any]])
-      let documented = Set(paths.flatMap { path, item in
-        item.keys.filter { ["get", "post", "patch", "put", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
-      })
-      let routed = Set(app.routes.all.filter { openAPIPath($0).hasPrefix("/api/") }.map { "\($0.method.rawValue) \(openAPIPath($0))" })
+      let documented = Set(
+        paths.flatMap { path, item in
+          item.keys.filter { ["get", "post", "patch", "put", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
+        })
+      let routed = Set(
+        app.routes.all.filter { openAPIPath($0).hasPrefix("/api/") }.map { "\($0.method.rawValue) \(openAPIPath($0))" })
       #expect(routed.isEmpty == false)
       #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.json: \(routed.subtracting(documented))")
       #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed))")
@@ -53,7 +56,8 @@ struct OpenAPIContractTests {
       for key in required("CaseList") { #expect(list[key] != nil, "CaseList.\(key) missing") }
       let message = try json(
         try await app.testing().sendRequest(
-          .POST, "/api/v1/cases/\(created["id"] as? String ?? "")/messages", headers: .bearer(token), body: try jsonBody(["body": "hi"])))
+          .POST, "/api/v1/cases/\(created["id"] as? String ?? "")/messages", headers: .bearer(token),
+          body: try jsonBody(["body": "hi"])))
       for key in required("Message") { #expect(message[key] != nil, "Message.\(key) missing") }
       let problem = try json(try await app.testing().sendRequest(.GET, "/api/v1/cases/none", headers: .bearer(token)))
       for key in required("Problem") { #expect(problem[key] != nil, "Problem.\(key) missing") }

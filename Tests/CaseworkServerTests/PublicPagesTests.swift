@@ -115,7 +115,8 @@ struct PublicPagesTests {
     try await withApp(.sqlite) { app in
       let client = try FormClient(app)
       try await client.get("/support")
-      let page = try await client.post("/support", [("name", "Ann"), ("email", "ann@"), ("subject", ""), ("description", "Kept text"), ("nhs_number", "123")])
+      let page = try await client.post(
+        "/support", [("name", "Ann"), ("email", "ann@"), ("subject", ""), ("description", "Kept text"), ("nhs_number", "123")])
       #expect(page.status == .unprocessableEntity)
       let html = page.html
       #expect(html.contains("There is a problem"))
@@ -138,7 +139,8 @@ struct PublicPagesTests {
       let client = try FormClient(app)
       try await client.get("/support")
       let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-      let page = try await client.post("/support", [("name", evil), ("email", "x@example.com"), ("subject", evil), ("description", evil)])
+      let page = try await client.post(
+        "/support", [("name", evil), ("email", "x@example.com"), ("subject", evil), ("description", evil)])
       #expect(page.status == .created)
       let link = try #require(extract(page.html, after: "id=\"private-link\" href=\"", before: "\""))
       let mine = try await client.get(link)

@@ -18,14 +18,19 @@ struct StaffConsoleTests {
         #expect(response.location?.hasPrefix("/staff/login?next=") == true, "\(path)")
       }
       try await client.get("/staff/login?next=%2Fstaff%2Fcases%3Fassignee%3Dme")
-      let wrong = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "not the password"), ("next", "/staff/cases")])
+      let wrong = try await client.post(
+        "/staff/login", [("email", "agent@casework.test"), ("password", "not the password"), ("next", "/staff/cases")])
       #expect(wrong.status == .unauthorized)
       #expect(wrong.html.contains("The email address or password is not right."))
-      let right = try await client.post("/staff/login", [("email", "AGENT@casework.test"), ("password", "correct horse battery"), ("next", "/staff/cases?assignee=me")])
+      let right = try await client.post(
+        "/staff/login",
+        [("email", "AGENT@casework.test"), ("password", "correct horse battery"), ("next", "/staff/cases?assignee=me")])
       #expect(right.location == "/staff/cases?assignee=me")
       // Only console paths are followed after sign-in.
       try await client.post("/staff/logout", [])
-      let offsite = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "correct horse battery"), ("next", "https://evil.example/")])
+      let offsite = try await client.post(
+        "/staff/login",
+        [("email", "agent@casework.test"), ("password", "correct horse battery"), ("next", "https://evil.example/")])
       #expect(offsite.location == "/staff/cases")
     }
   }
@@ -51,7 +56,9 @@ struct StaffConsoleTests {
 
       #expect(try await client.post("/staff/cases/\(id)/reply", [("body", "Which phone do you use?")]).status == .seeOther)
       #expect(try await client.post("/staff/cases/\(id)/note", [("body", "Probably the Android 14 bug")]).status == .seeOther)
-      #expect(try await client.post("/staff/cases/\(id)/assign", [("assignee", colleague.id.uuidString.lowercased())]).status == .seeOther)
+      #expect(
+        try await client.post("/staff/cases/\(id)/assign", [("assignee", colleague.id.uuidString.lowercased())]).status
+          == .seeOther)
       #expect(try await client.post("/staff/cases/\(id)/status", [("status", "pending_requester")]).status == .seeOther)
       #expect(try await client.post("/staff/cases/\(id)/tags", [("tags", "Android, booking")]).status == .seeOther)
 
@@ -77,7 +84,8 @@ struct StaffConsoleTests {
 
       // Inbox filters: mine, assignee, text, status.
       #expect(try await client.get("/staff/cases?assignee=me").html.contains("0 cases"))
-      #expect(try await client.get("/staff/cases?assignee=\(colleague.id.uuidString.lowercased())").html.contains("SR-2026-000001"))
+      #expect(
+        try await client.get("/staff/cases?assignee=\(colleague.id.uuidString.lowercased())").html.contains("SR-2026-000001"))
       #expect(try await client.get("/staff/cases?q=booking+PAGE").html.contains("1 case"))
       #expect(try await client.get("/staff/cases?status=closed").html.contains("0 cases"))
       #expect(try await client.get("/staff/cases?tag=android").html.contains("1 case"))
@@ -137,14 +145,17 @@ struct StaffConsoleTests {
       #expect(message.contains("/staff/login"))
       let client = try FormClient(app)
       try await client.get("/staff/login")
-      let signedIn = try await client.post("/staff/login", [("email", "admin@casework.test"), ("password", password), ("next", "/staff/cases")])
+      let signedIn = try await client.post(
+        "/staff/login", [("email", "admin@casework.test"), ("password", password), ("next", "/staff/cases")])
       #expect(signedIn.location == "/staff/password")
       #expect(try await client.get("/staff/cases").location == "/staff/password")
       let weak = try await client.post("/staff/password", [("password", "short"), ("confirm", "short")])
       #expect(weak.status == .unprocessableEntity)
-      let mismatch = try await client.post("/staff/password", [("password", "a long enough password"), ("confirm", "another long password")])
+      let mismatch = try await client.post(
+        "/staff/password", [("password", "a long enough password"), ("confirm", "another long password")])
       #expect(mismatch.html.contains("do not match"))
-      let changed = try await client.post("/staff/password", [("password", "a long enough password"), ("confirm", "a long enough password")])
+      let changed = try await client.post(
+        "/staff/password", [("password", "a long enough password"), ("confirm", "a long enough password")])
       #expect(changed.location == "/staff/cases")
       #expect(try await client.get("/staff/cases").status == .ok)
       #expect(try await app.casework.staffAccounts.signIn(email: "admin@casework.test", password: password) == nil)
@@ -161,12 +172,15 @@ struct StaffConsoleTests {
       let refused = try await specialist.get("/staff/users")
       #expect(refused.status == .forbidden)
       #expect(refused.html.contains("does not allow this"))
-      #expect(try await specialist.post("/staff/users", [("name", "X"), ("email", "x@casework.test"), ("role", "admin")]).status == .forbidden)
+      #expect(
+        try await specialist.post("/staff/users", [("name", "X"), ("email", "x@casework.test"), ("role", "admin")]).status
+          == .forbidden)
 
       let client = try FormClient(app)
       try await client.signIn(admin.email)
       #expect(try await client.get("/staff/users").html.contains(agent.email))
-      let created = try await client.post("/staff/users", [("name", "New Person"), ("email", "new@casework.test"), ("role", "incident_manager")])
+      let created = try await client.post(
+        "/staff/users", [("name", "New Person"), ("email", "new@casework.test"), ("role", "incident_manager")])
       #expect(created.status == .created)
       #expect(created.html.contains("one-time password"))
       let invalid = try await client.post("/staff/users", [("name", ""), ("email", "nope"), ("role", "wizard")])
@@ -176,10 +190,15 @@ struct StaffConsoleTests {
       #expect(newUser.role == .incidentManager)
       #expect(newUser.mustChangePassword)
       // Deactivating a user signs them out of everything.
-      #expect(try await client.post("/staff/users/\(agent.id.uuidString.lowercased())", [("role", "support_specialist")]).status == .seeOther)
+      #expect(
+        try await client.post("/staff/users/\(agent.id.uuidString.lowercased())", [("role", "support_specialist")]).status
+          == .seeOther)
       #expect(try await specialist.get("/staff/cases").status == .seeOther)
       // An administrator cannot lock themselves out.
-      #expect(try await client.post("/staff/users/\(admin.id.uuidString.lowercased())", [("role", "support_specialist"), ("active", "true")]).status == .forbidden)
+      #expect(
+        try await client.post(
+          "/staff/users/\(admin.id.uuidString.lowercased())", [("role", "support_specialist"), ("active", "true")]
+        ).status == .forbidden)
     }
   }
 
@@ -194,7 +213,8 @@ struct StaffConsoleTests {
       // Even the old cookie, replayed, no longer works.
       let replay = try FormClient(app)
       _ = try await replay.get("/staff/login")
-      let response = try await replay.tester.sendRequest(.GET, "/staff/cases", headers: ["Cookie": "casework_session=\(sessionCookie)"])
+      let response = try await replay.tester.sendRequest(
+        .GET, "/staff/cases", headers: ["Cookie": "casework_session=\(sessionCookie)"])
       #expect(response.status == .seeOther)
     }
   }
@@ -206,9 +226,12 @@ struct StaffConsoleTests {
       let client = try FormClient(app)
       try await client.get("/staff/login")
       for _ in 0..<10 {
-        #expect(try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "guess guess guess")]).status == .unauthorized)
+        #expect(
+          try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "guess guess guess")]).status
+            == .unauthorized)
       }
-      let limited = try await client.post("/staff/login", [("email", "agent@casework.test"), ("password", "correct horse battery")])
+      let limited = try await client.post(
+        "/staff/login", [("email", "agent@casework.test"), ("password", "correct horse battery")])
       #expect(limited.status == .tooManyRequests)
       #expect(limited.headers.first(name: .retryAfter) != nil)
     }
@@ -229,7 +252,9 @@ struct CaseLinkTests {
       let linked = try await client.post("\(secondPath)/links", [("relation", "duplicate_of"), ("reference", "sr-2026-000001")])
       #expect(linked.status == .seeOther)
       let secondPage = try await client.get(secondPath).html
-      #expect(secondPage.contains("Duplicate of: <a href=\"/staff/cases/\(first.record.id.uuidString.lowercased())\">SR-2026-000001</a>"))
+      #expect(
+        secondPage.contains(
+          "Duplicate of: <a href=\"/staff/cases/\(first.record.id.uuidString.lowercased())\">SR-2026-000001</a>"))
       #expect(secondPage.contains("duplicate_of SR-2026-000001"), "audit trail")
       let firstPage = try await client.get("/staff/cases/\(first.record.id.uuidString.lowercased())").html
       #expect(firstPage.contains("Has duplicate: <a href=\"\(secondPath)\">SR-2026-000002</a>"))
@@ -241,7 +266,8 @@ struct CaseLinkTests {
       #expect(missing.html.contains("href=\"#link_reference\""))
       let itself = try await client.post("\(secondPath)/links", [("relation", "related"), ("reference", "SR-2026-000002")])
       #expect(itself.html.contains("cannot be linked to itself"))
-      let workflowOnly = try await client.post("\(secondPath)/links", [("relation", "raised_from"), ("reference", "SR-2026-000001")])
+      let workflowOnly = try await client.post(
+        "\(secondPath)/links", [("relation", "raised_from"), ("reference", "SR-2026-000001")])
       #expect(workflowOnly.status == .unprocessableEntity)
     }
   }

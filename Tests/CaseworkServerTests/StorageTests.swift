@@ -17,7 +17,8 @@ struct StorageTests {
         for index in 0..<40 {
           group.addTask {
             try await service.open(
-              NewCaseInput(channel: .api, subject: "S\(index)", description: "D", requesterName: "N", requesterEmail: "n@example.com"),
+              NewCaseInput(
+                channel: .api, subject: "S\(index)", description: "D", requesterName: "N", requesterEmail: "n@example.com"),
               by: .system
             ).record
           }
@@ -28,7 +29,8 @@ struct StorageTests {
       #expect(numbers == Array(1...40))
       #expect(Set(opened.map(\.reference.description)).count == 40)
       let complaint = try await service.open(
-        NewCaseInput(kind: .complaint, channel: .web, subject: "S", description: "D", requesterName: "N", requesterEmail: "n@example.com"),
+        NewCaseInput(
+          kind: .complaint, channel: .web, subject: "S", description: "D", requesterName: "N", requesterEmail: "n@example.com"),
         by: .system)
       #expect(complaint.record.reference.description == "CMP-2026-000001")
       // The stored case reads back equal, through every index.
@@ -56,10 +58,12 @@ struct StorageTests {
       let service = app.casework.cases
       var ids: [CaseID] = []
       for index in 0..<23 {
-        let opened = try await app.openCase(subject: index == 7 ? "Photo UPLOAD fails 100%" : "Case \(index)", email: "p\(index)@example.com")
+        let opened = try await app.openCase(
+          subject: index == 7 ? "Photo UPLOAD fails 100%" : "Case \(index)", email: "p\(index)@example.com")
         ids.append(opened.record.id)
       }
-      try await service.update(ids[3], with: CaseUpdate(status: .resolved, assignee: .some(staff.id), tags: ["ios"]), by: .staff(staff.id))
+      try await service.update(
+        ids[3], with: CaseUpdate(status: .resolved, assignee: .some(staff.id), tags: ["ios"]), by: .staff(staff.id))
       try await service.update(ids[4], with: CaseUpdate(tags: ["ios", "login"]), by: .staff(staff.id))
 
       #expect(try await service.list(CaseQuery(statuses: [.resolved])).cases.map(\.id) == [ids[3]])
@@ -99,13 +103,18 @@ struct StorageTests {
       try await repository.save(
         CaseChange(
           updated: updated, tagsChanged: true, newMessages: [note],
-          audit: [AuditEvent(caseID: a.id, actor: .staff(staff.id), at: testStart, field: "status", before: "new", after: "open")],
+          audit: [
+            AuditEvent(caseID: a.id, actor: .staff(staff.id), at: testStart, field: "status", before: "new", after: "open")
+          ],
           newLinks: [CaseLink(fromCaseID: a.id, toCaseID: b.id, relation: .related, createdAt: testStart)]))
       #expect(try await repository.find(id: a.id)?.status == .open)
       #expect(try await repository.messages(of: a.id).contains(note))
       #expect(try await repository.auditTrail(of: a.id).contains { $0.before == "new" && $0.after == "open" })
       #expect(try await repository.list(CaseQuery(tag: "billing")).cases.map(\.id) == [a.id])
-      #expect(try await repository.links(of: a.id) == [LinkedCase(relation: .related, outgoing: true, id: b.id, reference: b.reference, subject: b.subject)])
+      #expect(
+        try await repository.links(of: a.id) == [
+          LinkedCase(relation: .related, outgoing: true, id: b.id, reference: b.reference, subject: b.subject)
+        ])
       #expect(try await repository.links(of: b.id).first?.outgoing == false)
     }
   }
@@ -122,7 +131,8 @@ struct StorageTests {
       #expect(!digest.contains(secret))
       try await app.casework.tokens.revoke(id: token.id, at: testStart)
       #expect(try await app.casework.tokens.find(tokenHash: digest)?.0.revokedAt != nil)
-      #expect(try await app.casework.staffAccounts.signIn(email: "Integrator@casework.test", password: "correct horse battery") == user)
+      #expect(
+        try await app.casework.staffAccounts.signIn(email: "Integrator@casework.test", password: "correct horse battery") == user)
       #expect(try await app.casework.staffAccounts.signIn(email: user.email, password: "wrong password!!") == nil)
       #expect(user.passwordHash.hasPrefix("$2"))
     }
@@ -177,7 +187,9 @@ struct StorageTests {
 
       // A queue whose clock is an hour later sees the retry due, and then the lease of a worker
       // that died holding it.
-      let later = SQLJobQueue(handle: DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger), clock: FixedWallClock(testStart.addingTimeInterval(3600)))
+      let later = SQLJobQueue(
+        handle: DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger),
+        clock: FixedWallClock(testStart.addingTimeInterval(3600)))
       let second = try #require(try await later.claim(worker: "b"))
       #expect(second.attempts == 2)
       try await later.fail(second, error: "boom again")

@@ -81,6 +81,11 @@ public struct Deadline: Sendable, Equatable, Codable, Identifiable {
   /// Still counting, or paused: not met and not breached.
   public var isOpen: Bool { state == .running || state == .paused }
 
+  /// The target that matters most among deadlines not yet met: the earliest.
+  public static func nextDue(_ deadlines: [Deadline]) -> Date? {
+    deadlines.filter { $0.metAt == nil && ($0.state == .running || $0.state == .breached) }.compactMap(\.dueAt).min()
+  }
+
   /// Paused time so far, in seconds of real time.
   public func pausedSeconds(now: Date) -> TimeInterval {
     pauses.reduce(0) { $0 + max(0, ($1.to ?? now).timeIntervalSince($1.from)) }

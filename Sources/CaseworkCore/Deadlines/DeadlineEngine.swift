@@ -130,3 +130,37 @@ public struct DeadlineEngine: Sendable {
     return events
   }
 }
+
+/// The engine in force, replaced when the policy or the bank holidays change while the
+/// server runs; readers always see a whole engine.
+public final class CurrentDeadlineEngine: @unchecked Sendable {
+  // @unchecked: `engine` is only read or written while holding `lock`.
+  private let lock = NSLock()
+  private var engine: DeadlineEngine
+  private var basis: String
+
+  public init(_ engine: DeadlineEngine, basis: String = "") {
+    self.engine = engine
+    self.basis = basis
+  }
+
+  public var value: DeadlineEngine {
+    lock.lock()
+    defer { lock.unlock() }
+    return engine
+  }
+
+  /// A fingerprint of what the engine was built from, to notice a change.
+  public var currentBasis: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return basis
+  }
+
+  public func replace(with engine: DeadlineEngine, basis: String) {
+    lock.lock()
+    self.engine = engine
+    self.basis = basis
+    lock.unlock()
+  }
+}

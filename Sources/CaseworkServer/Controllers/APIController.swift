@@ -31,11 +31,15 @@ struct APIController {
     var errors: [FieldError] = []
     let kind = CaseKind(rawValue: body.kind ?? CaseKind.supportRequest.rawValue)
     if kind == nil {
-      errors.append(FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))."))
+      errors.append(
+        FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))."))
     }
     let channel = CaseworkCore.Channel(rawValue: body.channel ?? CaseworkCore.Channel.api.rawValue)
     if channel == nil {
-      errors.append(FieldError(field: "channel", message: "channel must be one of \(CaseworkCore.Channel.allCases.map(\.rawValue).joined(separator: ", "))."))
+      errors.append(
+        FieldError(
+          field: "channel",
+          message: "channel must be one of \(CaseworkCore.Channel.allCases.map(\.rawValue).joined(separator: ", "))."))
     }
     if body.requester == nil {
       errors.append(FieldError(field: "requester", message: "requester is required, with name and email."))
@@ -84,21 +88,29 @@ struct APIController {
     var query = CaseQuery(limit: 25)
     var errors: [FieldError] = []
     if let limit = params.limit {
-      if (1...Self.maxLimit).contains(limit) { query.limit = limit } else {
+      if (1...Self.maxLimit).contains(limit) {
+        query.limit = limit
+      } else {
         errors.append(FieldError(field: "limit", message: "limit must be from 1 to \(Self.maxLimit)."))
       }
     }
     if let status = params.status {
       let statuses = status.split(separator: ",").map { CaseStatus(rawValue: String($0)) }
       if statuses.contains(nil) {
-        errors.append(FieldError(field: "status", message: "status must be a comma-separated list of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+        errors.append(
+          FieldError(
+            field: "status",
+            message: "status must be a comma-separated list of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
       } else {
         query.statuses = statuses.compactMap { $0 }
       }
     }
     if let kind = params.kind {
       query.kind = CaseKind(rawValue: kind)
-      if query.kind == nil { errors.append(FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", ")).")) }
+      if query.kind == nil {
+        errors.append(
+          FieldError(field: "kind", message: "kind must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))."))
+      }
     }
     if let assignee = params.assigneeId {
       if assignee == "none" {
@@ -161,7 +173,9 @@ struct APIController {
     if let status = body.status {
       change.status = CaseStatus(rawValue: status)
       if change.status == nil {
-        errors.append(FieldError(field: "status", message: "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+        errors.append(
+          FieldError(
+            field: "status", message: "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
       }
     }
     if let priority = body.priority {

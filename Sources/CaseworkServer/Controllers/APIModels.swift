@@ -35,7 +35,8 @@ struct UpdateCaseRequest: Decodable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     status = try container.decodeIfPresent(String.self, forKey: .status)
     if container.contains(.assigneeId) {
-      assigneeId = .some(try container.decodeNil(forKey: .assigneeId) ? nil : try container.decode(UUID.self, forKey: .assigneeId))
+      assigneeId = .some(
+        try container.decodeNil(forKey: .assigneeId) ? nil : try container.decode(UUID.self, forKey: .assigneeId))
     }
     tags = try container.decodeIfPresent([String].self, forKey: .tags)
     priority = try container.decodeIfPresent(String.self, forKey: .priority)

@@ -38,7 +38,8 @@ struct PublicController {
     if let wait = services.submissionLimiter.attempt(request.clientAddress, now: services.clock.now()) {
       throw RetryAfterError(
         status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
-        detail: "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
+        detail:
+          "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
         seconds: wait)
     }
     let submission = try request.content.decode(SupportSubmission.self)
@@ -75,7 +76,8 @@ struct PublicController {
   func requesterCase(_ request: Request) async throws -> Response {
     let (record, token) = try await caseForToken(request)
     let messages = try await request.casework.cases.cases.messages(of: record.id)
-    return try await Pages.render(request, "my-case", RequesterCasePage(request, record: record, messages: messages, token: token))
+    return try await Pages.render(
+      request, "my-case", RequesterCasePage(request, record: record, messages: messages, token: token))
   }
 
   struct ReplySubmission: Content {

@@ -80,7 +80,9 @@ struct StaffAuthController {
     let user = try request.requireStaff()
     return try await Pages.render(
       request, "staff-password",
-      PasswordPage(layout: Layout(request, title: "Choose a new password"), mustChange: user.mustChangePassword, errors: [:], errorList: [], hasErrors: false))
+      PasswordPage(
+        layout: Layout(request, title: "Choose a new password"), mustChange: user.mustChangePassword, errors: [:], errorList: [],
+        hasErrors: false))
   }
 
   struct PasswordForm: Content {
@@ -94,12 +96,16 @@ struct StaffAuthController {
     var problems: [FieldError] = []
     let password = form.password ?? ""
     if let problem = StaffAccounts.passwordProblem(password) { problems.append(FieldError(field: "password", message: problem)) }
-    if password != (form.confirm ?? "") { problems.append(FieldError(field: "confirm", message: "The two passwords do not match.")) }
+    if password != (form.confirm ?? "") {
+      problems.append(FieldError(field: "confirm", message: "The two passwords do not match."))
+    }
     guard problems.isEmpty else {
       let errors = FormErrors(problems)
       return try await Pages.render(
         request, "staff-password",
-        PasswordPage(layout: Layout(request, title: "Error: Choose a new password"), mustChange: user.mustChangePassword, errors: errors.byField, errorList: errors.list, hasErrors: true),
+        PasswordPage(
+          layout: Layout(request, title: "Error: Choose a new password"), mustChange: user.mustChangePassword,
+          errors: errors.byField, errorList: errors.list, hasErrors: true),
         status: .unprocessableEntity)
     }
     try await request.casework.staffAccounts.changePassword(of: user, to: password)

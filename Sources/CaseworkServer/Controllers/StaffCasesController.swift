@@ -119,10 +119,13 @@ struct StaffCasesController {
     try await renderCase(request, id: try caseID(request))
   }
 
-  private func renderCase(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok) async throws -> Response {
+  private func renderCase(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok)
+    async throws -> Response
+  {
     let detail = try await request.casework.cases.detail(id)
     let staff = try await request.casework.staff.all()
-    return try await Pages.render(request, "staff-case", StaffCasePage(request, detail: detail, staff: staff, errors: errors), status: status)
+    return try await Pages.render(
+      request, "staff-case", StaffCasePage(request, detail: detail, staff: staff, errors: errors), status: status)
   }
 
   /// Runs a change and returns to the case page; a field error shows the page again with it.
@@ -183,7 +186,8 @@ struct StaffCasesController {
     return try await act(request, field: "assignee") { id in
       var assignee: StaffID?
       if !text.isEmpty {
-        guard let staffID = UUID(uuidString: text), let user = try await request.casework.staff.find(id: staffID), user.active else {
+        guard let staffID = UUID(uuidString: text), let user = try await request.casework.staff.find(id: staffID), user.active
+        else {
           throw CaseworkError.invalid([FieldError(field: "assignee", message: "Choose an active staff member.")])
         }
         assignee = user.id
@@ -212,7 +216,9 @@ struct StaffCasesController {
   func link(_ request: Request) async throws -> Response {
     let form = try request.content.decode(LinkForm.self)
     return try await act(request, field: "link") { id in
-      guard let relation = CaseLinkRelation(rawValue: form.relation ?? "related"), StaffCasePage.linkableRelations.contains(relation) else {
+      guard let relation = CaseLinkRelation(rawValue: form.relation ?? "related"),
+        StaffCasePage.linkableRelations.contains(relation)
+      else {
         throw CaseworkError.invalid([FieldError(field: "reference", message: "Choose how the cases are related.")])
       }
       try await request.casework.cases.link(id, to: form.reference ?? "", relation: relation, by: request.actor)

@@ -28,7 +28,8 @@ struct StaffUsersController {
       let (user, oneTime) = try await request.casework.staffAccounts.create(
         email: form.email, name: form.name, role: form.role, password: nil)
       let users = try await request.casework.staff.all()
-      let message = "\(user.name) can now sign in as \(user.email) with the one-time password \(oneTime ?? ""). Give it to them privately; it is shown only once."
+      let message =
+        "\(user.name) can now sign in as \(user.email) with the one-time password \(oneTime ?? ""). Give it to them privately; it is shown only once."
       return try await Pages.render(request, "staff-users", UsersPage(request, users: users, created: message), status: .created)
     } catch CaseworkError.invalid(let errors) {
       let users = try await request.casework.staff.all()

@@ -49,14 +49,16 @@ struct StaffAuthentication: AsyncMiddleware {
     else {
       if request.hasSession, request.session.data[Self.sessionKey] != nil { request.session.destroy() }
       let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : "/staff/cases"
-      return request.redirect(to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+      return request.redirect(
+        to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
     }
     request.storage[StaffUserKey.self] = user
     if user.mustChangePassword, !allowPasswordChange {
       return request.redirect(to: "/staff/password")
     }
     guard user.can(permission) else {
-      throw CaseworkError.forbidden("Your role (\(user.role.displayName)) does not allow this. Ask an administrator if you need it.")
+      throw CaseworkError.forbidden(
+        "Your role (\(user.role.displayName)) does not allow this. Ask an administrator if you need it.")
     }
     return try await next.respond(to: request)
   }

@@ -61,7 +61,8 @@ struct ErrorResponder: AsyncMiddleware {
     case let error as DecodingError:
       return decodingProblem(error)
     case let error as RetryAfterError:
-      return ProblemDetails(type: "/problems/\(error.kind)", title: error.title, status: Int(error.status.code), detail: error.detail)
+      return ProblemDetails(
+        type: "/problems/\(error.kind)", title: error.title, status: Int(error.status.code), detail: error.detail)
     case let error as any AbortError:
       let status = Int(error.status.code)
       let detail: String =
@@ -109,7 +110,8 @@ struct ErrorResponder: AsyncMiddleware {
         type: "/problems/invalid-input", title: "Some details need correcting", status: 422,
         detail: "\(field) must be \(expected).", errors: [FieldError(field: field, message: "\(field) must be \(expected).")])
     @unknown default:
-      return ProblemDetails(type: "/problems/malformed-body", title: "Bad request", status: 400, detail: "The body could not be read.")
+      return ProblemDetails(
+        type: "/problems/malformed-body", title: "Bad request", status: 400, detail: "The body could not be read.")
     }
   }
 }

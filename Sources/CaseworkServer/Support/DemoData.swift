@@ -18,8 +18,14 @@ enum DemoData {
   ]
 
   static let problems: [(String, String)] = [
-    ("Cannot log in after updating the app", "Since updating to the latest version the app says my password is wrong, but it works on the website."),
-    ("Appointment booking page is blank", "When I press Book an appointment the screen goes white and nothing loads. I am on an Android phone."),
+    (
+      "Cannot log in after updating the app",
+      "Since updating to the latest version the app says my password is wrong, but it works on the website."
+    ),
+    (
+      "Appointment booking page is blank",
+      "When I press Book an appointment the screen goes white and nothing loads. I am on an Android phone."
+    ),
     ("Not receiving verification codes", "I have asked for the text message code five times and nothing arrives."),
     ("Repeat prescription request stuck", "My repeat prescription request has said Sending for two days. Is the app working?"),
     ("Messages from my practice not showing", "My practice says they sent me a message but the inbox in the app is empty."),
@@ -31,8 +37,10 @@ enum DemoData {
   ]
 
   static let people: [Person] = [
-    Person(name: "Amelia Clarke", email: "amelia.clarke@example.com"), Person(name: "Oliver Bennett", email: "oliver.b@example.org"),
-    Person(name: "Fatima Hussain", email: "fatima.h@example.net"), Person(name: "George Williams", email: "gwilliams@example.com"),
+    Person(name: "Amelia Clarke", email: "amelia.clarke@example.com"),
+    Person(name: "Oliver Bennett", email: "oliver.b@example.org"),
+    Person(name: "Fatima Hussain", email: "fatima.h@example.net"),
+    Person(name: "George Williams", email: "gwilliams@example.com"),
     Person(name: "Isla Murphy", email: "isla.murphy@example.co.uk"), Person(name: "Noah Patel", email: "noah.patel@example.com"),
     Person(name: "Sophie Turner", email: "s.turner@example.org"), Person(name: "Harry Jones", email: "harry.jones@example.net"),
   ]
@@ -67,11 +75,13 @@ enum DemoData {
         break
       case 1:
         try await services.cases.update(id, with: CaseUpdate(assignee: .some(staffIDs[index % 2])), by: agent)
-        try await services.cases.reply(to: id, body: "Thank you. Could you tell us which version of the app you have? It is under Settings, About.", by: agent)
+        try await services.cases.reply(
+          to: id, body: "Thank you. Could you tell us which version of the app you have? It is under Settings, About.", by: agent)
         try await services.cases.update(id, with: CaseUpdate(status: .pendingRequester), by: agent)
       case 2:
         try await services.cases.update(id, with: CaseUpdate(assignee: .some(staffIDs[index % 2])), by: agent)
-        try await services.cases.addNote(to: id, body: "Looks like the known issue with version 4.2; linked to the release ticket.", by: agent)
+        try await services.cases.addNote(
+          to: id, body: "Looks like the known issue with version 4.2; linked to the release ticket.", by: agent)
         try await services.cases.reply(to: id, body: "We are looking into this and will update you shortly.", by: agent)
       case 3:
         try await services.cases.reply(to: id, body: "This should now be fixed. Please update the app and try again.", by: agent)

@@ -12,7 +12,9 @@ public struct StaffAccounts: Sendable {
 
   public static let minimumPasswordLength = 12
 
-  public init(staff: any StaffRepository, tokens: any TokenRepository, hasher: any SecretHasher, clock: any WallClock, bcryptCost: Int) {
+  public init(
+    staff: any StaffRepository, tokens: any TokenRepository, hasher: any SecretHasher, clock: any WallClock, bcryptCost: Int
+  ) {
     self.staff = staff
     self.tokens = tokens
     self.hasher = hasher

@@ -99,7 +99,10 @@ enum Pages {
       action = "Go back, reload the page, and send the form again. Nothing has been saved yet."
     case 404:
       heading = "Page not found"
-      message = isStaff ? "There is no case or page at this address." : "There is nothing at this address. If you followed a private link, check that you copied all of it."
+      message =
+        isStaff
+        ? "There is no case or page at this address."
+        : "There is nothing at this address. If you followed a private link, check that you copied all of it."
     case 429:
       heading = "Too many requests"
       action = retryAfter.map { "Please try again in \(max(1, ($0 + 59) / 60)) minute\($0 > 60 ? "s" : "")." }
@@ -113,7 +116,8 @@ enum Pages {
     do {
       response = try await render(request, "error", page, status: HTTPResponseStatus(statusCode: problem.status))
     } catch {
-      response = Response(status: HTTPResponseStatus(statusCode: problem.status), body: .init(string: "\(heading)\n\n\(message)\n"))
+      response = Response(
+        status: HTTPResponseStatus(statusCode: problem.status), body: .init(string: "\(heading)\n\n\(message)\n"))
       response.headers.contentType = .plainText
     }
     if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }

@@ -63,7 +63,10 @@ struct RequesterCasePage: Encodable {
   var errorList: [FormErrors.Item]
   var hasErrors: Bool
 
-  init(_ request: Request, record: Case, messages: [CaseMessage], token: String, draft: String = "", errors: FormErrors = FormErrors()) {
+  init(
+    _ request: Request, record: Case, messages: [CaseMessage], token: String, draft: String = "",
+    errors: FormErrors = FormErrors()
+  ) {
     let dates = DisplayDates()
     layout = Layout(request, title: "\(record.reference) \(record.subject)")
     reference = record.reference.description

@@ -156,7 +156,9 @@ struct StaffCasePage: Encodable {
     assigneeOptions =
       [Option(value: "", label: "Unassigned", selected: record.assigneeID == nil)]
       + staff.filter(\.active).map {
-        Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID)
+        Option(
+          value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID
+        )
       }
     relationOptions = Self.linkableRelations.map {
       Option(value: $0.rawValue, label: $0 == .related ? "Related to" : "Duplicate of", selected: $0 == .related)

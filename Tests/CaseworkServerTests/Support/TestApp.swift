@@ -47,7 +47,8 @@ func withApp<T>(
     store = .inMemory()
   case .postgres:
     guard let url = ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"] else {
-      throw TestSetupError(description: "PostgreSQL tests need CASEWORK_TEST_POSTGRES_URL: run scripts/test, which starts a server.")
+      throw TestSetupError(
+        description: "PostgreSQL tests need CASEWORK_TEST_POSTGRES_URL: run scripts/test, which starts a server.")
     }
     let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
     schema = name
@@ -71,19 +72,29 @@ func withApp<T>(
 
 extension Application {
   @discardableResult
-  func makeStaff(_ email: String = "agent@casework.test", role: StaffRole = .supportSpecialist, password: String = "correct horse battery") async throws -> StaffUser {
-    try await casework.staffAccounts.create(email: email, name: email.components(separatedBy: "@")[0].capitalized, role: role.rawValue, password: password).0
+  func makeStaff(
+    _ email: String = "agent@casework.test", role: StaffRole = .supportSpecialist, password: String = "correct horse battery"
+  ) async throws -> StaffUser {
+    try await casework.staffAccounts.create(
+      email: email, name: email.components(separatedBy: "@")[0].capitalized, role: role.rawValue, password: password
+    ).0
   }
 
   /// A staff user and a bearer token for them.
-  func makeToken(role: StaffRole = .supportSpecialist, email: String = "integrator@casework.test") async throws -> (StaffUser, String) {
+  func makeToken(role: StaffRole = .supportSpecialist, email: String = "integrator@casework.test") async throws -> (
+    StaffUser, String
+  ) {
     let user = try await makeStaff(email, role: role)
     return (user, try await casework.staffAccounts.createToken(for: user, name: "test").1)
   }
 
-  func openCase(subject: String = "Cannot log in", description: String = "The app says my password is wrong", email: String = "ann@example.com", channel: CaseworkCore.Channel = .web) async throws -> OpenedCase {
+  func openCase(
+    subject: String = "Cannot log in", description: String = "The app says my password is wrong",
+    email: String = "ann@example.com", channel: CaseworkCore.Channel = .web
+  ) async throws -> OpenedCase {
     try await casework.cases.open(
-      NewCaseInput(channel: channel, subject: subject, description: description, requesterName: "Ann Example", requesterEmail: email),
+      NewCaseInput(
+        channel: channel, subject: subject, description: description, requesterName: "Ann Example", requesterEmail: email),
       by: .requester)
   }
 }

@@ -55,7 +55,8 @@ final class WebDriver: @unchecked Sendable {
         request.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
       }
     }
-    guard let buffer = response.body, let object = try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
+    guard let buffer = response.body, let object = try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any]
+    else {
       throw TestSetupError(description: "WebDriver answered \(response.status) with no JSON")
     }
     if let value = object["value"] as? [String: Any], let error = value["error"] as? String {
@@ -114,7 +115,9 @@ struct BrowserSession: Sendable {
         return try await operation(try await element(css))
       } catch {
         let text = String(describing: error)
-        guard text.contains("stale element") || text.contains("no element") || text.contains("no such element") else { throw error }
+        guard text.contains("stale element") || text.contains("no element") || text.contains("no such element") else {
+          throw error
+        }
         lastError = error
         try await Task.sleep(for: .milliseconds(100))
       }

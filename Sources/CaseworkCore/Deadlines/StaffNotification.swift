@@ -1,0 +1,29 @@
+import Foundation
+
+/// A message to one member of staff in the console, such as a deadline about to be missed.
+public struct StaffNotification: Sendable, Equatable, Identifiable {
+  public enum Kind: String, Sendable, Codable {
+    case deadlineWarning = "deadline_warning"
+    case deadlineBreach = "deadline_breach"
+  }
+
+  public var id: UUID
+  public var recipientID: StaffID
+  public var caseID: CaseID?
+  public var kind: Kind
+  public var message: String
+  public var createdAt: Date
+  public var readAt: Date?
+
+  public init(
+    id: UUID = UUID(), recipientID: StaffID, caseID: CaseID?, kind: Kind, message: String, createdAt: Date, readAt: Date? = nil
+  ) {
+    self.id = id
+    self.recipientID = recipientID
+    self.caseID = caseID
+    self.kind = kind
+    self.message = message
+    self.createdAt = createdAt
+    self.readAt = readAt
+  }
+}

@@ -1,0 +1,106 @@
+import CaseworkCore
+import Foundation
+import SQLKit
+
+/// A deadline as a row; its pauses and extensions are JSON lists in two text columns.
+struct DeadlineRow: Sendable {
+  static let columns = [
+    "id", "case_id", "name", "clock", "length", "warn_fraction", "pausable", "start_at", "due_at", "warn_at", "state", "met_at",
+    "warned_at", "breach_notified_at", "pauses", "extensions",
+  ]
+
+  static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .millisecondsSince1970
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+  }()
+  static let decoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .millisecondsSince1970
+    return decoder
+  }()
+
+  var deadline: Deadline
+
+  init(_ deadline: Deadline) {
+    self.deadline = deadline
+  }
+
+  init(row: any SQLRow) throws {
+    let id = try row.decode(column: "id", as: UUID.self)
+    guard let clock = DeadlineClock(try row.decode(column: "clock", as: String.self)),
+      let length = DeadlineLength(try row.decode(column: "length", as: String.self)),
+      let state = Deadline.State(rawValue: try row.decode(column: "state", as: String.self)),
+      let pauses = try? Self.decoder.decode(
+        [Deadline.Pause].self, from: Data(try row.decode(column: "pauses", as: String.self).utf8)),
+      let extensions = try? Self.decoder.decode(
+        [Deadline.Extension].self, from: Data(try row.decode(column: "extensions", as: String.self).utf8))
+    else { throw StoreError.corruptRow(table: "deadlines", id: id) }
+    deadline = Deadline(
+      id: id, caseID: try row.decode(column: "case_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+      clock: clock, length: length, warnFraction: try row.decode(column: "warn_fraction", as: Double.self),
+      pausable: try row.decode(column: "pausable", as: Bool.self), startAt: try row.decode(column: "start_at", as: Date.self),
+      dueAt: try row.decode(column: "due_at", as: Date?.self), warnAt: try row.decode(column: "warn_at", as: Date?.self),
+      pauses: pauses, extensions: extensions, state: state, metAt: try row.decode(column: "met_at", as: Date?.self),
+      warnedAt: try row.decode(column: "warned_at", as: Date?.self),
+      breachNotifiedAt: try row.decode(column: "breach_notified_at", as: Date?.self))
+  }
+}
+
+extension DeadlineRow: InsertableRow {
+  func binds(_ d: BindDialect) -> [any SQLExpression] {
+    func time(_ value: Date?) -> any SQLExpression { value.map { d.time($0.wholeMilliseconds) } ?? SQLLiteral.null }
+    let pauses = (try? Self.encoder.encode(deadline.pauses)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    let extensions = (try? Self.encoder.encode(deadline.extensions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    return [
+      d.uuid(deadline.id), d.uuid(deadline.caseID), d.text(deadline.name), d.text(deadline.clock.description),
+      d.text(deadline.length.description), SQLBind(deadline.warnFraction), d.flag(deadline.pausable),
+      d.time(deadline.startAt.wholeMilliseconds),
+      time(deadline.dueAt), time(deadline.warnAt), d.text(deadline.state.rawValue), time(deadline.metAt), time(deadline.warnedAt),
+      time(deadline.breachNotifiedAt), d.text(pauses), d.text(extensions),
+    ]
+  }
+}
+
+extension SQLCaseRepository {
+  public func deadlines(of caseID: CaseID) async throws -> [Deadline] {
+    try await handle.sql.select().columns(DeadlineRow.columns.map { SQLColumn($0) }).from("deadlines")
+      .where("case_id", .equal, caseID).orderBy("start_at").orderBy("name")
+      .all().map { try DeadlineRow(row: $0).deadline }
+  }
+
+  public func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]] {
+    guard !ids.isEmpty else { return [:] }
+    let rows = try await handle.sql.select().columns(DeadlineRow.columns.map { SQLColumn($0) }).from("deadlines")
+      .where("case_id", .in, ids).orderBy("start_at").all()
+    var result: [CaseID: [Deadline]] = [:]
+    for row in rows {
+      let deadline = try DeadlineRow(row: row).deadline
+      result[deadline.caseID, default: []].append(deadline)
+    }
+    return result
+  }
+
+  /// Writes deadlines whole (replacing any stored under the same id), then refreshes each
+  /// case's `next_due_at` from what is stored, inside the caller's transaction.
+  static func write(_ deadlines: [Deadline], on db: any SQLDatabase) async throws {
+    guard !deadlines.isEmpty else { return }
+    try await db.delete(from: "deadlines").where("id", .in, deadlines.map(\.id)).run()
+    try await insert(deadlines.map(DeadlineRow.init), into: "deadlines", on: db)
+    for caseID in Set(deadlines.map(\.caseID)) {
+      try await refreshNextDue(caseID, on: db)
+    }
+  }
+
+  static func refreshNextDue(_ caseID: CaseID, on db: any SQLDatabase) async throws {
+    try await db.raw(
+      """
+      UPDATE cases SET next_due_at = (
+        SELECT MIN(due_at) FROM deadlines
+        WHERE case_id = \(bind: caseID) AND met_at IS NULL AND state IN ('running', 'breached')
+      ) WHERE id = \(bind: caseID)
+      """
+    ).run()
+  }
+}
