@@ -5,6 +5,8 @@ public struct OpenedCase: Sendable {
   public var record: Case
   public var accessToken: String
   public var screening: ScreeningResult
+  /// The deadlines its receipt started.
+  public var deadlines: [Deadline]
 }
 
 /// A case with everything shown on its page.
@@ -96,7 +98,7 @@ public struct CaseService: Sendable {
     guard let record = try await cases.create([draft]).first else {
       throw CaseworkError.conflict("The case could not be stored.")
     }
-    return OpenedCase(record: record, accessToken: token, screening: screening)
+    return OpenedCase(record: record, accessToken: token, screening: screening, deadlines: draft.deadlines)
   }
 
   /// The automatic reply: reference, signposting when screening found clinical content

@@ -37,7 +37,7 @@ public enum PolicyFile {
     (try? parse(shippedText())) ?? .standard
   }
 
-  public static func load(path: String) throws -> DeadlinePolicy {
+  public static func load(path: String) throws(Invalid) -> DeadlinePolicy {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw Invalid(problems: [
         Problem(line: 0, field: "file", message: "Cannot read \(path). Check the path and its permissions.")
@@ -338,7 +338,7 @@ struct Reader {
           }
         }
       } else {
-        problem(node, "\(path).clock", "Use one of: \(ClockKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        problem(node, "\(path).clock", "\"\(node.string ?? "")\" is not a clock. Use one of: \(ClockKind.allCases.map(\.rawValue).joined(separator: ", ")).")
       }
     } else {
       problem(parent, "\(path).clock", "Missing: which clock counts this deadline.")

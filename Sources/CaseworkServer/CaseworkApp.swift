@@ -79,14 +79,20 @@ public enum CaseworkApp {
     let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle))
     let staff = SQLStaffRepository(handle: handle)
     let tokens = SQLTokenRepository(handle: handle)
+    let policy = config.policy
+    // Shipped holidays until the database is ready; `DeadlineMonitor.refresh` adds imports.
+    let engine = CurrentDeadlineEngine(
+      DeadlineEngine(policy: policy, calendars: Calendars(holidays: BankHolidayFile.shipped(), timetables: policy.timetables)))
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
-      cases: CaseService(cases: caseRepository, clock: clock, hasher: hasher),
+      cases: CaseService(cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine),
       staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
       staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
-      loginLimiter: RateLimiter(limit: 10, window: 300))
+      loginLimiter: RateLimiter(limit: 10, window: 300),
+      deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle),
+      notifications: SQLNotificationRepository(handle: handle))
   }
 
   static func routes(_ app: Application, config: AppConfig, resources: URL) throws {
@@ -103,6 +109,7 @@ public enum CaseworkApp {
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)
     StaffUsersController().boot(staffPages)
+    StaffNotificationsController().boot(staffPages)
   }
 
   /// Templates, static files and the OpenAPI document ship inside the binary's resource bundle,
@@ -141,6 +148,7 @@ public enum CaseworkApp {
   /// Returns the one-time sign-in instructions to print, or nil when staff already exist.
   public static func prepareDatabase(_ app: Application) async throws -> String? {
     try await app.autoMigrate()
+    try await DeadlineMonitor(services: app.casework, logger: app.logger).refresh()
     return try await FirstRun.ensureAdministrator(app)
   }
 }
@@ -148,7 +156,7 @@ public enum CaseworkApp {
 extension CaseworkApp {
   /// Job kinds this version runs. Email and deadline work add theirs here.
   public static func jobHandlers(_ app: Application) -> [String: JobWorker.Handler] {
-    [:]
+    [DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler()]
   }
 
   public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {

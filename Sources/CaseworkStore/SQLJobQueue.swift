@@ -48,6 +48,13 @@ public struct SQLJobQueue: Sendable {
     return row.id
   }
 
+  /// Queues a job unless one of the same kind is already waiting (for recurring work).
+  public func enqueueUnlessPending(kind: String, payload: String, runAt: Date) async throws {
+    let waiting = try await handle.sql.select().column("id").from("jobs").where("kind", .equal, kind)
+      .where("state", .equal, "queued").first()
+    if waiting == nil { try await enqueue(kind: kind, payload: payload, runAt: runAt) }
+  }
+
   /// Takes the oldest due job, or one whose worker died (its lease ran out), for `lease`.
   public func claim(worker: String, lease: TimeInterval = 300) async throws -> Job? {
     let now = clock.now().wholeMilliseconds

@@ -14,7 +14,7 @@ struct CaseworkCommand: AsyncParsableCommand {
       DATABASE_URL, data lives in an SQLite file under CASEWORK_DATA_DIR (default ./data).
       """,
     subcommands: [
-      Serve.self, Migrate.self, Users.self, Tokens.self, Demo.self, ConfigCommand.self, CalendarCommand.self,
+      Serve.self, Migrate.self, Users.self, Tokens.self, Demo.self, ConfigCommand.self, CalendarCommand.self, PolicyCommand.self,
     ])
 }
 
@@ -86,6 +86,8 @@ struct Serve: AsyncParsableCommand {
         fflush(nil)  // flush every stream: stdout may be a pipe to a log collector
       }
       if config.runWorker {
+        // The deadline monitor re-queues itself; the first run is queued here.
+        try await app.casework.jobs.enqueueUnlessPending(kind: DeadlineMonitor.jobKind, payload: "{}", runAt: Date())
         app.lifecycle.use(
           JobWorker(queue: app.casework.jobs, handlers: CaseworkApp.jobHandlers(app), logger: app.logger))
       }

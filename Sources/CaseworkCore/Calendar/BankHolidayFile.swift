@@ -47,6 +47,16 @@ public enum BankHolidayFile {
     return BankHolidays(events: events)
   }
 
+  /// Writes holidays in the GOV.UK format, so what is stored can be read back by `parse`.
+  public static func encode(_ holidays: BankHolidays) -> String {
+    let events: [[String: Any]] = holidays.coveredYears.flatMap { holidays.events(in: $0) }.map { event in
+      ["title": event.title, "date": event.date.description, "notes": event.notes, "bunting": event.bunting]
+    }
+    let root: [String: Any] = [division: ["division": division, "events": events]]
+    let data = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// The dates shipped with Casework (GOV.UK, 2018 to 2027).
   public static func shipped() -> BankHolidays {
     guard let url = Bundle.module.url(forResource: "bank-holidays", withExtension: "json"),

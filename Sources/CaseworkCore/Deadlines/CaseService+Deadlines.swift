@@ -34,7 +34,7 @@ extension CaseService {
   }
 
   /// "running, due 2026-11-24T23:59:59Z", "met", "paused".
-  static func summary(_ deadline: Deadline) -> String {
+  public static func summary(_ deadline: Deadline) -> String {
     guard let due = deadline.dueAt, deadline.state == .running || deadline.state == .breached else {
       return deadline.state.rawValue
     }

@@ -1,3 +1,5 @@
+import CaseworkCore
+import CaseworkPolicy
 import CaseworkStore
 import Foundation
 
@@ -17,6 +19,11 @@ public struct AppConfig: Sendable {
   public var runWorker: Bool
   public var logLevel: String
   public var sqliteDurability: SQLiteDurability
+  /// The deadline policy in force: the file named by CASEWORK_POLICY_FILE, or the shipped one.
+  public var policy: DeadlinePolicy = PolicyFile.shipped()
+  public var policyPath: String?
+  /// How often the deadline monitor looks for warnings and breaches.
+  public var deadlineSweepSeconds: Int = 60
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -90,12 +97,29 @@ public struct AppConfig: Sendable {
       problems.append("CASEWORK_SQLITE_SYNCHRONOUS must be normal or full; it is \"\(durabilityText)\".")
     }
 
+    let policyPath = read("CASEWORK_POLICY_FILE", default: nil)
+    var policy = PolicyFile.shipped()
+    if let policyPath {
+      do {
+        policy = try PolicyFile.load(path: policyPath)
+      } catch {
+        let invalid = error
+        problems.append(
+          "CASEWORK_POLICY_FILE (\(policyPath)) cannot be used; `casework policy check \(policyPath)` lists the same:\n"
+            + invalid.problems.map { "  \($0)" }.joined(separator: "\n"))
+      }
+    }
+    let sweep = integer("CASEWORK_DEADLINE_SWEEP_SECONDS", default: 60, range: 5...3600)
+
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
       dataDirectory: dataDirectory, databaseURL: databaseURL, hostname: hostname, port: port, publicURL: publicURL,
       bcryptCost: bcryptCost, maxBodyKilobytes: maxBody, publicSubmissionsPerHour: perHour, adminEmail: adminEmail,
       secureCookies: secure, runWorker: worker, logLevel: logLevel, sqliteDurability: durability)
     config.settings = settings
+    config.policy = policy
+    config.policyPath = policyPath
+    config.deadlineSweepSeconds = sweep
     return config
   }
 

@@ -58,7 +58,8 @@ struct APIController {
       throw CaseworkError.invalid(errors)
     }
     let opened = try await services.cases.open(input, by: request.actor)
-    let response = CaseResponse(opened.record).response(status: .created)
+    let response = CaseResponse(opened.record, deadlines: opened.deadlines, text: services.deadlineText, now: services.clock.now())
+      .response(status: .created)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
     return response
   }
@@ -131,8 +132,13 @@ struct APIController {
       if query.after == nil { errors.append(FieldError(field: "cursor", message: "cursor is not one this server gave out.")) }
     }
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
-    let list = try await request.casework.cases.list(query)
-    return CaseListResponse(data: list.cases.map(CaseResponse.init), nextCursor: list.nextCursor?.token)
+    let services = request.casework
+    let list = try await services.cases.list(query)
+    let deadlines = try await services.cases.cases.deadlines(ofCases: list.cases.map(\.id))
+    let text = services.deadlineText
+    let now = services.clock.now()
+    return CaseListResponse(
+      data: list.cases.map { CaseResponse($0, deadlines: deadlines[$0.id] ?? [], text: text, now: now) }, nextCursor: list.nextCursor?.token)
   }
 
   private func findCase(_ request: Request) async throws -> Case {
@@ -143,7 +149,13 @@ struct APIController {
   }
 
   func show(_ request: Request) async throws -> CaseResponse {
-    CaseResponse(try await findCase(request))
+    try await Self.response(for: try await findCase(request), request)
+  }
+
+  static func response(for record: Case, _ request: Request) async throws -> CaseResponse {
+    let services = request.casework
+    let deadlines = try await services.cases.cases.deadlines(of: record.id)
+    return CaseResponse(record, deadlines: deadlines, text: services.deadlineText, now: services.clock.now())
   }
 
   func messages(_ request: Request) async throws -> MessageListResponse {
@@ -192,7 +204,7 @@ struct APIController {
       change.assignee = .some(assignee)
     }
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
-    return CaseResponse(try await request.casework.cases.update(record.id, with: change, by: request.actor))
+    return try await Self.response(for: try await request.casework.cases.update(record.id, with: change, by: request.actor), request)
   }
 }
 

@@ -77,10 +77,9 @@ struct CaseResponse: AsyncResponseEncodable {
   var createdAt: Date
   var receivedAt: Date
   var updatedAt: Date
-  /// Deadline records arrive with the clocks work; the field is part of the contract now.
-  var deadlines: [String]
+  var deadlines: [DeadlineResponse]
 
-  init(_ record: Case) {
+  init(_ record: Case, deadlines: [Deadline] = [], text: DeadlineText? = nil, now: Date = Date()) {
     id = record.id.apiString
     reference = record.reference.description
     kind = record.kind.rawValue
@@ -97,7 +96,59 @@ struct CaseResponse: AsyncResponseEncodable {
     createdAt = record.createdAt
     receivedAt = record.receivedAt
     updatedAt = record.updatedAt
-    deadlines = []
+    self.deadlines = deadlines.map { DeadlineResponse($0, timeLeft: text?.timeLeft($0, now: now), now: now) }
+  }
+}
+
+/// A deadline as the API shows it: times in ISO 8601 with London's offset, paused time as an
+/// ISO 8601 duration, and the time left in words.
+struct DeadlineResponse {
+  var deadline: Deadline
+  var timeLeft: String?
+  var pausedSeconds: Int
+
+  init(_ deadline: Deadline, timeLeft: String?, now: Date) {
+    self.deadline = deadline
+    self.timeLeft = timeLeft
+    pausedSeconds = Int(deadline.pausedSeconds(now: now))
+  }
+
+  func write(to writer: inout JSONWriter) {
+    writer.object { json in
+      json.field("id", deadline.id.apiString)
+      json.field("name", deadline.name)
+      json.field("clock", deadline.clock.kind.rawValue)
+      json.field("timetable", deadline.clock.timetable)
+      json.field("length", deadline.length.description)
+      json.londonField("startAt", deadline.startAt)
+      json.londonField("dueAt", deadline.dueAt)
+      json.londonField("warnAt", deadline.warnAt)
+      json.field("state", deadline.state.rawValue)
+      json.londonField("metAt", deadline.metAt)
+      json.field("pausedFor", ISO8601.duration(seconds: pausedSeconds))
+      json.field("timeLeft", timeLeft)
+      json.key("pauses")
+      json.array { list in
+        for pause in deadline.pauses {
+          list.object { item in
+            item.londonField("from", pause.from)
+            item.londonField("to", pause.to)
+          }
+        }
+      }
+      json.key("extensions")
+      json.array { list in
+        for item in deadline.extensions {
+          list.object { entry in
+            entry.londonField("at", item.at)
+            entry.field("by", item.by)
+            entry.field("reason", item.reason)
+            entry.londonField("previousDueAt", item.previousDueAt)
+            entry.londonField("newDueAt", item.newDueAt)
+          }
+        }
+      }
+    }
   }
 }
 
@@ -130,7 +181,9 @@ extension CaseResponse {
       json.field("receivedAt", receivedAt)
       json.field("updatedAt", updatedAt)
       json.key("deadlines")
-      json.array { _ in }
+      json.array { list in
+        for deadline in deadlines { deadline.write(to: &list) }
+      }
     }
   }
 

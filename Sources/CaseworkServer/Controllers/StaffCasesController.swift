@@ -18,6 +18,7 @@ struct StaffCasesController {
     working.post("staff", "cases", ":id", "assign", use: assign)
     working.post("staff", "cases", ":id", "tags", use: tags)
     working.post("staff", "cases", ":id", "links", use: link)
+    working.post("staff", "cases", ":id", "deadlines", "extend", use: extendDeadline)
   }
 
   struct InboxQuery: Content {
@@ -56,12 +57,17 @@ struct StaffCasesController {
     let staff = try await services.staff.all()
     let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     let dates = DisplayDates()
+    let deadlines = try await services.cases.cases.deadlines(ofCases: list.cases.map(\.id))
+    let text = services.deadlineText
+    let now = services.clock.now()
     let rows = list.cases.map { record in
       InboxRow(
         id: record.id.uuidString.lowercased(), reference: record.reference.description,
         subject: NHSNumber.mask(in: record.subject), requester: record.requester.name, status: record.status.displayName,
         assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned",
-        received: dates.string(record.receivedAt), urgent: record.priority == .urgent, clinical: record.clinicalFlag)
+        received: dates.string(record.receivedAt), urgent: record.priority == .urgent, clinical: record.clinicalFlag,
+        deadline: DeadlineView.mostUrgent(deadlines[record.id] ?? [], text: text, now: now) ?? "–",
+        breached: record.nextDueAt.map { $0 < now } ?? false)
     }
     let pages = max(1, (list.total + Self.pageSize - 1) / Self.pageSize)
     func link(page: Int) -> String {
@@ -101,6 +107,7 @@ struct StaffCasesController {
         Option(value: "newest", label: "Newest first", selected: query.sort == .newest),
         Option(value: "oldest", label: "Oldest first", selected: query.sort == .oldest),
         Option(value: "updated", label: "Recently updated", selected: query.sort == .updated),
+        Option(value: "deadline", label: "Most urgent deadline", selected: query.sort == .deadline),
       ],
       rows: rows,
       countText: list.total == 1 ? "1 case" : "\(list.total) cases",
@@ -136,7 +143,13 @@ struct StaffCasesController {
       return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       return try await renderCase(
-        request, id: id, errors: FormErrors(errors, inputIDs: ["body": field, "tags": "tags", "reference": "link_reference"]),
+        request, id: id,
+        errors: FormErrors(
+          errors,
+          inputIDs: [
+            "body": field, "tags": "tags", "reference": "link_reference", "dueAt": "extend_date", "reason": "extend_reason",
+            "deadline": "extend_deadline",
+          ]),
         status: .unprocessableEntity)
     } catch let error as CaseworkError {
       guard case .invalidTransition = error else { throw error }
@@ -205,6 +218,35 @@ struct StaffCasesController {
     let tags = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     return try await act(request, field: "tags") { id in
       try await request.casework.cases.update(id, with: CaseUpdate(tags: tags), by: request.actor)
+    }
+  }
+
+  struct ExtendForm: Content {
+    var deadline: String?
+    var date: String?
+    var time: String?
+    var reason: String?
+  }
+
+  func extendDeadline(_ request: Request) async throws -> Response {
+    let user = try request.requireStaff()
+    guard [.supportManager, .incidentManager, .admin].contains(user.role) else {
+      throw CaseworkError.forbidden("Only support team managers, incident managers and administrators can set a new target.")
+    }
+    let form = try request.content.decode(ExtendForm.self)
+    return try await act(request, field: "extend") { id in
+      guard let deadlineID = form.deadline.flatMap(UUID.init(uuidString:)) else {
+        throw CaseworkError.invalid([FieldError(field: "deadline", message: "Choose the deadline to extend.")])
+      }
+      let timeParts = (form.time?.isEmpty == false ? form.time! : "23:59").split(separator: ":").compactMap { Int($0) }
+      guard let day = form.date.flatMap(LocalDate.init), timeParts.count == 2, (0...23).contains(timeParts[0]), (0...59).contains(timeParts[1])
+      else {
+        throw CaseworkError.invalid([FieldError(field: "dueAt", message: "Enter the new date, such as 2026-12-04, and a time.")])
+      }
+      let second = timeParts == [23, 59] ? 59 : 0
+      let newDue = day.instant(hour: timeParts[0], minute: timeParts[1], second: second)
+      try await request.casework.cases.extendDeadline(
+        deadlineID, of: id, to: newDue, reason: form.reason ?? "", by: request.actor, name: user.name)
     }
   }
 

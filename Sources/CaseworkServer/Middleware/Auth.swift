@@ -9,6 +9,11 @@ struct APITokenKey: StorageKey {
   typealias Value = APIToken
 }
 
+/// Unread notifications of the signed-in member of staff, for the navigation.
+struct UnreadNotificationsKey: StorageKey {
+  typealias Value = Int
+}
+
 extension Request {
   /// The signed-in staff user (set by `StaffAuthentication`).
   var staffUser: StaffUser? { storage[StaffUserKey.self] }
@@ -53,6 +58,9 @@ struct StaffAuthentication: AsyncMiddleware {
         to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
     }
     request.storage[StaffUserKey.self] = user
+    if request.method == .GET {
+      request.storage[UnreadNotificationsKey.self] = try await request.casework.notifications.unreadCount(for: user.id)
+    }
     if user.mustChangePassword, !allowPasswordChange {
       return request.redirect(to: "/staff/password")
     }

@@ -1,3 +1,4 @@
+import CaseworkCore
 import Foundation
 import NIOCore
 import Vapor
@@ -58,6 +59,13 @@ struct JSONWriter {
     bytes.append(UInt8(ascii: "\""))
   }
 
+  /// An instant with Europe/London's offset (`2025-04-24T23:59:59+01:00`), or null.
+  mutating func londonField(_ name: String, _ value: Date?) {
+    key(name)
+    guard let value else { return null() }
+    string(ISO8601.londonString(value))
+  }
+
   mutating func field(_ name: String, _ values: [String]) {
     key(name)
     array { writer in for value in values { writer.string(value) } }
@@ -108,6 +116,41 @@ struct JSONWriter {
 
 /// `2026-11-21T10:00:00Z`: UTC, whole seconds, the same form as the JSON encoder's `.iso8601`.
 enum ISO8601 {
+  /// London wall-clock time with its offset: `2025-04-24T23:59:59+01:00`, or `Z` in winter.
+  static func londonString(_ date: Date) -> String {
+    let local = LondonTime.localMilliseconds(of: date)
+    let offsetSeconds = Int((local - Int64((date.timeIntervalSince1970 * 1000).rounded(.down))) / 1000)
+    var bytes: [UInt8] = []
+    write(Date(timeIntervalSince1970: TimeInterval(local) / 1000), into: &bytes)
+    bytes.removeLast()  // the Z
+    if offsetSeconds == 0 {
+      bytes.append(UInt8(ascii: "Z"))
+    } else {
+      let sign = offsetSeconds < 0 ? "-" : "+"
+      let minutes = abs(offsetSeconds) / 60
+      bytes += Array("\(sign)\(minutes / 60 < 10 ? "0" : "")\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)".utf8)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// An ISO 8601 duration: `PT0S`, `PT2H30M`, `P3DT4H`.
+  static func duration(seconds: Int) -> String {
+    guard seconds > 0 else { return "PT0S" }
+    let days = seconds / 86_400
+    let hours = seconds % 86_400 / 3600
+    let minutes = seconds % 3600 / 60
+    let rest = seconds % 60
+    var text = "P"
+    if days > 0 { text += "\(days)D" }
+    if hours > 0 || minutes > 0 || rest > 0 {
+      text += "T"
+      if hours > 0 { text += "\(hours)H" }
+      if minutes > 0 { text += "\(minutes)M" }
+      if rest > 0 { text += "\(rest)S" }
+    }
+    return text
+  }
+
   static func string(_ date: Date) -> String {
     var bytes: [UInt8] = []
     write(date, into: &bytes)

@@ -35,6 +35,12 @@ public struct CaseworkServices: Sendable {
   public var submissionLimiter: RateLimiter
   /// Sign-in attempts per client address, against password guessing.
   public var loginLimiter: RateLimiter
+  /// The deadline engine in force (policy and calendar), shared with `cases`.
+  public var deadlineEngine: CurrentDeadlineEngine
+  public var deadlineStore: SQLDeadlineStore
+  public var notifications: any NotificationRepository
+
+  public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }
 }
 
 extension Application {

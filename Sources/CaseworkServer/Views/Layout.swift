@@ -8,6 +8,8 @@ struct Layout: Encodable {
     var name: String
     var roleName: String
     var isAdmin: Bool
+    var unread: Int
+    var notificationsLabel: String
   }
 
   var title: String
@@ -19,7 +21,12 @@ struct Layout: Encodable {
     self.title = title
     csrf = request.csrfToken
     notice = request.casework.cases.safetyNet.notice
-    staff = request.staffUser.map { StaffNav(name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin) }
+    let unread = request.storage[UnreadNotificationsKey.self] ?? 0
+    staff = request.staffUser.map {
+      StaffNav(
+        name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, unread: unread,
+        notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)")
+    }
   }
 }
 

@@ -13,6 +13,8 @@ struct InboxRow: Encodable {
   var received: String
   var urgent: Bool
   var clinical: Bool
+  var deadline: String
+  var breached: Bool
 }
 
 struct InboxPage: Encodable {
@@ -84,6 +86,11 @@ struct StaffCasePage: Encodable {
   var audit: [AuditView]
   var links: [LinkView]
   var hasLinks: Bool
+  var deadlines: [DeadlineView]
+  var hasDeadlines: Bool
+  /// Managers may set a new target, with a reason (domain §5's delay notice).
+  var mayExtend: Bool
+  var extendOptions: [Option]
   var statusOptions: [Option]
   var assigneeOptions: [Option]
   var relationOptions: [Option]
@@ -150,6 +157,14 @@ struct StaffCasePage: Encodable {
         reference: $0.reference.description, subject: $0.subject)
     }
     hasLinks = !links.isEmpty
+    let now = request.casework.clock.now()
+    let text = request.casework.deadlineText
+    deadlines = detail.deadlines.map { DeadlineView($0, text: text, now: now, dates: dates) }
+    hasDeadlines = !deadlines.isEmpty
+    let role = request.staffUser?.role
+    mayExtend = role == .supportManager || role == .incidentManager || role == .admin
+    extendOptions = deadlines.filter(\.canExtend).map { Option(value: $0.id, label: $0.title, selected: false) }
+    if extendOptions.isEmpty { mayExtend = false }
     statusOptions = CaseStatus.allCases.filter { record.status.canMove(to: $0) }.map {
       Option(value: $0.rawValue, label: $0.displayName, selected: $0 == record.status)
     }
