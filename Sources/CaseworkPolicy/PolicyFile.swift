@@ -338,7 +338,9 @@ struct Reader {
           }
         }
       } else {
-        problem(node, "\(path).clock", "\"\(node.string ?? "")\" is not a clock. Use one of: \(ClockKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        problem(
+          node, "\(path).clock",
+          "\"\(node.string ?? "")\" is not a clock. Use one of: \(ClockKind.allCases.map(\.rawValue).joined(separator: ", ")).")
       }
     } else {
       problem(parent, "\(path).clock", "Missing: which clock counts this deadline.")

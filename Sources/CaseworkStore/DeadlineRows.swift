@@ -86,8 +86,22 @@ extension SQLCaseRepository {
   /// case's `next_due_at` from what is stored, inside the caller's transaction.
   static func write(_ deadlines: [Deadline], on db: any SQLDatabase) async throws {
     guard !deadlines.isEmpty else { return }
+    // A warning or breach the monitor announced since these were read stays announced.
+    let stored = try await db.select().columns(DeadlineRow.columns.map { SQLColumn($0) }).from("deadlines")
+      .where("id", .in, deadlines.map(\.id)).all().map { try DeadlineRow(row: $0).deadline }
+    let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let merged = deadlines.map { deadline in
+      guard let previous = byID[deadline.id], deadline.extensions.count <= previous.extensions.count else {
+        return deadline  // new, or newly extended: the new target gets its own warning
+      }
+      var copy = deadline
+      copy.warnedAt = copy.warnedAt ?? previous.warnedAt
+      copy.breachNotifiedAt = copy.breachNotifiedAt ?? previous.breachNotifiedAt
+      if previous.state == .breached, copy.state == .running { copy.state = .breached }
+      return copy
+    }
     try await db.delete(from: "deadlines").where("id", .in, deadlines.map(\.id)).run()
-    try await insert(deadlines.map(DeadlineRow.init), into: "deadlines", on: db)
+    try await insert(merged.map(DeadlineRow.init), into: "deadlines", on: db)
     for caseID in Set(deadlines.map(\.caseID)) {
       try await refreshNextDue(caseID, on: db)
     }

@@ -33,9 +33,9 @@ public struct SQLDeadlineStore: Sendable {
       """
       SELECT \(unsafeRaw: Self.deadlineColumns), c.reference AS case_reference, c.kind AS case_kind, c.assignee_id AS case_assignee
       FROM deadlines d JOIN cases c ON c.id = d.case_id
-      WHERE d.state = 'running' AND (
-        (d.due_at IS NOT NULL AND d.due_at <= \(bind: now) AND d.breach_notified_at IS NULL)
-        OR (d.warn_at IS NOT NULL AND d.warn_at <= \(bind: now) AND d.warned_at IS NULL))
+      WHERE (d.state IN ('running', 'breached') AND d.due_at IS NOT NULL AND d.due_at <= \(bind: now)
+          AND d.breach_notified_at IS NULL)
+        OR (d.state = 'running' AND d.warn_at IS NOT NULL AND d.warn_at <= \(bind: now) AND d.warned_at IS NULL)
       ORDER BY d.due_at LIMIT \(literal: limit)
       """
     ).all()
@@ -44,16 +44,20 @@ public struct SQLDeadlineStore: Sendable {
       guard let kind = CaseKind(rawValue: try row.decode(column: "case_kind", as: String.self)) else {
         throw StoreError.corruptRow(table: "cases", id: deadline.caseID)
       }
+      // A deadline already marked breached (recomputed, or received late) is still announced once.
       let breached = deadline.dueAt.map { $0 <= now } ?? false
       return DeadlineAlert(
-        kind: breached ? .breach : .warning, deadline: deadline, caseReference: try row.decode(column: "case_reference", as: String.self),
+        kind: breached ? .breach : .warning, deadline: deadline,
+        caseReference: try row.decode(column: "case_reference", as: String.self),
         caseKind: kind, assigneeID: try row.decode(column: "case_assignee", as: UUID?.self))
     }
   }
 
   /// Marks the alert as announced and stores its notifications and audit event, in one
   /// transaction; false when another process announced it first.
-  public func announce(_ alert: DeadlineAlert, notifications: [StaffNotification], audit: AuditEvent, now: Date) async throws -> Bool {
+  public func announce(_ alert: DeadlineAlert, notifications: [StaffNotification], audit: AuditEvent, now: Date) async throws
+    -> Bool
+  {
     let id = alert.deadline.id
     return try await handle.transaction { db in
       let claimed: UUID?
@@ -62,7 +66,7 @@ public struct SQLDeadlineStore: Sendable {
         claimed = try await db.raw(
           """
           UPDATE deadlines SET state = 'breached', breach_notified_at = \(bind: now), warned_at = COALESCE(warned_at, \(bind: now))
-          WHERE id = \(bind: id) AND state = 'running' AND breach_notified_at IS NULL RETURNING id
+          WHERE id = \(bind: id) AND state IN ('running', 'breached') AND breach_notified_at IS NULL RETURNING id
           """
         ).first(decodingColumn: "id", as: UUID.self)
       case .warning:
@@ -153,8 +157,10 @@ public struct SQLNotificationRepository: NotificationRepository {
         throw StoreError.corruptRow(table: "notifications", id: id)
       }
       return StaffNotification(
-        id: id, recipientID: try row.decode(column: "recipient_id", as: UUID.self), caseID: try row.decode(column: "case_id", as: UUID?.self),
-        kind: kind, message: try row.decode(column: "message", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
+        id: id, recipientID: try row.decode(column: "recipient_id", as: UUID.self),
+        caseID: try row.decode(column: "case_id", as: UUID?.self),
+        kind: kind, message: try row.decode(column: "message", as: String.self),
+        createdAt: try row.decode(column: "created_at", as: Date.self),
         readAt: try row.decode(column: "read_at", as: Date?.self))
     }
   }

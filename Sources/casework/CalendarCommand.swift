@@ -33,7 +33,8 @@ struct CalendarCommand: AsyncParsableCommand {
 
   struct Due: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "When a deadline falls: N working days (ends 23:59:59 London time), N business hours or minutes on a timetable, or N real hours.",
+      abstract:
+        "When a deadline falls: N working days (ends 23:59:59 London time), N business hours or minutes on a timetable, or N real hours.",
       discussion: """
         --from takes a date (2025-04-17: the start of that day) or a London time (2025-04-17T15:30) \
         or an ISO 8601 instant with offset. Working days never count the start day itself.
@@ -59,7 +60,8 @@ struct CalendarCommand: AsyncParsableCommand {
 
     func validate() throws {
       guard Self.parseStart(from) != nil else {
-        throw ValidationError("--from must be YYYY-MM-DD, YYYY-MM-DDTHH:MM (London time) or an ISO 8601 instant such as 2025-04-17T15:30:00Z.")
+        throw ValidationError(
+          "--from must be YYYY-MM-DD, YYYY-MM-DDTHH:MM (London time) or an ISO 8601 instant such as 2025-04-17T15:30:00Z.")
       }
       let given = [workingDays, businessHours, businessMinutes, realHours].compactMap { $0 }
       guard given.count == 1 else {
@@ -74,7 +76,9 @@ struct CalendarCommand: AsyncParsableCommand {
       let parts = text.split(separator: "T")
       if parts.count == 2, let date = LocalDate(String(parts[0])) {
         let time = parts[1].split(separator: ":").compactMap { Int($0) }
-        if time.count == 2, (0...23).contains(time[0]), (0...59).contains(time[1]) { return date.instant(hour: time[0], minute: time[1]) }
+        if time.count == 2, (0...23).contains(time[0]), (0...59).contains(time[1]) {
+          return date.instant(hour: time[0], minute: time[1])
+        }
       }
       return nil
     }
@@ -135,7 +139,9 @@ struct CalendarCommand: AsyncParsableCommand {
         let merged = try await monitor.importHolidays(newer)
         let recomputed = try await monitor.refresh()
         let years = newer.coveredYears
-        print("Imported \(years.count) year(s) of England and Wales bank holidays: \(years.map(String.init).joined(separator: ", ")).")
+        print(
+          "Imported \(years.count) year(s) of England and Wales bank holidays: \(years.map(String.init).joined(separator: ", "))."
+        )
         if let first = merged.coveredYears.first, let last = merged.coveredYears.last {
           print("Published dates now cover \(first) to \(last); later years follow the statutory rules.")
         }

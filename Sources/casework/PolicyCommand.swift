@@ -11,7 +11,8 @@ struct PolicyCommand: AsyncParsableCommand {
     subcommands: [Check.self, Show.self, Template.self])
 
   struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate a policy file; every error is listed with its line and field.")
+    static let configuration = CommandConfiguration(
+      abstract: "Validate a policy file; every error is listed with its line and field.")
 
     @ArgumentParser.Argument(help: "The YAML policy file.")
     var file: String

@@ -132,7 +132,11 @@ extension Calendars {
     } else {
       duePosition = target(from: start + total, countingPausesAfter: nil)
     }
-    let due = duePosition.flatMap { instant(at: $0, on: clock, near: deadline.startAt, endOfDay: true) }
+    var due = duePosition.flatMap { instant(at: $0, on: clock, near: deadline.startAt, endOfDay: true) }
+    // A target a person set is kept to the minute unless a later pause has moved it.
+    if let latest = deadline.extensions.last, let extended = position(latest.newDueAt, on: clock), duePosition == extended {
+      due = latest.newDueAt
+    }
     var warn = warnPosition.flatMap { instant(at: $0, on: clock, near: deadline.startAt, endOfDay: false) }
     if let candidate = warn, let due, candidate > due { warn = due }
     return (due, warn)

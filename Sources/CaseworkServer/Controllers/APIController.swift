@@ -58,8 +58,10 @@ struct APIController {
       throw CaseworkError.invalid(errors)
     }
     let opened = try await services.cases.open(input, by: request.actor)
-    let response = CaseResponse(opened.record, deadlines: opened.deadlines, text: services.deadlineText, now: services.clock.now())
-      .response(status: .created)
+    let response = CaseResponse(
+      opened.record, deadlines: opened.deadlines, text: services.deadlineText, now: services.clock.now()
+    )
+    .response(status: .created)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
     return response
   }
@@ -138,7 +140,8 @@ struct APIController {
     let text = services.deadlineText
     let now = services.clock.now()
     return CaseListResponse(
-      data: list.cases.map { CaseResponse($0, deadlines: deadlines[$0.id] ?? [], text: text, now: now) }, nextCursor: list.nextCursor?.token)
+      data: list.cases.map { CaseResponse($0, deadlines: deadlines[$0.id] ?? [], text: text, now: now) },
+      nextCursor: list.nextCursor?.token)
   }
 
   private func findCase(_ request: Request) async throws -> Case {
@@ -204,7 +207,8 @@ struct APIController {
       change.assignee = .some(assignee)
     }
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
-    return try await Self.response(for: try await request.casework.cases.update(record.id, with: change, by: request.actor), request)
+    return try await Self.response(
+      for: try await request.casework.cases.update(record.id, with: change, by: request.actor), request)
   }
 }
 

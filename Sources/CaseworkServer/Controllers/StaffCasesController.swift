@@ -239,7 +239,8 @@ struct StaffCasesController {
         throw CaseworkError.invalid([FieldError(field: "deadline", message: "Choose the deadline to extend.")])
       }
       let timeParts = (form.time?.isEmpty == false ? form.time! : "23:59").split(separator: ":").compactMap { Int($0) }
-      guard let day = form.date.flatMap(LocalDate.init), timeParts.count == 2, (0...23).contains(timeParts[0]), (0...59).contains(timeParts[1])
+      guard let day = form.date.flatMap(LocalDate.init), timeParts.count == 2, (0...23).contains(timeParts[0]),
+        (0...59).contains(timeParts[1])
       else {
         throw CaseworkError.invalid([FieldError(field: "dueAt", message: "Enter the new date, such as 2026-12-04, and a time.")])
       }

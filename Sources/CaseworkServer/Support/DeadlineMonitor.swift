@@ -131,7 +131,8 @@ public struct DeadlineMonitor: Sendable {
     { _ in
       try await sweep()
       try await services.jobs.enqueueUnlessPending(
-        kind: Self.jobKind, payload: "{}", runAt: services.clock.now().addingTimeInterval(TimeInterval(services.config.deadlineSweepSeconds)))
+        kind: Self.jobKind, payload: "{}",
+        runAt: services.clock.now().addingTimeInterval(TimeInterval(services.config.deadlineSweepSeconds)))
     }
   }
 }
