@@ -159,7 +159,12 @@ func currentHolidays() async throws -> BankHolidays {
     return BankHolidayFile.shipped()
   }
   return try await withApplication { app, _ in
-    try await DeadlineMonitor(services: app.casework, logger: app.logger).holidays()
+    do {
+      return try await DeadlineMonitor(services: app.casework, logger: app.logger).holidays()
+    } catch {
+      printError("Imported bank holidays could not be read from the database (run `casework migrate`); using the shipped dates.")
+      return BankHolidayFile.shipped()
+    }
   }
 }
 
