@@ -55,9 +55,12 @@ struct BrowserTests {
       #expect(try await staff.pageText().contains(reference))
       try await staff.click("table.cases a")
       #expect(try await staff.pageText().contains("spinner forever"))
+      // Received on Saturday: the first response is due by the end of Tuesday.
+      #expect(try await staff.text(".deadline .time-left") == "2 working days left")
       try await staff.type("#reply", "Thanks Ann: please update to version 4.3, which fixes this.")
       try await staff.click("form[action$='/reply'] button[type=submit]")
       #expect(try await staff.text("#case-status") == "Open")
+      #expect(try await staff.text(".deadline .deadline-state") == "Met")
       try await staff.screenshot(to: NSTemporaryDirectory() + "casework-staff-case.png")
 
       try await requester.open(privateLink.hasPrefix("/") ? site + privateLink : privateLink)
