@@ -24,6 +24,8 @@ public struct CaseQuery: Sendable, Equatable {
   public var after: CaseCursor?
   /// Count every match too (the inbox shows pages); the API's cursor listing skips it.
   public var includeTotal: Bool
+  /// Fetch each listed case's deadlines in the same statement.
+  public var includeDeadlines: Bool = false
 
   public init(
     statuses: [CaseStatus] = [], kind: CaseKind? = nil, assignee: AssigneeFilter = .anyone, tag: String? = nil,
@@ -78,8 +80,11 @@ public struct CaseList: Sendable {
   /// Total matching the filters (without limit), for page counts; -1 when not counted.
   public var total: Int
   public var nextCursor: CaseCursor?
+  /// Deadlines of the listed cases, when the query asked for them.
+  public var deadlines: [CaseID: [Deadline]]
 
-  public init(cases: [Case], total: Int, nextCursor: CaseCursor?) {
+  public init(cases: [Case], total: Int, nextCursor: CaseCursor?, deadlines: [CaseID: [Deadline]] = [:]) {
+    self.deadlines = deadlines
     self.cases = cases
     self.total = total
     self.nextCursor = nextCursor

@@ -23,36 +23,56 @@ struct DeadlineRow: Sendable {
 
   var deadline: Deadline
 
+  /// A JSON list; most deadlines have no pauses or extensions, and skipping the decoder for
+  /// `[]` keeps listing a page of cases cheap.
+  static func list<T: Decodable & RangeReplaceableCollection>(_ type: T.Type, _ text: String) -> T? {
+    if text == "[]" { return T() }
+    return try? decoder.decode(T.self, from: Data(text.utf8))
+  }
+
   init(_ deadline: Deadline) {
     self.deadline = deadline
   }
 
   init(row: any SQLRow) throws {
-    let id = try row.decode(column: "id", as: UUID.self)
-    guard let clock = DeadlineClock(try row.decode(column: "clock", as: String.self)),
-      let length = DeadlineLength(try row.decode(column: "length", as: String.self)),
-      let state = Deadline.State(rawValue: try row.decode(column: "state", as: String.self)),
-      let pauses = try? Self.decoder.decode(
-        [Deadline.Pause].self, from: Data(try row.decode(column: "pauses", as: String.self).utf8)),
-      let extensions = try? Self.decoder.decode(
-        [Deadline.Extension].self, from: Data(try row.decode(column: "extensions", as: String.self).utf8))
+    guard let value = try Self(row: row, prefix: "") else { throw StoreError.corruptRow(table: "deadlines", id: UUID()) }
+    self = value
+  }
+
+  /// A deadline read from columns named with `prefix`; nil when the id is null (an outer join
+  /// that found none).
+  init?(row: any SQLRow, prefix: String) throws {
+    func column(_ name: String) -> String { prefix + name }
+    guard let id = try row.decode(column: column("id"), as: UUID?.self) else { return nil }
+    guard let clock = DeadlineClock(try row.decode(column: column("clock"), as: String.self)),
+      let length = DeadlineLength(try row.decode(column: column("length"), as: String.self)),
+      let state = Deadline.State(rawValue: try row.decode(column: column("state"), as: String.self)),
+      let pauses = Self.list([Deadline.Pause].self, try row.decode(column: column("pauses"), as: String.self)),
+      let extensions = Self.list([Deadline.Extension].self, try row.decode(column: column("extensions"), as: String.self))
     else { throw StoreError.corruptRow(table: "deadlines", id: id) }
     deadline = Deadline(
-      id: id, caseID: try row.decode(column: "case_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
-      clock: clock, length: length, warnFraction: try row.decode(column: "warn_fraction", as: Double.self),
-      pausable: try row.decode(column: "pausable", as: Bool.self), startAt: try row.decode(column: "start_at", as: Date.self),
-      dueAt: try row.decode(column: "due_at", as: Date?.self), warnAt: try row.decode(column: "warn_at", as: Date?.self),
-      pauses: pauses, extensions: extensions, state: state, metAt: try row.decode(column: "met_at", as: Date?.self),
-      warnedAt: try row.decode(column: "warned_at", as: Date?.self),
-      breachNotifiedAt: try row.decode(column: "breach_notified_at", as: Date?.self))
+      id: id, caseID: try row.decode(column: column("case_id"), as: UUID.self),
+      name: try row.decode(column: column("name"), as: String.self),
+      clock: clock, length: length, warnFraction: try row.decode(column: column("warn_fraction"), as: Double.self),
+      pausable: try row.decode(column: column("pausable"), as: Bool.self),
+      startAt: try row.decode(column: column("start_at"), as: Date.self),
+      dueAt: try row.decode(column: column("due_at"), as: Date?.self),
+      warnAt: try row.decode(column: column("warn_at"), as: Date?.self),
+      pauses: pauses, extensions: extensions, state: state, metAt: try row.decode(column: column("met_at"), as: Date?.self),
+      warnedAt: try row.decode(column: column("warned_at"), as: Date?.self),
+      breachNotifiedAt: try row.decode(column: column("breach_notified_at"), as: Date?.self))
   }
 }
 
 extension DeadlineRow: InsertableRow {
   func binds(_ d: BindDialect) -> [any SQLExpression] {
     func time(_ value: Date?) -> any SQLExpression { value.map { d.time($0.wholeMilliseconds) } ?? SQLLiteral.null }
-    let pauses = (try? Self.encoder.encode(deadline.pauses)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    let extensions = (try? Self.encoder.encode(deadline.extensions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    let pauses =
+      deadline.pauses.isEmpty
+      ? "[]" : (try? Self.encoder.encode(deadline.pauses)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    let extensions =
+      deadline.extensions.isEmpty
+      ? "[]" : (try? Self.encoder.encode(deadline.extensions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     return [
       d.uuid(deadline.id), d.uuid(deadline.caseID), d.text(deadline.name), d.text(deadline.clock.description),
       d.text(deadline.length.description), SQLBind(deadline.warnFraction), d.flag(deadline.pausable),

@@ -52,7 +52,10 @@ actor InMemoryCaseRepository: CaseRepository {
       (query.statuses.isEmpty || query.statuses.contains(record.status)) && (query.kind == nil || query.kind == record.kind)
     }
     matching.sort { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
-    return CaseList(cases: Array(matching.prefix(query.limit)), total: matching.count, nextCursor: nil)
+    let page = Array(matching.prefix(query.limit))
+    let deadlines =
+      query.includeDeadlines ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, deadlinesByCase[$0.id] ?? []) }) : [:]
+    return CaseList(cases: page, total: matching.count, nextCursor: nil, deadlines: deadlines)
   }
 
   func save(_ change: CaseChange) async throws {

@@ -135,8 +135,9 @@ struct APIController {
     }
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
     let services = request.casework
+    query.includeDeadlines = true
     let list = try await services.cases.list(query)
-    let deadlines = try await services.cases.cases.deadlines(ofCases: list.cases.map(\.id))
+    let deadlines = list.deadlines
     let text = services.deadlineText
     let now = services.clock.now()
     return CaseListResponse(

@@ -52,12 +52,13 @@ struct StaffCasesController {
     query.tag = params.tag.flatMap(InputRules.normaliseTag)
     query.text = params.q.flatMap { InputRules.clean($0) }.map { String($0.prefix(200)) }
     query.sort = params.sort.flatMap(CaseSort.init(rawValue:)) ?? .newest
+    query.includeDeadlines = true
     let services = request.casework
     let list = try await services.cases.list(query)
     let staff = try await services.staff.all()
     let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     let dates = DisplayDates()
-    let deadlines = try await services.cases.cases.deadlines(ofCases: list.cases.map(\.id))
+    let deadlines = list.deadlines
     let text = services.deadlineText
     let now = services.clock.now()
     let rows = list.cases.map { record in
