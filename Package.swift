@@ -14,6 +14,8 @@ let package = Package(
     .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
     .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
     .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+    .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+    .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,6 +39,8 @@ let package = Package(
         .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
         .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
         .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "SQLiteKit", package: "sqlite-kit"),
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -73,6 +77,7 @@ let package = Package(
     .testTarget(
       name: "CaseworkCoreTests",
       dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore"]),
     .testTarget(
       name: "CaseworkServerTests",
       dependencies: [

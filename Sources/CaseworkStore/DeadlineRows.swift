@@ -35,32 +35,30 @@ struct DeadlineRow: Sendable {
   }
 
   init(row: any SQLRow) throws {
-    guard let value = try Self(row: row, prefix: "") else { throw StoreError.corruptRow(table: "deadlines", id: UUID()) }
+    guard let value = try Self(reader: SQLRowColumnReader(row: row), prefix: "") else {
+      throw StoreError.corruptRow(table: "deadlines", id: UUID())
+    }
     self = value
   }
 
   /// A deadline read from columns named with `prefix`; nil when the id is null (an outer join
   /// that found none).
-  init?(row: any SQLRow, prefix: String) throws {
+  init?(reader row: some ColumnReader, prefix: String) throws {
     func column(_ name: String) -> String { prefix + name }
-    guard let id = try row.decode(column: column("id"), as: UUID?.self) else { return nil }
-    guard let clock = DeadlineClock(try row.decode(column: column("clock"), as: String.self)),
-      let length = DeadlineLength(try row.decode(column: column("length"), as: String.self)),
-      let state = Deadline.State(rawValue: try row.decode(column: column("state"), as: String.self)),
-      let pauses = Self.list([Deadline.Pause].self, try row.decode(column: column("pauses"), as: String.self)),
-      let extensions = Self.list([Deadline.Extension].self, try row.decode(column: column("extensions"), as: String.self))
+    guard let id = try row.optionalUUID(column("id")) else { return nil }
+    guard let clock = DeadlineClock(try row.string(column("clock"))),
+      let length = DeadlineLength(try row.string(column("length"))),
+      let state = Deadline.State(rawValue: try row.string(column("state"))),
+      let pauses = Self.list([Deadline.Pause].self, try row.string(column("pauses"))),
+      let extensions = Self.list([Deadline.Extension].self, try row.string(column("extensions")))
     else { throw StoreError.corruptRow(table: "deadlines", id: id) }
     deadline = Deadline(
-      id: id, caseID: try row.decode(column: column("case_id"), as: UUID.self),
-      name: try row.decode(column: column("name"), as: String.self),
-      clock: clock, length: length, warnFraction: try row.decode(column: column("warn_fraction"), as: Double.self),
-      pausable: try row.decode(column: column("pausable"), as: Bool.self),
-      startAt: try row.decode(column: column("start_at"), as: Date.self),
-      dueAt: try row.decode(column: column("due_at"), as: Date?.self),
-      warnAt: try row.decode(column: column("warn_at"), as: Date?.self),
-      pauses: pauses, extensions: extensions, state: state, metAt: try row.decode(column: column("met_at"), as: Date?.self),
-      warnedAt: try row.decode(column: column("warned_at"), as: Date?.self),
-      breachNotifiedAt: try row.decode(column: column("breach_notified_at"), as: Date?.self))
+      id: id, caseID: try row.uuid(column("case_id")), name: try row.string(column("name")), clock: clock, length: length,
+      warnFraction: try row.double(column("warn_fraction")), pausable: try row.bool(column("pausable")),
+      startAt: try row.date(column("start_at")), dueAt: try row.optionalDate(column("due_at")),
+      warnAt: try row.optionalDate(column("warn_at")), pauses: pauses, extensions: extensions, state: state,
+      metAt: try row.optionalDate(column("met_at")), warnedAt: try row.optionalDate(column("warned_at")),
+      breachNotifiedAt: try row.optionalDate(column("breach_notified_at")))
   }
 }
 

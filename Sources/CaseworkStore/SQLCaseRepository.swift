@@ -184,22 +184,22 @@ public struct SQLCaseRepository: CaseRepository {
     if query.includeDeadlines {
       // One statement for the page and its deadlines: a second round trip to the database
       // thread halved the listing rate.
-      let joined = try await db.raw(
-        """
-        SELECT c.*, \(unsafeRaw: DeadlineRow.columns.map { "d.\($0) AS d_\($0)" }.joined(separator: ", "))
-        FROM (\(select.select)) c LEFT JOIN deadlines d ON d.case_id = c.id
-        ORDER BY \(unsafeRaw: Self.outerOrder(query.sort)), d.start_at, d.name
-        """
-      ).all()
+      let joined = try await handle.readRows(
+        SQLQueryString(
+          """
+          SELECT c.*, \(unsafeRaw: DeadlineRow.columns.map { "d.\($0) AS d_\($0)" }.joined(separator: ", "))
+          FROM (\(select.select)) c LEFT JOIN deadlines d ON d.case_id = c.id
+          ORDER BY \(unsafeRaw: Self.outerOrder(query.sort)), d.start_at, d.name
+          """), on: db)
       for row in joined {
-        let caseRow = try CaseRow(row: row)
+        let caseRow = try CaseRow(reader: row)
         if rows.last?.id != caseRow.id { rows.append(caseRow) }
-        if let deadline = try DeadlineRow(row: row, prefix: "d_")?.deadline {
+        if let deadline = try DeadlineRow(reader: row, prefix: "d_")?.deadline {
           deadlines[caseRow.id, default: []].append(deadline)
         }
       }
     } else {
-      rows = try await select.all().map { try CaseRow(row: $0) }
+      rows = try await handle.readRows(select.select, on: db).map { try CaseRow(reader: $0) }
     }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
     var next: CaseCursor?

@@ -177,4 +177,21 @@ struct DeadlineTests {
     let real = deadline(.realTime, DeadlineLength(4, .hours), start: start)
     #expect(text.timeLeft(real, now: local("2026-11-16", 9, 45)) == "3 h 15 min left")
   }
+
+  @Test("durations read singular and plural in any case, and refuse anything else")
+  func lengths() {
+    #expect(DeadlineLength("3 working days") == DeadlineLength(3, .workingDays))
+    #expect(DeadlineLength("1 Working Day") == DeadlineLength(1, .workingDays))
+    #expect(DeadlineLength("7 days") == DeadlineLength(7, .days))
+    #expect(DeadlineLength("1 hour") == DeadlineLength(1, .hours))
+    #expect(DeadlineLength("90 MINUTES") == DeadlineLength(90, .minutes))
+    for bad in ["", "3", "three days", "0 days", "-1 hours", "3 fortnights", "3  days", "days 3"] {
+      #expect(DeadlineLength(bad) == nil, "\(bad)")
+    }
+    for length in [
+      DeadlineLength(2, .workingDays), DeadlineLength(1, .days), DeadlineLength(40, .hours), DeadlineLength(1, .minutes),
+    ] {
+      #expect(DeadlineLength(length.description) == length)
+    }
+  }
 }

@@ -70,18 +70,21 @@ public struct DeadlineLength: Sendable, Hashable, Codable, CustomStringConvertib
     }
   }
 
-  /// Reads "3 working days", "1 day", "4 hours", "90 minutes" (singular or plural).
+  /// Reads "3 working days", "1 day", "4 hours", "90 minutes" (singular or plural, any case,
+  /// single spaces).
   public init?(_ text: String) {
-    let words = text.lowercased().split(separator: " ").map(String.init)
-    guard words.count >= 2, let amount = Int(words[0]), amount > 0 else { return nil }
-    let unitText = words.dropFirst().joined(separator: " ")
+    guard let space = text.firstIndex(of: " "), let amount = Int(text[..<space]), amount > 0 else { return nil }
+    let unitText = text[text.index(after: space)...]
     let unit: Unit
     switch unitText {
-    case "working day", "working days": unit = .workingDays
-    case "day", "days": unit = .days
-    case "hour", "hours": unit = .hours
-    case "minute", "minutes": unit = .minutes
-    default: return nil
+    case "working days", "working day": unit = .workingDays
+    case "days", "day": unit = .days
+    case "hours", "hour": unit = .hours
+    case "minutes", "minute": unit = .minutes
+    default:
+      guard unitText.contains(where: \.isUppercase) else { return nil }
+      self.init("\(amount) \(unitText.lowercased())")
+      return
     }
     self.init(amount, unit)
   }
