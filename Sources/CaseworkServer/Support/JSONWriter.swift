@@ -33,25 +33,28 @@ struct JSONWriter {
   }
 
   /// Writes `"name":` — the value that follows must not add its own separator.
-  mutating func key(_ name: String) {
+  /// Keys are literals that need no escaping, so they are copied as they are.
+  mutating func key(_ name: StaticString) {
     separator()
-    appendString(name)
+    bytes.append(UInt8(ascii: "\""))
+    name.withUTF8Buffer { bytes += $0 }
+    bytes.append(UInt8(ascii: "\""))
     bytes.append(UInt8(ascii: ":"))
     needsComma[needsComma.count - 1] = false
   }
 
-  mutating func field(_ name: String, _ value: String?) {
+  mutating func field(_ name: StaticString, _ value: String?) {
     key(name)
     if let value { string(value) } else { null() }
   }
 
-  mutating func field(_ name: String, _ value: Bool) {
+  mutating func field(_ name: StaticString, _ value: Bool) {
     key(name)
     separator()
     bytes += value ? Array("true".utf8) : Array("false".utf8)
   }
 
-  mutating func field(_ name: String, _ value: Date) {
+  mutating func field(_ name: StaticString, _ value: Date) {
     key(name)
     separator()
     bytes.append(UInt8(ascii: "\""))
@@ -60,13 +63,13 @@ struct JSONWriter {
   }
 
   /// An instant with Europe/London's offset (`2025-04-24T23:59:59+01:00`), or null.
-  mutating func londonField(_ name: String, _ value: Date?) {
+  mutating func londonField(_ name: StaticString, _ value: Date?) {
     key(name)
     guard let value else { return null() }
     string(ISO8601.londonString(value))
   }
 
-  mutating func field(_ name: String, _ values: [String]) {
+  mutating func field(_ name: StaticString, _ values: [String]) {
     key(name)
     array { writer in for value in values { writer.string(value) } }
   }
@@ -83,8 +86,13 @@ struct JSONWriter {
 
   private mutating func appendString(_ value: String) {
     bytes.append(UInt8(ascii: "\""))
-    if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      bytes += value.utf8
+    var text = value
+    let plain = text.withUTF8 { utf8 -> Bool in
+      for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+      bytes.append(contentsOf: utf8)
+      return true
+    }
+    if plain {
       bytes.append(UInt8(ascii: "\""))
       return
     }
