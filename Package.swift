@@ -27,6 +27,8 @@ let package = Package(
   ],
   targets: [
     .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
+    // Email: RFC 5322 and MIME parsing, outgoing messages (Foundation only).
+    .target(name: "CaseworkMail"),
     // The policy file (YAML, read with Yams so every error carries its line).
     .target(
       name: "CaseworkPolicy", dependencies: ["CaseworkCore", .product(name: "Yams", package: "Yams")],
@@ -76,10 +78,12 @@ let package = Package(
     ),
     // Benchmarks: run by scripts/bench/deadlines in a release build.
     .executableTarget(name: "DeadlineBench", dependencies: ["CaseworkCore"], path: "Benchmarks/DeadlineBench"),
+    .executableTarget(name: "MailBench", dependencies: ["CaseworkMail"], path: "Benchmarks/MailBench"),
     .testTarget(
       name: "CaseworkCoreTests",
       dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore"]),
+    .testTarget(name: "CaseworkMailTests", dependencies: ["CaseworkMail"]),
     .testTarget(
       name: "CaseworkServerTests",
       dependencies: [
