@@ -28,7 +28,7 @@ let package = Package(
   targets: [
     .target(name: "CaseworkCore", resources: [.copy("Resources/bank-holidays.json")]),
     // Email: RFC 5322 and MIME parsing, outgoing messages (Foundation only).
-    .target(name: "CaseworkMail"),
+    .target(name: "CaseworkMail", dependencies: ["CaseworkCore"]),
     // The policy file (YAML, read with Yams so every error carries its line).
     .target(
       name: "CaseworkPolicy", dependencies: ["CaseworkCore", .product(name: "Yams", package: "Yams")],
@@ -52,6 +52,7 @@ let package = Package(
       name: "CaseworkServer",
       dependencies: [
         "CaseworkCore",
+        "CaseworkMail",
         "CaseworkPolicy",
         "CaseworkStore",
         .product(name: "Vapor", package: "vapor"),
@@ -67,6 +68,7 @@ let package = Package(
       name: "casework",
       dependencies: [
         "CaseworkCore",
+        "CaseworkMail",
         "CaseworkPolicy",
         "CaseworkStore",
         "CaseworkServer",
@@ -83,13 +85,14 @@ let package = Package(
       name: "CaseworkCoreTests",
       dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore"]),
-    .testTarget(name: "CaseworkMailTests", dependencies: ["CaseworkMail"]),
+    .testTarget(name: "CaseworkMailTests", dependencies: ["CaseworkMail", "CaseworkCore"]),
     .testTarget(
       name: "CaseworkServerTests",
       dependencies: [
         "CaseworkCore",
         "CaseworkStore",
         "CaseworkServer",
+        "CaseworkMail",
         .product(name: "VaporTesting", package: "vapor"),
       ]
     ),

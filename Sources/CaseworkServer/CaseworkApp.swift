@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkMail
 import CaseworkStore
 import Fluent
 import Foundation
@@ -83,16 +84,22 @@ public enum CaseworkApp {
     // Shipped holidays until the database is ready; `DeadlineMonitor.refresh` adds imports.
     let engine = CurrentDeadlineEngine(
       DeadlineEngine(policy: policy, calendars: Calendars(holidays: BankHolidayFile.shipped(), timetables: policy.timetables)))
+    let cases = CaseService(cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine)
+    let signer = HMACMessageSigner()
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
-      cases: CaseService(cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine),
+      cases: cases,
       staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
       staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
       loginLimiter: RateLimiter(limit: 10, window: 300),
       deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle),
-      notifications: SQLNotificationRepository(handle: handle))
+      notifications: SQLNotificationRepository(handle: handle),
+      mail: EmailIntake(
+        cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
+        kindByAddress: config.mailKinds),
+      messageSigner: signer)
   }
 
   static func routes(_ app: Application, config: AppConfig, resources: URL) throws {
@@ -102,6 +109,7 @@ public enum CaseworkApp {
       Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: openAPI))
     }
     APIController().boot(app)
+    InboundMailController(maxBytes: config.maxMailMegabytes * 1024 * 1024).boot(app)
 
     let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies))
     PublicController().boot(pages)
@@ -149,6 +157,7 @@ public enum CaseworkApp {
   public static func prepareDatabase(_ app: Application) async throws -> String? {
     try await app.autoMigrate()
     try await DeadlineMonitor(services: app.casework, logger: app.logger).refresh()
+    try await app.casework.messageSigner.load(from: app.casework.deadlineStore, now: app.casework.clock.now())
     return try await FirstRun.ensureAdministrator(app)
   }
 }

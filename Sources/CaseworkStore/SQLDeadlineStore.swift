@@ -115,6 +115,16 @@ public struct SQLDeadlineStore: Sendable {
       .first(decodingColumn: "value", as: String.self)
   }
 
+  /// Sets a value only if the key has none (the first process to get there wins).
+  public func setSettingIfAbsent(_ key: String, to value: String, at now: Date) async throws {
+    try await handle.sql.raw(
+      """
+      INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), \(bind: value), \(bind: now))
+      ON CONFLICT (key) DO NOTHING
+      """
+    ).run()
+  }
+
   public func setSetting(_ key: String, to value: String, at now: Date) async throws {
     try await handle.sql.raw(
       """

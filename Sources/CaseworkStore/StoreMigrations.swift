@@ -7,5 +7,6 @@ public enum StoreMigrations {
     M0002_CreateCases(),
     M0003_CreateJobs(),
     M0004_CreateDeadlines(),
+    M0005_CreateInboundMessages(),
   ]
 }

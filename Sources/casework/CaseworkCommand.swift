@@ -15,6 +15,7 @@ struct CaseworkCommand: AsyncParsableCommand {
       """,
     subcommands: [
       Serve.self, Migrate.self, Users.self, Tokens.self, Demo.self, ConfigCommand.self, CalendarCommand.self, PolicyCommand.self,
+      MailCommand.self,
     ])
 }
 

@@ -24,6 +24,12 @@ public struct AppConfig: Sendable {
   public var policyPath: String?
   /// How often the deadline monitor looks for warnings and breaches.
   public var deadlineSweepSeconds: Int = 60
+  /// The domain of our Message-IDs (default: the public URL's host).
+  public var mailDomain: String = "casework.local"
+  /// Recipient address to the kind of case it opens (`complaints@example.com` → complaint).
+  public var mailKinds: [String: CaseKind] = [:]
+  /// The largest inbound message accepted, in megabytes.
+  public var maxMailMegabytes: Int = 25
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -110,6 +116,19 @@ public struct AppConfig: Sendable {
       }
     }
     let sweep = integer("CASEWORK_DEADLINE_SWEEP_SECONDS", default: 60, range: 5...3600)
+    let mailDomain = read("CASEWORK_MAIL_DOMAIN", default: URL(string: publicURL)?.host ?? "casework.local")!
+    var mailKinds: [String: CaseKind] = [:]
+    for entry in (read("CASEWORK_MAIL_KINDS", default: nil) ?? "").split(separator: ",") {
+      let parts = entry.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, parts[0].contains("@"), let kind = CaseKind(rawValue: parts[1]) else {
+        problems.append(
+          "CASEWORK_MAIL_KINDS must be address=kind pairs separated by commas, such as complaints@example.com=complaint; \"\(entry)\" is not one."
+        )
+        continue
+      }
+      mailKinds[parts[0].lowercased()] = kind
+    }
+    let maxMail = integer("CASEWORK_MAX_MAIL_MB", default: 25, range: 1...200)
 
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
@@ -120,6 +139,9 @@ public struct AppConfig: Sendable {
     config.policy = policy
     config.policyPath = policyPath
     config.deadlineSweepSeconds = sweep
+    config.mailDomain = mailDomain
+    config.mailKinds = mailKinds
+    config.maxMailMegabytes = maxMail
     return config
   }
 

@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkMail
 import CaseworkStore
 import Crypto
 import Foundation
@@ -39,6 +40,9 @@ public struct CaseworkServices: Sendable {
   public var deadlineEngine: CurrentDeadlineEngine
   public var deadlineStore: SQLDeadlineStore
   public var notifications: any NotificationRepository
+  /// Email in: stored first, then threaded to its case or opening one.
+  public var mail: EmailIntake
+  public var messageSigner: HMACMessageSigner
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }
 }

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Where inbound email is kept as it arrived.
+public protocol InboundMailStore: Sendable {
+  /// Stores the raw bytes unless the same message (same dedupe key) is already stored.
+  /// Returns the stored id, whether it was new, and the case an earlier delivery went to.
+  func store(raw: Data, dedupeKey: String, source: String, receivedAt: Date) async throws -> StoredInboundMail
+  /// Records what processing did with it.
+  func markProcessed(_ id: UUID, caseID: CaseID?, outcome: String, at: Date) async throws
+}
+
+public struct StoredInboundMail: Sendable, Equatable {
+  public var id: UUID
+  public var isNew: Bool
+  public var caseID: CaseID?
+  public var outcome: String?
+
+  public init(id: UUID, isNew: Bool, caseID: CaseID?, outcome: String?) {
+    self.id = id
+    self.isNew = isNew
+    self.caseID = caseID
+    self.outcome = outcome
+  }
+}
+
+/// A keyed signature (HMAC) for the Message-IDs Casework sends, so a reply's In-Reply-To can
+/// be trusted to name its case. Lives outside Core because Foundation has no HMAC on Linux.
+public protocol MessageSigner: Sendable {
+  /// A short hex signature of `payload`.
+  func signature(_ payload: String) -> String
+}

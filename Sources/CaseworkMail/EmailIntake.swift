@@ -1,0 +1,133 @@
+import CaseworkCore
+import Foundation
+
+/// What became of an inbound message.
+public enum IntakeOutcome: Sendable, Equatable {
+  /// A new case was opened for it.
+  case opened(CaseID, CaseReference)
+  /// It was added to an existing case as the requester's reply.
+  case appended(CaseID, CaseReference)
+  /// The same message was delivered before; nothing new was made.
+  case duplicate(CaseID?)
+  /// Not an email at all; the bytes are kept, nothing else is done.
+  case notAMessage(UUID)
+}
+
+/// Email in (domain §2, §4): the raw message is stored first, then the message is threaded to
+/// its case or opens a new one. Threading trusts, in order: our signed Message-IDs in
+/// In-Reply-To or References; a `[SR-2026-000123]` subject tag only when the sender is that
+/// case's requester; otherwise a new case. A stranger quoting someone else's reference gets a
+/// new case, linked to the one quoted and tagged for staff, and never sees the other case.
+public struct EmailIntake: Sendable {
+  public let cases: CaseService
+  public let store: any InboundMailStore
+  public let ids: ThreadingIDs
+  /// Recipient address (lower case) to the kind of case it opens: `complaints@…` → complaint.
+  public let kindByAddress: [String: CaseKind]
+
+  public init(cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:]) {
+    self.cases = cases
+    self.store = store
+    self.ids = ids
+    self.kindByAddress = kindByAddress
+  }
+
+  public func receive(_ raw: Data, source: String) async throws -> IntakeOutcome {
+    let now = cases.clock.now().wholeMilliseconds
+    let parsed: MailMessage
+    do {
+      parsed = try MailParser.parse(raw)
+    } catch {
+      let stored = try await store.store(
+        raw: raw, dedupeKey: "sha256:" + cases.hasher.digest(raw.base64EncodedString()), source: source, receivedAt: now)
+      if stored.isNew { try await store.markProcessed(stored.id, caseID: nil, outcome: "not a message", at: now) }
+      return .notAMessage(stored.id)
+    }
+    let key = parsed.messageID.map { "mid:" + $0.lowercased() } ?? "sha256:" + cases.hasher.digest(raw.base64EncodedString())
+    let stored = try await store.store(raw: raw, dedupeKey: key, source: source, receivedAt: now)
+    guard stored.isNew else { return .duplicate(stored.caseID) }
+    let outcome = try await process(parsed)
+    switch outcome {
+    case .opened(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "opened", at: now)
+    case .appended(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "appended", at: now)
+    default: break
+    }
+    return outcome
+  }
+
+  func process(_ message: MailMessage) async throws -> IntakeOutcome {
+    let sender = message.from ?? message.replyTo.first
+    // 1. Our own signed Message-IDs.
+    for id in message.inReplyTo + message.references.reversed() {
+      if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {
+        return try await append(message, to: record)
+      }
+    }
+    // 2. A subject reference, trusted only from that case's requester.
+    var quoted: Case?
+    if let match = message.subject.firstMatch(of: /\[((?:SR|CMP|INC)-\d{4}-\d{6})\]/),
+      let reference = CaseReference(String(match.1)),
+      let record = try await cases.cases.find(reference: reference)
+    {
+      if let sender, sender.normalised == record.requester.email.lowercased() {
+        return try await append(message, to: record)
+      }
+      quoted = record
+    }
+    // 3. A new case.
+    let opened = try await open(message, sender: sender, quoting: quoted)
+    return .opened(opened.id, opened.reference)
+  }
+
+  func text(of message: MailMessage) -> String {
+    let reply = message.reply
+    let body = reply.newText.isEmpty ? message.text.trimmed : reply.newText
+    return body.isEmpty ? "(The message has no text.)" : body
+  }
+
+  func append(_ message: MailMessage, to record: Case) async throws -> IntakeOutcome {
+    try await cases.requesterReply(to: record.id, body: String(text(of: message).prefix(InputRules.maxMessage)))
+    if let note = readingNote(message) { try await cases.addNote(to: record.id, body: note, by: .system) }
+    return .appended(record.id, record.reference)
+  }
+
+  func open(_ message: MailMessage, sender: MailAddress?, quoting quoted: Case?) async throws -> Case {
+    let recipients = (message.to + message.cc).map(\.normalised)
+    let kind = recipients.lazy.compactMap { kindByAddress[$0] }.first ?? .supportRequest
+    var tags: [String] = []
+    if message.subject.range(of: #"\bincident\b"#, options: [.regularExpression, .caseInsensitive]) != nil {
+      tags.append("possible-incident")
+    }
+    if !message.notes.isEmpty { tags.append("unreadable-parts") }
+    if sender == nil { tags.append("sender-unknown") }
+    if quoted != nil { tags.append("quoted-other-reference") }
+    let subject = message.subject.trimmed
+    let input = NewCaseInput(
+      kind: kind, channel: .email, subject: String((subject.isEmpty ? "(no subject)" : subject).prefix(InputRules.maxSubject)),
+      description: String(text(of: message).prefix(InputRules.maxMessage)),
+      requesterName: sender?.name ?? sender.map { String($0.address.prefix(while: { $0 != "@" })) } ?? "Unknown sender",
+      requesterEmail: sender?.address ?? "unknown-sender@invalid", tags: tags)
+    let opened = try await cases.open(input, by: .system)
+    if let quoted {
+      try await cases.link(opened.record.id, to: quoted.reference.description, relation: .related, by: .system)
+      try await cases.addNote(
+        to: opened.record.id,
+        body: "This message quoted \(quoted.reference) but was not sent by that case's requester, so it opened a new case.",
+        by: .system)
+    }
+    if let note = readingNote(message) { try await cases.addNote(to: opened.record.id, body: note, by: .system) }
+    return opened.record
+  }
+
+  /// An internal note listing what could not be read and the attachments received.
+  func readingNote(_ message: MailMessage) -> String? {
+    var lines = message.notes
+    if !message.attachments.isEmpty {
+      lines.append(
+        "Attachments: "
+          + message.attachments.map { "\($0.filename) (\($0.contentType), \($0.size) bytes)" }.joined(separator: "; ")
+          + ". They are kept with the original message.")
+    }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
+  }
+}

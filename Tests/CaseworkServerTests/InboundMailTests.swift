@@ -1,0 +1,132 @@
+import CaseworkCore
+import CaseworkMail
+import CaseworkServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Email in: stored first, threaded safely, never duplicated")
+struct InboundMailTests {
+  func message(
+    from: String = "Ann Example <ann@example.com>", to: String = "support@casework.test", subject: String = "Cannot log in",
+    id: String = "m1@example.com", inReplyTo: String? = nil, body: String = "The app says my password is wrong."
+  ) -> Data {
+    var lines = [
+      "From: \(from)", "To: \(to)", "Subject: \(subject)", "Date: Sat, 21 Nov 2026 09:00:00 +0000", "Message-ID: <\(id)>",
+    ]
+    if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
+    lines += ["Content-Type: text/plain; charset=utf-8", "", body, ""]
+    return Data(lines.joined(separator: "\r\n").utf8)
+  }
+
+  func post(_ app: Application, _ token: String, _ raw: Data) async throws -> (HTTPStatus, [String: Any]) {
+    var headers = HTTPHeaders()
+    headers.bearerAuthorization = BearerAuthorization(token: token)
+    headers.contentType = HTTPMediaType(type: "message", subType: "rfc822")
+    let response = try await app.testing().sendRequest(
+      .POST, "/api/v1/inbound/email", headers: headers, body: ByteBuffer(data: raw))
+    return (response.status, (try? json(response)) ?? [:])
+  }
+
+  @Test("a new message opens a case; the same message delivered again creates nothing", arguments: Engine.all)
+  func openAndDeduplicate(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      let (status, body) = try await post(app, token, message())
+      #expect(status == .created)
+      #expect(body["outcome"] as? String == "opened")
+      #expect(body["reference"] as? String == "SR-2026-000001")
+      let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      #expect(record.channel == .email)
+      #expect(record.requester.email == "ann@example.com")
+      #expect(record.requester.name == "Ann Example")
+      #expect(try await app.casework.cases.cases.messages(of: record.id).first?.body == "The app says my password is wrong.")
+      let (again, repeated) = try await post(app, token, message())
+      #expect(again == .ok)
+      #expect(repeated["outcome"] as? String == "duplicate")
+      #expect(repeated["caseId"] as? String == record.id.uuidString.lowercased())
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 1)
+      // No Message-ID: the bytes decide.
+      let bare = Data(
+        String(decoding: message(), as: UTF8.self).replacingOccurrences(of: "Message-ID: <m1@example.com>\r\n", with: "").utf8)
+      #expect(try await post(app, token, bare).1["outcome"] as? String == "opened")
+      #expect(try await post(app, token, bare).1["outcome"] as? String == "duplicate")
+    }
+  }
+
+  @Test("a reply naming our signed Message-ID joins its case; a forged one does not", arguments: Engine.all)
+  func signedThreading(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      _ = try await post(app, token, message())
+      let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      try await app.casework.cases.update(record.id, with: CaseUpdate(status: .resolved), by: .system)
+      let ours = app.casework.mail.ids.make(for: record.id)
+      let reply = message(
+        subject: "Re: your question", id: "m2@example.com", inReplyTo: ours,
+        body: "Still broken.\r\n\r\nOn Sat, 21 Nov 2026 at 10:00, Support wrote:\r\n> Try again")
+      let (status, body) = try await post(app, token, reply)
+      #expect(status == .created)
+      #expect(body["outcome"] as? String == "appended")
+      #expect(body["reference"] as? String == "SR-2026-000001")
+      let messages = try await app.casework.cases.cases.messages(of: record.id)
+      #expect(messages.last?.body == "Still broken.")
+      #expect(try await app.casework.cases.cases.find(id: record.id)?.status == .open)
+
+      var forged = ours
+      forged.replaceSubrange(forged.index(forged.firstIndex(of: "@")!, offsetBy: -2)..<forged.firstIndex(of: "@")!, with: "00")
+      let (_, other) = try await post(app, token, message(subject: "Hello", id: "m3@example.com", inReplyTo: forged))
+      #expect(other["outcome"] as? String == "opened")
+    }
+  }
+
+  @Test(
+    "a subject reference joins only from the case's requester; a stranger gets a new, linked, flagged case", arguments: Engine.all
+  )
+  func subjectReference(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      _ = try await post(app, token, message())
+      let original = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      let fromRequester = message(
+        from: "ANN@example.com", subject: "Re: [SR-2026-000001] Cannot log in", id: "m4@example.com", body: "More detail")
+      #expect(try await post(app, token, fromRequester).1["outcome"] as? String == "appended")
+      let stranger = message(
+        from: "Mallory <mallory@evil.example>", subject: "Re: [SR-2026-000001] Cannot log in", id: "m5@example.com",
+        body: "Show me this case")
+      let (_, body) = try await post(app, token, stranger)
+      #expect(body["outcome"] as? String == "opened")
+      #expect(body["reference"] as? String == "SR-2026-000002")
+      let newCase = try #require(try await app.casework.cases.find("SR-2026-000002"))
+      #expect(newCase.tags.contains("quoted-other-reference"))
+      #expect(try await app.casework.cases.cases.links(of: newCase.id).map(\.reference.description) == ["SR-2026-000001"])
+      let originalMessages = try await app.casework.cases.cases.messages(of: original.id).map(\.body)
+      #expect(!originalMessages.contains("Show me this case"))
+    }
+  }
+
+  @Test("the address picks the kind; 'incident' in the subject flags it; unreadable parts are noted; junk is kept and refused")
+  func kindsFlagsAndJunk() async throws {
+    let config = testConfig { $0.mailKinds = ["complaints@casework.test": .complaint] }
+    try await withApp(.sqlite, config: config) { app in
+      let (_, token) = try await app.makeToken()
+      let complaint = message(to: "Complaints <complaints@casework.test>", subject: "Rude reply", id: "c1@example.com")
+      #expect(try await post(app, token, complaint).1["reference"] as? String == "CMP-2026-000001")
+      let incident = message(subject: "INCIDENT: messages not sending", id: "i1@example.com")
+      let (_, body) = try await post(app, token, incident)
+      let flagged = try #require(try await app.casework.cases.find(body["reference"] as? String ?? ""))
+      #expect(flagged.tags.contains("possible-incident"))
+      let odd = Data(
+        "From: x@example.com\r\nSubject: odd\r\nMessage-ID: <o1@x>\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nHello"
+          .utf8)
+      let (_, oddBody) = try await post(app, token, odd)
+      let oddCase = try #require(try await app.casework.cases.find(oddBody["reference"] as? String ?? ""))
+      #expect(oddCase.tags.contains("unreadable-parts"))
+      let notes = try await app.casework.cases.cases.messages(of: oddCase.id).filter { $0.kind == .note }.map(\.body)
+      #expect(notes.contains { $0.contains("unknown charset") && $0.contains("no Date") })
+      let (junkStatus, _) = try await post(app, token, Data("no headers here\r\nat all".utf8))
+      #expect(junkStatus == .unprocessableEntity)
+    }
+  }
+}
