@@ -202,7 +202,11 @@ public struct CaseService: Sendable {
     }
     audit += fieldChanges(from: current, to: updated, by: actor, at: now)
     var events = DeadlineEngine.events(from: current.status, to: updated.status)
-    if kind == .outbound, actor != .system { events.insert(.staffReply, at: 0) }
+    if kind == .outbound, actor != .system {
+      events.insert(.staffReply, at: 0)
+      // A reply on an escalated case is the managers' response to the escalation.
+      if current.team == Self.escalationTeam { events.insert(.escalationAnswered, at: 1) }
+    }
     let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
     try await cases.save(CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines))
     return (updated, messages[0])

@@ -88,6 +88,8 @@ public struct EmailIntake: Sendable {
   func append(_ message: MailMessage, to record: Case) async throws -> IntakeOutcome {
     try await cases.requesterReply(to: record.id, body: String(text(of: message).prefix(InputRules.maxMessage)))
     if let note = readingNote(message) { try await cases.addNote(to: record.id, body: note, by: .system) }
+    // Only the new words count: an old "I wish to escalate" in the quoted history does not.
+    if EscalationRequest.isRequested(in: message.reply.newText) { try await cases.escalate(record.id, by: .requester) }
     return .appended(record.id, record.reference)
   }
 

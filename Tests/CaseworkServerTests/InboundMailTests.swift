@@ -129,4 +129,45 @@ struct InboundMailTests {
       #expect(junkStatus == .unprocessableEntity)
     }
   }
+
+  @Test(
+    "a reply whose new words ask to escalate escalates; the same words only in the quoted history do not", arguments: Engine.all)
+  func escalationByReply(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      _ = try await post(app, token, message())
+      let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      let ours = app.casework.mail.ids.make(for: record.id)
+      let quotedOnly = message(
+        subject: "Re: Cannot log in", id: "q1@example.com", inReplyTo: ours,
+        body: "Thanks, that fixed it.\r\n\r\nOn Sat, 21 Nov 2026 at 10:00, Ann wrote:\r\n> I wish to escalate this")
+      _ = try await post(app, token, quotedOnly)
+      #expect(try await app.casework.cases.cases.find(id: record.id)?.team == nil)
+      let asking = message(
+        subject: "Re: Cannot log in", id: "q2@example.com", inReplyTo: ours, body: "I wish to escalate this, please.")
+      _ = try await post(app, token, asking)
+      let escalated = try #require(try await app.casework.cases.cases.find(id: record.id))
+      #expect(escalated.team == "support_manager")
+      let deadlines = try await app.casework.cases.cases.deadlines(of: record.id)
+      #expect(deadlines.contains { $0.name == "escalation_response" && $0.state == .running })
+      #expect(try await app.casework.cases.cases.messages(of: record.id).last?.body.contains("support team manager") == true)
+    }
+  }
+
+  @Test("the requester's page has an Escalate button that does the same, once, and needs the form's CSRF token")
+  func escalateButton() async throws {
+    try await withApp(.sqlite) { app in
+      let opened = try await app.openCase()
+      let client = try FormClient(app)
+      let page = try await client.get("/my-case/\(opened.accessToken)")
+      #expect(page.html.contains(">Escalate</button>"))
+      #expect(try await client.post("/my-case/\(opened.accessToken)/escalate", [], csrf: false).status == .forbidden)
+      #expect(try await client.post("/my-case/\(opened.accessToken)/escalate", []).status == .seeOther)
+      let after = try await client.get("/my-case/\(opened.accessToken)").html
+      #expect(after.contains("id=\"escalated\""))
+      #expect(!after.contains(">Escalate</button>"))
+      #expect(after.contains("who will respond to you by the end of"))
+      #expect(try await client.post("/my-case/not-a-real-token-but-long-enough/escalate", []).status == .notFound)
+    }
+  }
 }

@@ -11,6 +11,7 @@ struct PublicController {
     routes.post("support", use: submitSupport)
     routes.get("my-case", ":token", use: requesterCase)
     routes.post("my-case", ":token", "reply", use: requesterReply)
+    routes.post("my-case", ":token", "escalate", use: requesterEscalate)
   }
 
   struct HomePage: Encodable {
@@ -67,7 +68,7 @@ struct PublicController {
     }
   }
 
-  private func caseForToken(_ request: Request) async throws -> (Case, String) {
+  func caseForToken(_ request: Request) async throws -> (Case, String) {
     let token = request.parameters.get("token") ?? ""
     guard let record = try await request.casework.cases.caseForAccessToken(token) else { throw Abort(.notFound) }
     return (record, token)
@@ -97,6 +98,15 @@ struct PublicController {
         RequesterCasePage(request, record: record, messages: messages, token: token, draft: body, errors: FormErrors(errors)),
         status: .unprocessableEntity)
     }
+  }
+}
+
+extension PublicController {
+  /// The requester's Escalate button: the same as replying "I wish to escalate".
+  func requesterEscalate(_ request: Request) async throws -> Response {
+    let (record, token) = try await caseForToken(request)
+    try await request.casework.cases.escalate(record.id, by: .requester)
+    return request.redirect(to: "/my-case/\(token)#escalate-heading", redirectType: .normal)
   }
 }
 

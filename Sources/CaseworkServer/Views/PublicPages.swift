@@ -58,6 +58,9 @@ struct RequesterCasePage: Encodable {
   var opened: String
   var messages: [Message]
   var replyAction: String
+  var escalateAction: String
+  /// Escalated already: the page says so instead of offering the button.
+  var escalated: Bool
   var draft: String
   var errors: [String: String]
   var errorList: [FormErrors.Item]
@@ -80,6 +83,8 @@ struct RequesterCasePage: Encodable {
         when: dates.string(message.createdAt), body: NHSNumber.mask(in: message.body))
     }
     replyAction = "/my-case/\(token)/reply"
+    escalateAction = "/my-case/\(token)/escalate"
+    escalated = record.team == CaseService.escalationTeam
     self.draft = draft
     self.errors = errors.byField
     errorList = errors.list

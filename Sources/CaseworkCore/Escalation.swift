@@ -1,0 +1,72 @@
+import Foundation
+
+/// Whether a requester's new words ask for escalation (domain §4: "reply to the response you
+/// received and say you wish to escalate"). The rule: a form of "escalate" or "escalation",
+/// not negated in the few words before it ("don't", "do not", "no need to", "not", "never",
+/// "without"), and not a question about what escalation is. Only the new text of a reply is
+/// read, never the quoted history.
+public enum EscalationRequest {
+  static let negations: Set<String> = [
+    "not", "don't", "dont", "don’t", "never", "without", "no", "needn't", "shouldn't", "won't",
+  ]
+
+  public static func isRequested(in text: String) -> Bool {
+    let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0 == "'" || $0 == "’") }).map(String.init)
+    for (index, word) in words.enumerated() where word.hasPrefix("escalat") {
+      let before = words[max(0, index - 4)..<index]
+      if before.contains(where: negations.contains) { continue }
+      // "What does escalation mean?" / "how do I escalate" ask about it, they do not ask for it.
+      let window = words[max(0, index - 4)..<min(words.count, index + 2)]
+      if window.contains("how") || (window.contains("what") && !window.contains("wish")) { continue }
+      return true
+    }
+    return false
+  }
+}
+
+extension CaseService {
+  /// The team an escalated case goes to (domain §4).
+  public static let escalationTeam = StaffRole.supportManager.rawValue
+
+  /// Escalates a case to the support team managers: the `escalation_response` deadline starts,
+  /// the case is tagged and its team set, and the requester is told who will handle it and by
+  /// when. Escalating twice while the deadline runs changes nothing more.
+  @discardableResult
+  public func escalate(_ id: CaseID, by actor: Actor) async throws -> Case {
+    guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    let existing = try await cases.deadlines(of: id)
+    if existing.contains(where: { $0.name == "escalation_response" && ($0.isOpen || $0.state == .breached && $0.metAt == nil) }) {
+      return current
+    }
+    let now = clock.now().wholeMilliseconds
+    var updated = current
+    updated.team = Self.escalationTeam
+    updated.updatedAt = now
+    if !updated.tags.contains("escalated") { updated.tags.append("escalated") }
+    if updated.status == .resolved || updated.status == .closed || updated.status == .pendingRequester { updated.status = .open }
+    let (deadlines, deadlineAudit) = try await deadlineChanges([.escalationRequested], for: updated, by: actor, at: now)
+    let due = deadlines.first { $0.name == "escalation_response" }?.dueAt
+    let dueText = due.map { " by the end of " + Self.longDate(LocalDate($0)) } ?? ""
+    let message = CaseMessage(
+      caseID: id, kind: .outbound, author: .system,
+      body:
+        "You asked us to escalate \(current.reference). It is now with a support team manager, who will respond to you\(dueText).",
+      createdAt: now)
+    var audit = fieldChanges(from: current, to: updated, by: actor, at: now)
+    audit.append(AuditEvent(caseID: id, actor: actor, at: now, field: "escalation", before: nil, after: "requested"))
+    audit.append(AuditEvent(caseID: id, actor: actor, at: now, field: "team", before: current.team, after: updated.team))
+    try await cases.save(
+      CaseChange(updated: updated, tagsChanged: true, newMessages: [message], audit: audit + deadlineAudit, deadlines: deadlines))
+    return updated
+  }
+
+  /// "Friday 27 November 2026".
+  static func longDate(_ date: LocalDate) -> String {
+    let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    let months = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+    let (year, month, day) = date.components
+    return "\(names[date.weekday - 1]) \(day) \(months[month - 1]) \(year)"
+  }
+}
