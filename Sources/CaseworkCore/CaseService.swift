@@ -93,8 +93,17 @@ public struct CaseService: Sendable {
     return (draft, token, screening)
   }
 
-  public func open(_ input: NewCaseInput, by actor: Actor) async throws -> OpenedCase {
-    let (draft, token, screening) = try draft(input, by: actor)
+  /// Opens a case. `autoReply` sends the acknowledgement by email too (never to automatic mail).
+  public func open(_ input: NewCaseInput, by actor: Actor, autoReply: Bool = true) async throws -> OpenedCase {
+    var (draft, token, screening) = try draft(input, by: actor)
+    if autoReply, [.email, .web].contains(draft.channel),
+      let acknowledgement = draft.messages.first(where: { $0.kind == .outbound }),
+      let email = OutgoingEmail.carrying(
+        acknowledgement, reference: CaseDraft.referencePlaceholder, subject: draft.subject, requester: draft.requester,
+        automatic: true, reply: false)
+    {
+      draft.outgoing = [email]
+    }
     guard let record = try await cases.create([draft]).first else {
       throw CaseworkError.conflict("The case could not be stored.")
     }
@@ -162,11 +171,15 @@ public struct CaseService: Sendable {
 
   /// The requester writes again: screened like any intake, and the case reopens.
   @discardableResult
-  public func requesterReply(to id: CaseID, body: String) async throws -> (Case, CaseMessage) {
-    try await addMessage(to: id, kind: .inbound, body: body, by: .requester)
+  public func requesterReply(to id: CaseID, body: String, autoReply: Bool = true) async throws -> (Case, CaseMessage) {
+    try await addMessage(to: id, kind: .inbound, body: body, by: .requester, autoReply: autoReply)
   }
 
-  private func addMessage(to id: CaseID, kind: MessageKind, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
+  private func addMessage(to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true) async throws
+    -> (
+      Case, CaseMessage
+    )
+  {
     guard let text = InputRules.clean(body) else {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
     }
@@ -208,7 +221,16 @@ public struct CaseService: Sendable {
       if current.team == Self.escalationTeam { events.insert(.escalationAnswered, at: 1) }
     }
     let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
-    try await cases.save(CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines))
+    var change = CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines)
+    // Staff replies go out by email; automatic ones (signposting) only when allowed.
+    change.outgoing = messages.compactMap { message in
+      let automatic = message.author == .system
+      guard !automatic || autoReply else { return nil }
+      return OutgoingEmail.carrying(
+        message, reference: current.reference.description, subject: current.subject, requester: current.requester,
+        automatic: automatic, reply: true)
+    }
+    try await cases.save(change)
     return (updated, messages[0])
   }
 

@@ -32,7 +32,7 @@ extension CaseService {
   /// the case is tagged and its team set, and the requester is told who will handle it and by
   /// when. Escalating twice while the deadline runs changes nothing more.
   @discardableResult
-  public func escalate(_ id: CaseID, by actor: Actor) async throws -> Case {
+  public func escalate(_ id: CaseID, by actor: Actor, autoReply: Bool = true) async throws -> Case {
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
     let existing = try await cases.deadlines(of: id)
     if existing.contains(where: { $0.name == "escalation_response" && ($0.isOpen || $0.state == .breached && $0.metAt == nil) }) {
@@ -55,8 +55,17 @@ extension CaseService {
     var audit = fieldChanges(from: current, to: updated, by: actor, at: now)
     audit.append(AuditEvent(caseID: id, actor: actor, at: now, field: "escalation", before: nil, after: "requested"))
     audit.append(AuditEvent(caseID: id, actor: actor, at: now, field: "team", before: current.team, after: updated.team))
-    try await cases.save(
-      CaseChange(updated: updated, tagsChanged: true, newMessages: [message], audit: audit + deadlineAudit, deadlines: deadlines))
+    var change = CaseChange(
+      updated: updated, tagsChanged: true, newMessages: [message], audit: audit + deadlineAudit, deadlines: deadlines)
+    if autoReply,
+      let email = OutgoingEmail.carrying(
+        message, reference: current.reference.description, subject: current.subject, requester: current.requester,
+        automatic: true,
+        reply: true)
+    {
+      change.outgoing = [email]
+    }
+    try await cases.save(change)
     return updated
   }
 

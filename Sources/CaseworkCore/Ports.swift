@@ -29,6 +29,8 @@ public struct CaseDraft: Sendable {
   public var accessTokenHash: String?
   /// Deadlines the case starts with (those its receipt starts).
   public var deadlines: [Deadline] = []
+  /// Emails to send once stored (the acknowledgement); subjects hold `{{reference}}`.
+  public var outgoing: [OutgoingEmail] = []
 
   public init(
     id: CaseID, kind: CaseKind, status: CaseStatus, priority: CasePriority, channel: Channel, subject: String,
@@ -63,6 +65,16 @@ public struct CaseDraft: Sendable {
       nextDueAt: Deadline.nextDue(deadlines))
   }
 
+  /// The emails with the reference written in.
+  public func outgoing(for reference: CaseReference) -> [OutgoingEmail] {
+    outgoing.map { email in
+      var filled = email
+      filled.subject = email.subject.replacingOccurrences(of: Self.referencePlaceholder, with: reference.description)
+      filled.body = email.body.replacingOccurrences(of: Self.referencePlaceholder, with: reference.description)
+      return filled
+    }
+  }
+
   /// The messages with the reference written into system messages only (never into what a
   /// person wrote).
   public func messages(for reference: CaseReference) -> [CaseMessage] {
@@ -84,6 +96,8 @@ public struct CaseChange: Sendable {
   public var newLinks: [CaseLink]
   /// Deadlines started or changed; the store writes them whole.
   public var deadlines: [Deadline]
+  /// Emails to send once the change is stored.
+  public var outgoing: [OutgoingEmail] = []
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],

@@ -86,10 +86,13 @@ public struct EmailIntake: Sendable {
   }
 
   func append(_ message: MailMessage, to record: Case) async throws -> IntakeOutcome {
-    try await cases.requesterReply(to: record.id, body: String(text(of: message).prefix(InputRules.maxMessage)))
+    try await cases.requesterReply(
+      to: record.id, body: String(text(of: message).prefix(InputRules.maxMessage)), autoReply: !message.isAutomatic)
     if let note = readingNote(message) { try await cases.addNote(to: record.id, body: note, by: .system) }
     // Only the new words count: an old "I wish to escalate" in the quoted history does not.
-    if EscalationRequest.isRequested(in: message.reply.newText) { try await cases.escalate(record.id, by: .requester) }
+    if EscalationRequest.isRequested(in: message.reply.newText) {
+      try await cases.escalate(record.id, by: .requester, autoReply: !message.isAutomatic)
+    }
     return .appended(record.id, record.reference)
   }
 
@@ -109,7 +112,7 @@ public struct EmailIntake: Sendable {
       description: String(text(of: message).prefix(InputRules.maxMessage)),
       requesterName: sender?.name ?? sender.map { String($0.address.prefix(while: { $0 != "@" })) } ?? "Unknown sender",
       requesterEmail: sender?.address ?? "unknown-sender@invalid", tags: tags)
-    let opened = try await cases.open(input, by: .system)
+    let opened = try await cases.open(input, by: .system, autoReply: !message.isAutomatic)
     if let quoted {
       try await cases.link(opened.record.id, to: quoted.reference.description, relation: .related, by: .system)
       try await cases.addNote(

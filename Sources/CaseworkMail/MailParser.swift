@@ -162,10 +162,13 @@ public enum MailParser {
           : "A \(mediaType) part uses the unknown charset \"\(Charsets.normalised(charset))\"; it was read as UTF-8 with replacements."
       )
     }
+    // The last line's break is the end of the body, not part of what the person wrote.
+    var body = text.text
+    while body.hasSuffix("\n") { body.removeLast() }
     if mediaType == "text/html" {
-      collected.html.append(text.text)
+      collected.html.append(body)
     } else {
-      collected.plain.append(text.text)
+      collected.plain.append(body)
     }
   }
 

@@ -165,7 +165,19 @@ public enum CaseworkApp {
 extension CaseworkApp {
   /// Job kinds this version runs. Email and deadline work add theirs here.
   public static func jobHandlers(_ app: Application) -> [String: JobWorker.Handler] {
-    [DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler()]
+    [
+      DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler(),
+      OutboxSender.jobKind: outboxSender(app).handler(),
+    ]
+  }
+
+  /// The outbox sender with the configured transport (`.eml` files under the data directory).
+  public static func outboxSender(_ app: Application, transport: (any MailTransport)? = nil) -> OutboxSender {
+    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    let files = FileMailTransport(
+      directory: URL(fileURLWithPath: app.casework.config.dataDirectory).appendingPathComponent("outbox"))
+    return OutboxSender(
+      services: app.casework, outbox: SQLOutbox(handle: handle), transport: transport ?? files, logger: app.logger)
   }
 
   public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {

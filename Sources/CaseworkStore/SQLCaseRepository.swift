@@ -31,6 +31,7 @@ public struct SQLCaseRepository: CaseRepository {
       var auditRows: [AuditRow] = []
       var tagRows: [TagRow] = []
       var deadlineRows: [DeadlineRow] = []
+      var outboxRows: [OutboxRow] = []
       for draft in drafts {
         let reference = references[draft.id]!
         let record = draft.makeCase(reference: reference)
@@ -40,12 +41,14 @@ public struct SQLCaseRepository: CaseRepository {
         auditRows += draft.audit.map(AuditRow.init)
         tagRows += record.tags.map { TagRow(case_id: record.id, tag: $0) }
         deadlineRows += draft.deadlines.map(DeadlineRow.init)
+        outboxRows += draft.outgoing(for: reference).map(OutboxRow.init)
       }
       try await Self.insert(caseRows, into: "cases", on: db)
       try await Self.insert(messageRows, into: "case_messages", on: db)
       try await Self.insert(auditRows, into: "audit_events", on: db)
       try await Self.insert(tagRows, into: "case_tags", on: db)
       try await Self.insert(deadlineRows, into: "deadlines", on: db)
+      try await Self.insert(outboxRows, into: "outbox", on: db)
       return cases
     }
   }
@@ -278,6 +281,7 @@ public struct SQLCaseRepository: CaseRepository {
           LinkRow(from_case_id: $0.fromCaseID, to_case_id: $0.toCaseID, relation: $0.relation.rawValue, created_at: $0.createdAt)
         }, into: "case_links", on: db)
       try await Self.write(change.deadlines, on: db)
+      try await Self.insert(change.outgoing.map(OutboxRow.init), into: "outbox", on: db)
     }
   }
 }

@@ -8,5 +8,6 @@ public enum StoreMigrations {
     M0003_CreateJobs(),
     M0004_CreateDeadlines(),
     M0005_CreateInboundMessages(),
+    M0006_CreateOutbox(),
   ]
 }

@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkMail
 import CaseworkPolicy
 import CaseworkStore
 import Foundation
@@ -30,6 +31,8 @@ public struct AppConfig: Sendable {
   public var mailKinds: [String: CaseKind] = [:]
   /// The largest inbound message accepted, in megabytes.
   public var maxMailMegabytes: Int = 25
+  /// Who our emails come from.
+  public var mailFrom = MailAddress(name: "Technical support", address: "support@casework.local")
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -129,6 +132,12 @@ public struct AppConfig: Sendable {
       mailKinds[parts[0].lowercased()] = kind
     }
     let maxMail = integer("CASEWORK_MAX_MAIL_MB", default: 25, range: 1...200)
+    let fromText = read("CASEWORK_MAIL_FROM", default: "Technical support <support@\(mailDomain)>")!
+    let mailFrom = MailAddress.list(fromText).first
+    if mailFrom == nil {
+      problems.append(
+        "CASEWORK_MAIL_FROM must be an address such as \"Technical support <support@example.com>\"; it is \"\(fromText)\".")
+    }
 
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
@@ -142,6 +151,7 @@ public struct AppConfig: Sendable {
     config.mailDomain = mailDomain
     config.mailKinds = mailKinds
     config.maxMailMegabytes = maxMail
+    if let mailFrom { config.mailFrom = mailFrom }
     return config
   }
 

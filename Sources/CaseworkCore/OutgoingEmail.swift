@@ -1,0 +1,50 @@
+import Foundation
+
+/// An email to the requester, written in the same transaction as the change that caused it
+/// (the outbox pattern) and sent afterwards by a job. Subjects may contain `{{reference}}`
+/// for a case that has no reference yet.
+public struct OutgoingEmail: Sendable, Equatable, Identifiable {
+  public var id: UUID
+  public var caseID: CaseID
+  public var caseMessageID: UUID
+  public var toName: String
+  public var toAddress: String
+  public var subject: String
+  public var body: String
+  /// An automatic reply (acknowledgement, signposting): sent with `Auto-Submitted`, never to
+  /// automatic mail, and limited per recipient per hour.
+  public var isAutomatic: Bool
+  public var createdAt: Date
+
+  public init(
+    id: UUID = UUID(), caseID: CaseID, caseMessageID: UUID, toName: String, toAddress: String, subject: String, body: String,
+    isAutomatic: Bool, createdAt: Date
+  ) {
+    self.id = id
+    self.caseID = caseID
+    self.caseMessageID = caseMessageID
+    self.toName = toName
+    self.toAddress = toAddress
+    self.subject = subject
+    self.body = body
+    self.isAutomatic = isAutomatic
+    self.createdAt = createdAt
+  }
+
+  /// No address to write to: unknown senders are recorded as `…@invalid` (RFC 2606).
+  static func canReach(_ requester: Requester) -> Bool {
+    !requester.email.lowercased().hasSuffix(".invalid") && !requester.email.lowercased().hasSuffix("@invalid")
+  }
+
+  /// The email carrying a message of a case to its requester, or nil when there is nobody to
+  /// write to or the message is not for the requester.
+  static func carrying(
+    _ message: CaseMessage, reference: String, subject: String, requester: Requester, automatic: Bool, reply: Bool
+  ) -> OutgoingEmail? {
+    guard message.isVisibleToRequester, message.kind == .outbound, canReach(requester) else { return nil }
+    return OutgoingEmail(
+      caseID: message.caseID, caseMessageID: message.id, toName: requester.name, toAddress: requester.email,
+      subject: "\(reply ? "Re: " : "")[\(reference)] \(subject)", body: message.body, isAutomatic: automatic,
+      createdAt: message.createdAt)
+  }
+}
