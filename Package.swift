@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -60,6 +61,8 @@ let package = Package(
         .product(name: "Leaf", package: "leaf"),
         .product(name: "LeafKit", package: "leaf-kit"),
         .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
       resources: [.copy("Resources")]

@@ -171,13 +171,16 @@ extension CaseworkApp {
     ]
   }
 
-  /// The outbox sender with the configured transport (`.eml` files under the data directory).
+  /// The outbox sender with the configured transport: SMTP when `SMTP_URL` is set, otherwise
+  /// `.eml` files under the data directory.
   public static func outboxSender(_ app: Application, transport: (any MailTransport)? = nil) -> OutboxSender {
     let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     let files = FileMailTransport(
       directory: URL(fileURLWithPath: app.casework.config.dataDirectory).appendingPathComponent("outbox"))
+    let configured: any MailTransport =
+      app.casework.config.smtp.map { SMTPTransport(settings: $0, group: app.eventLoopGroup) } ?? files
     return OutboxSender(
-      services: app.casework, outbox: SQLOutbox(handle: handle), transport: transport ?? files, logger: app.logger)
+      services: app.casework, outbox: SQLOutbox(handle: handle), transport: transport ?? configured, logger: app.logger)
   }
 
   public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {

@@ -31,6 +31,8 @@ public struct AppConfig: Sendable {
   public var mailKinds: [String: CaseKind] = [:]
   /// The largest inbound message accepted, in megabytes.
   public var maxMailMegabytes: Int = 25
+  /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`; nil writes `.eml` files instead.
+  public var smtp: SMTPTransport.Settings?
   /// Who our emails come from.
   public var mailFrom = MailAddress(name: "Technical support", address: "support@casework.local")
 
@@ -132,6 +134,13 @@ public struct AppConfig: Sendable {
       mailKinds[parts[0].lowercased()] = kind
     }
     let maxMail = integer("CASEWORK_MAX_MAIL_MB", default: 25, range: 1...200)
+    var smtp: SMTPTransport.Settings?
+    if let smtpText = read("SMTP_URL", default: nil, secret: true) {
+      smtp = SMTPTransport.Settings(url: smtpText, heloName: mailDomain)
+      if smtp == nil {
+        problems.append("SMTP_URL must look like smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465.")
+      }
+    }
     let fromText = read("CASEWORK_MAIL_FROM", default: "Technical support <support@\(mailDomain)>")!
     let mailFrom = MailAddress.list(fromText).first
     if mailFrom == nil {
@@ -152,6 +161,7 @@ public struct AppConfig: Sendable {
     config.mailKinds = mailKinds
     config.maxMailMegabytes = maxMail
     if let mailFrom { config.mailFrom = mailFrom }
+    config.smtp = smtp
     return config
   }
 
