@@ -7,6 +7,8 @@ public enum IntakeOutcome: Sendable, Equatable {
   case opened(CaseID, CaseReference)
   /// It was added to an existing case as the requester's reply.
   case appended(CaseID, CaseReference)
+  /// A delivery report about one of our messages: recorded on that case as a delivery failure.
+  case deliveryFailure(CaseID, CaseReference)
   /// The same message was delivered before; nothing new was made.
   case duplicate(CaseID?)
   /// Not an email at all; the bytes are kept, nothing else is done.
@@ -50,6 +52,7 @@ public struct EmailIntake: Sendable {
     switch outcome {
     case .opened(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "opened", at: now)
     case .appended(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "appended", at: now)
+    case .deliveryFailure(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "delivery failure", at: now)
     default: break
     }
     return outcome
@@ -57,6 +60,17 @@ public struct EmailIntake: Sendable {
 
   func process(_ message: MailMessage) async throws -> IntakeOutcome {
     let sender = message.from ?? message.replyTo.first
+    // A bounce about one of our messages belongs on that case, as a delivery failure.
+    if message.isDeliveryReport {
+      for id in message.reportedMessageIDs + message.inReplyTo + message.references {
+        if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {
+          let summary = message.text.split(separator: "\n").prefix(6).joined(separator: "\n")
+          try await cases.addNote(
+            to: record.id, body: "Delivery failure: an email we sent for this case was returned.\n\(summary)", by: .system)
+          return .deliveryFailure(record.id, record.reference)
+        }
+      }
+    }
     // 1. Our own signed Message-IDs.
     for id in message.inReplyTo + message.references.reversed() {
       if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {

@@ -37,6 +37,7 @@ struct MailCommand: AsyncParsableCommand {
       switch outcome {
       case .opened(_, let reference): print("Opened \(reference).")
       case .appended(_, let reference): print("Added to \(reference).")
+      case .deliveryFailure(_, let reference): print("Delivery failure recorded on \(reference).")
       case .duplicate: print("Already received; nothing changed.")
       case .notAMessage:
         printError("The input is not an email message (it has no header fields). It was kept, and nothing else was done.")

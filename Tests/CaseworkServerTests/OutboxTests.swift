@@ -131,3 +131,45 @@ struct OutboxTests {
     }
   }
 }
+
+@Suite("Bounces")
+struct BounceTests {
+  @Test("a delivery report about our message is recorded on that case, not opened as a new one", arguments: Engine.all)
+  func bounce(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let opened = try await app.openCase(channel: .email)
+      let ours = app.casework.mail.ids.make(for: opened.record.id)
+      let report = """
+        From: MAILER-DAEMON@mx.example
+        To: support@casework.test
+        Subject: Undelivered Mail Returned to Sender
+        Message-ID: <bounce-\(engine.rawValue)@mx.example>
+        Date: Sat, 21 Nov 2026 12:00:00 +0000
+        Content-Type: multipart/report; report-type=delivery-status; boundary="R"
+
+        --R
+        Content-Type: text/plain
+
+        The mail system could not deliver your message to ann@example.com.
+        --R
+        Content-Type: message/delivery-status
+
+        Final-Recipient: rfc822; ann@example.com
+        Action: failed
+        Status: 5.1.1
+        --R
+        Content-Type: text/rfc822-headers
+
+        From: Technical support <support@casework.test>
+        Message-ID: <\(ours)>
+        --R--
+        """
+      let outcome = try await app.casework.mail.receive(
+        Data(report.replacingOccurrences(of: "\n", with: "\r\n").utf8), source: "test")
+      #expect(outcome == .deliveryFailure(opened.record.id, opened.record.reference))
+      let notes = try await app.casework.cases.cases.messages(of: opened.record.id).filter { $0.kind == .note }
+      #expect(notes.contains { $0.body.contains("Delivery failure") && $0.body.contains("could not deliver") })
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 1)
+    }
+  }
+}

@@ -23,10 +23,16 @@ struct InboundMailController {
     var writer = JSONWriter(capacity: 256)
     let status: HTTPStatus
     switch outcome {
-    case .opened(let id, let reference), .appended(let id, let reference):
+    case .opened(let id, let reference), .appended(let id, let reference), .deliveryFailure(let id, let reference):
       status = .created
+      let word =
+        switch outcome {
+        case .opened: "opened"
+        case .appended: "appended"
+        default: "delivery_failure"
+        }
       writer.object { json in
-        json.field("outcome", { if case .opened = outcome { "opened" } else { "appended" } }())
+        json.field("outcome", word)
         json.field("caseId", id.apiString)
         json.field("reference", reference.description)
       }
