@@ -5,15 +5,16 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "message/rfc822"
 wrk.headers["Authorization"] = "Bearer " .. token
 local counter = 0
-local thread_number = 0
+-- Each thread gets its own number (a global in the thread's Lua state) so ids never collide.
+local threads = 0
 function setup(thread)
-  thread:set("thread_number", thread_number)
-  thread_number = thread_number + 1
+  threads = threads + 1
+  thread:set("tid", threads)
 end
 local text = string.rep("When I press Book an appointment the page stays blank on my phone. ", 40)
 request = function()
   counter = counter + 1
-  local id = string.format("bench-%s-%d-%d@example.com", tostring(thread_number), counter, os.time())
+  local id = string.format("bench-%s-%d-%d@example.com", tostring(tid), counter, os.time())
   local body = "From: Bench Requester <bench" .. counter .. "@example.com>\r\n"
     .. "To: support@casework.local\r\n"
     .. "Subject: Booking problem " .. counter .. "\r\n"
