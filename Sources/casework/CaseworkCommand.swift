@@ -92,6 +92,10 @@ struct Serve: AsyncParsableCommand {
         try await app.casework.jobs.enqueueUnlessPending(kind: OutboxSender.jobKind, payload: "{}", runAt: Date())
         app.lifecycle.use(
           JobWorker(queue: app.casework.jobs, handlers: CaseworkApp.jobHandlers(app), logger: app.logger))
+        if let maildir = config.maildir {
+          app.lifecycle.use(
+            MaildirWatcher(directory: URL(fileURLWithPath: maildir), intake: app.casework.mail, logger: app.logger))
+        }
       }
       let host = hostname ?? config.hostname
       let port = self.port ?? config.port

@@ -171,3 +171,31 @@ struct InboundMailTests {
     }
   }
 }
+
+@Suite("Maildir")
+struct MaildirTests {
+  @Test("messages delivered into new/ are stored and threaded once, then moved to cur/")
+  func watches() async throws {
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("casework-maildir-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await withApp(.sqlite) { app in
+      let watcher = MaildirWatcher(directory: directory, intake: app.casework.mail, logger: app.logger)
+      #expect(try await watcher.scan() == 0)
+      let new = directory.appendingPathComponent("new")
+      for (index, subject) in ["First problem", "Second problem"].enumerated() {
+        let raw =
+          "From: ann@example.com\r\nSubject: \(subject)\r\nMessage-ID: <md\(index)@example.com>\r\nDate: Sat, 21 Nov 2026 09:00:00 +0000\r\n\r\nHello\r\n"
+        try Data(raw.utf8).write(to: new.appendingPathComponent("1700000000.\(index).host"))
+      }
+      // The same message delivered twice (a mail server retry) is one case.
+      try FileManager.default.copyItem(
+        at: new.appendingPathComponent("1700000000.0.host"), to: new.appendingPathComponent("1700000000.9.host"))
+      #expect(try await watcher.scan() == 3)
+      #expect(try await watcher.scan() == 0)
+      #expect(try FileManager.default.contentsOfDirectory(atPath: new.path).isEmpty)
+      let current = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("cur").path).sorted()
+      #expect(current == ["1700000000.0.host:2,S", "1700000000.1.host:2,S", "1700000000.9.host:2,S"])
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 2)
+    }
+  }
+}

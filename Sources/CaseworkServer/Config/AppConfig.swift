@@ -33,6 +33,8 @@ public struct AppConfig: Sendable {
   public var maxMailMegabytes: Int = 25
   /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`; nil writes `.eml` files instead.
   public var smtp: SMTPTransport.Settings?
+  /// A Maildir to watch for inbound email (its `new/` folder), or nil.
+  public var maildir: String?
   /// Who our emails come from.
   public var mailFrom = MailAddress(name: "Technical support", address: "support@casework.local")
 
@@ -134,6 +136,7 @@ public struct AppConfig: Sendable {
       mailKinds[parts[0].lowercased()] = kind
     }
     let maxMail = integer("CASEWORK_MAX_MAIL_MB", default: 25, range: 1...200)
+    let maildir = read("CASEWORK_MAILDIR", default: nil)
     var smtp: SMTPTransport.Settings?
     if let smtpText = read("SMTP_URL", default: nil, secret: true) {
       smtp = SMTPTransport.Settings(url: smtpText, heloName: mailDomain)
@@ -162,6 +165,7 @@ public struct AppConfig: Sendable {
     config.maxMailMegabytes = maxMail
     if let mailFrom { config.mailFrom = mailFrom }
     config.smtp = smtp
+    config.maildir = maildir
     return config
   }
 
