@@ -26,8 +26,14 @@ public struct EmailIntake: Sendable {
   public let ids: ThreadingIDs
   /// Recipient address (lower case) to the kind of case it opens: `complaints@…` → complaint.
   public let kindByAddress: [String: CaseKind]
+  /// Larger messages are kept whole but only their headers are read.
+  public let maxBytes: Int
 
-  public init(cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:]) {
+  public init(
+    cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:],
+    maxBytes: Int = 25 * 1024 * 1024
+  ) {
+    self.maxBytes = maxBytes
     self.cases = cases
     self.store = store
     self.ids = ids
@@ -36,9 +42,17 @@ public struct EmailIntake: Sendable {
 
   public func receive(_ raw: Data, source: String) async throws -> IntakeOutcome {
     let now = cases.clock.now().wholeMilliseconds
-    let parsed: MailMessage
+    var parsed: MailMessage
     do {
-      parsed = try MailParser.parse(raw)
+      let oversized = raw.count > maxBytes
+      parsed = try MailParser.parse(oversized ? Self.headerSection(of: raw) : raw)
+      if oversized {
+        parsed.notes.append(
+          "The message was \(raw.count) bytes, over the \(maxBytes)-byte limit: only its headers were read. It is kept whole as received."
+        )
+        parsed.text = "(This message was too large to read here. It is kept as received; see the note.)"
+        parsed.attachments = []
+      }
     } catch {
       let stored = try await store.store(
         raw: raw, dedupeKey: "sha256:" + cases.hasher.digest(raw.base64EncodedString()), source: source, receivedAt: now)
@@ -56,6 +70,15 @@ public struct EmailIntake: Sendable {
     default: break
     }
     return outcome
+  }
+
+  /// The bytes up to the blank line that ends the header section (at most the first megabyte).
+  static func headerSection(of raw: Data) -> Data {
+    let window = raw.prefix(1024 * 1024)
+    if let range = window.range(of: Data("\r\n\r\n".utf8)) ?? window.range(of: Data("\n\n".utf8)) {
+      return raw[raw.startIndex..<range.upperBound]
+    }
+    return Data(window)
   }
 
   func process(_ message: MailMessage) async throws -> IntakeOutcome {

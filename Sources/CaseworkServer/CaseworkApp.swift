@@ -98,7 +98,7 @@ public enum CaseworkApp {
       notifications: SQLNotificationRepository(handle: handle),
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
-        kindByAddress: config.mailKinds),
+        kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024),
       messageSigner: signer)
   }
 
@@ -109,7 +109,8 @@ public enum CaseworkApp {
       Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: openAPI))
     }
     APIController().boot(app)
-    InboundMailController(maxBytes: config.maxMailMegabytes * 1024 * 1024).boot(app)
+    // Up to four times the limit is accepted and kept (headers read only); beyond that, 413.
+    InboundMailController(maxBytes: 4 * config.maxMailMegabytes * 1024 * 1024).boot(app)
 
     let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies))
     PublicController().boot(pages)

@@ -199,3 +199,30 @@ struct MaildirTests {
     }
   }
 }
+
+@Suite("Oversized email")
+struct OversizedMailTests {
+  @Test("a message over the size limit is kept whole, its headers read, and a case opened with a note")
+  func oversized() async throws {
+    let config = testConfig { $0.maxMailMegabytes = 1 }
+    try await withApp(.sqlite, config: config) { app in
+      let (_, token) = try await app.makeToken()
+      let big = String(repeating: "A long line of an attachment that someone pasted into the body.\r\n", count: 20_000)
+      let raw =
+        "From: Ann <ann@example.com>\r\nSubject: Logs attached\r\nMessage-ID: <big@example.com>\r\nDate: Sat, 21 Nov 2026 09:00:00 +0000\r\n\r\n"
+        + big
+      #expect(raw.utf8.count > 1024 * 1024)
+      var headers = HTTPHeaders()
+      headers.bearerAuthorization = BearerAuthorization(token: token)
+      headers.contentType = HTTPMediaType(type: "message", subType: "rfc822")
+      let response = try await app.testing().sendRequest(
+        .POST, "/api/v1/inbound/email", headers: headers, body: ByteBuffer(string: raw))
+      #expect(response.status == .created)
+      let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      #expect(record.subject == "Logs attached")
+      #expect(record.tags.contains("unreadable-parts"))
+      let notes = try await app.casework.cases.cases.messages(of: record.id).filter { $0.kind == .note }
+      #expect(notes.contains { $0.body.contains("over the 1048576-byte limit") })
+    }
+  }
+}
