@@ -55,9 +55,9 @@ public struct SQLDeadlineStore: Sendable {
 
   /// Marks the alert as announced and stores its notifications and audit event, in one
   /// transaction; false when another process announced it first.
-  public func announce(_ alert: DeadlineAlert, notifications: [StaffNotification], audit: AuditEvent, now: Date) async throws
-    -> Bool
-  {
+  public func announce(
+    _ alert: DeadlineAlert, notifications: [StaffNotification], audit: AuditEvent, emails: [OutgoingEmail] = [], now: Date
+  ) async throws -> Bool {
     let id = alert.deadline.id
     return try await handle.transaction { db in
       let claimed: UUID?
@@ -80,6 +80,7 @@ public struct SQLDeadlineStore: Sendable {
       guard claimed != nil else { return false }
       try await SQLCaseRepository.insert(notifications.map(NotificationRow.init), into: "notifications", on: db)
       try await SQLCaseRepository.insert([AuditRow(audit)], into: "audit_events", on: db)
+      try await SQLCaseRepository.insert(emails.map(OutboxRow.init), into: "outbox", on: db)
       return true
     }
   }

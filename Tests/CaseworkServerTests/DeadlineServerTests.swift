@@ -85,6 +85,12 @@ struct DeadlineServerTests {
       #expect(stored.first?.state == .breached)
       let audit = try await app.casework.cases.cases.auditTrail(of: opened.record.id)
       #expect(audit.contains { $0.field == "deadline.first_response" && $0.after == "breached" })
+      // The same announcements went to the outbox as email, one per person per announcement.
+      let outbox = SQLOutbox(
+        handle: DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger))
+      let emails = try await outbox.entries(of: opened.record.id).map(\.subject)
+      #expect(emails.filter { $0 == "Deadline close: SR-2026-000001" }.count == 2)
+      #expect(emails.filter { $0 == "Deadline missed: SR-2026-000001" }.count == 2)
       try await notifications.markAllRead(for: agent.id, at: clock.now())
       #expect(try await notifications.unreadCount(for: agent.id) == 0)
       #expect(try await notifications.unreadCount(for: manager.id) == 2)

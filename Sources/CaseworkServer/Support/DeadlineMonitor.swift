@@ -96,7 +96,9 @@ public struct DeadlineMonitor: Sendable {
   public func sweep() async throws -> Int {
     try await refresh()
     let now = services.clock.now().wholeMilliseconds
-    let managers = try await services.staff.all().filter { $0.active && $0.role == .supportManager }.map(\.id)
+    let staff = try await services.staff.all().filter(\.active)
+    let byID = Dictionary(staff.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let managers = staff.filter { $0.role == .supportManager }.map(\.id)
     let text = DeadlineText(calendars: services.deadlineEngine.value.calendars)
     var announced = 0
     for alert in try await store.dueAlerts(now: now) {
@@ -121,7 +123,16 @@ public struct DeadlineMonitor: Sendable {
       let audit = AuditEvent(
         caseID: alert.deadline.caseID, actor: .system, at: now, field: "deadline.\(alert.deadline.name)",
         before: CaseService.summary(alert.deadline), after: alert.kind == .breach ? "breached" : "warning sent")
-      if try await store.announce(alert, notifications: notifications, audit: audit, now: now) { announced += 1 }
+      // The same words by email, to each recipient's own address.
+      let link = services.config.publicURL + "/staff/cases/" + alert.deadline.caseID.uuidString.lowercased()
+      let emails = notifications.compactMap { notification -> OutgoingEmail? in
+        guard let person = byID[notification.recipientID] else { return nil }
+        return OutgoingEmail(
+          caseID: alert.deadline.caseID, caseMessageID: notification.id, toName: person.name, toAddress: person.email,
+          subject: alert.kind == .breach ? "Deadline missed: \(alert.caseReference)" : "Deadline close: \(alert.caseReference)",
+          body: message + "\n\nOpen the case: " + link, isAutomatic: false, createdAt: now)
+      }
+      if try await store.announce(alert, notifications: notifications, audit: audit, emails: emails, now: now) { announced += 1 }
     }
     return announced
   }
