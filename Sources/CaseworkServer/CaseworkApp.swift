@@ -94,7 +94,7 @@ public enum CaseworkApp {
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
       loginLimiter: RateLimiter(limit: 10, window: 300),
-      deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle),
+      deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
       notifications: SQLNotificationRepository(handle: handle),
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
@@ -158,7 +158,7 @@ public enum CaseworkApp {
   public static func prepareDatabase(_ app: Application) async throws -> String? {
     try await app.autoMigrate()
     try await DeadlineMonitor(services: app.casework, logger: app.logger).refresh()
-    try await app.casework.messageSigner.load(from: app.casework.deadlineStore, now: app.casework.clock.now())
+    try await app.casework.messageSigner.load(from: app.casework.settings, now: app.casework.clock.now())
     return try await FirstRun.ensureAdministrator(app)
   }
 }

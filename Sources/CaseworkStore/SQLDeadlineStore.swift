@@ -108,32 +108,6 @@ public struct SQLDeadlineStore: Sendable {
     guard !deadlines.isEmpty else { return }
     try await handle.transaction { db in try await SQLCaseRepository.write(deadlines, on: db) }
   }
-
-  // MARK: Settings shared by every process
-
-  public func setting(_ key: String) async throws -> String? {
-    try await handle.sql.select().column("value").from("settings").where("key", .equal, key)
-      .first(decodingColumn: "value", as: String.self)
-  }
-
-  /// Sets a value only if the key has none (the first process to get there wins).
-  public func setSettingIfAbsent(_ key: String, to value: String, at now: Date) async throws {
-    try await handle.sql.raw(
-      """
-      INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), \(bind: value), \(bind: now))
-      ON CONFLICT (key) DO NOTHING
-      """
-    ).run()
-  }
-
-  public func setSetting(_ key: String, to value: String, at now: Date) async throws {
-    try await handle.sql.raw(
-      """
-      INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), \(bind: value), \(bind: now))
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-      """
-    ).run()
-  }
 }
 
 struct NotificationRow: InsertableRow {

@@ -28,7 +28,7 @@ public struct DeadlineMonitor: Sendable {
   /// The shipped bank holidays with every imported GOV.UK file merged on top.
   public func holidays() async throws -> BankHolidays {
     let shipped = BankHolidayFile.shipped()
-    guard let text = try await store.setting(Self.holidaysKey) else { return shipped }
+    guard let text = try await services.settings.setting(Self.holidaysKey) else { return shipped }
     guard let imported = try? BankHolidayFile.parse(Data(text.utf8)) else {
       logger.error("stored bank holidays cannot be read; using the shipped dates")
       return shipped
@@ -40,11 +40,14 @@ public struct DeadlineMonitor: Sendable {
   /// are kept), then recomputes open deadlines. Returns what the calendar covers afterwards.
   public func importHolidays(_ newer: BankHolidays) async throws -> BankHolidays {
     var stored = BankHolidays(events: [])
-    if let text = try await store.setting(Self.holidaysKey), let previous = try? BankHolidayFile.parse(Data(text.utf8)) {
+    if let text = try await services.settings.setting(Self.holidaysKey),
+      let previous = try? BankHolidayFile.parse(Data(text.utf8))
+    {
       stored = previous
     }
     let merged = stored.merging(newer)
-    try await store.setSetting(Self.holidaysKey, to: BankHolidayFile.encode(merged), at: services.clock.now().wholeMilliseconds)
+    try await services.settings.setSetting(
+      Self.holidaysKey, to: BankHolidayFile.encode(merged), at: services.clock.now().wholeMilliseconds)
     return BankHolidayFile.shipped().merging(merged)
   }
 
@@ -65,9 +68,9 @@ public struct DeadlineMonitor: Sendable {
       let engine = DeadlineEngine(policy: policy, calendars: Calendars(holidays: holidays, timetables: policy.timetables))
       services.deadlineEngine.replace(with: engine, basis: basis)
     }
-    guard try await store.setting(Self.basisKey) != basis else { return 0 }
+    guard try await services.settings.setting(Self.basisKey) != basis else { return 0 }
     let count = try await recomputeAll()
-    try await store.setSetting(Self.basisKey, to: basis, at: services.clock.now().wholeMilliseconds)
+    try await services.settings.setSetting(Self.basisKey, to: basis, at: services.clock.now().wholeMilliseconds)
     logger.info("deadlines recomputed", metadata: ["count": .stringConvertible(count)])
     return count
   }

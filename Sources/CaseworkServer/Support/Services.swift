@@ -39,6 +39,8 @@ public struct CaseworkServices: Sendable {
   /// The deadline engine in force (policy and calendar), shared with `cases`.
   public var deadlineEngine: CurrentDeadlineEngine
   public var deadlineStore: SQLDeadlineStore
+  /// Values every process shares (imported holidays, deadline basis, mail signing key).
+  public var settings: SQLSettingsStore
   public var notifications: any NotificationRepository
   /// Email in: stored first, then threaded to its case or opening one.
   public var mail: EmailIntake

@@ -26,7 +26,7 @@ public final class HMACMessageSigner: MessageSigner, Sendable {
   static let settingKey = "mail_signing_key"
 
   /// Loads the shared key, creating it on first use.
-  func load(from store: SQLDeadlineStore, now: Date) async throws {
+  func load(from store: SQLSettingsStore, now: Date) async throws {
     if let text = try await store.setting(Self.settingKey), let data = Data(base64Encoded: text), data.count == 32 {
       use(keyData: data)
       return
