@@ -1,6 +1,5 @@
 import CaseworkStore
 import Foundation
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Runs queued jobs: claims one at a time, runs the handler for its kind, and records success
@@ -13,7 +12,7 @@ public final class JobWorker: LifecycleHandler, Sendable {
   let name: String
   let idleDelay: Duration
   let logger: Logger
-  private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+  private let loop = BackgroundLoop()
 
   public init(queue: SQLJobQueue, handlers: [String: Handler], logger: Logger, idleDelay: Duration = .seconds(1)) {
     self.queue = queue
@@ -42,7 +41,7 @@ public final class JobWorker: LifecycleHandler, Sendable {
   }
 
   public func didBootAsync(_ application: Application) async throws {
-    let worker = Task { [self] in
+    loop.start { [self] in
       while !Task.isCancelled {
         do {
           if try await !runOnce() { try? await Task.sleep(for: idleDelay) }
@@ -52,15 +51,9 @@ public final class JobWorker: LifecycleHandler, Sendable {
         }
       }
     }
-    task.withLockedValue { $0 = worker }
   }
 
   public func shutdownAsync(_ application: Application) async {
-    let running = task.withLockedValue { value in
-      defer { value = nil }
-      return value
-    }
-    running?.cancel()
-    await running?.value
+    await loop.stop()
   }
 }

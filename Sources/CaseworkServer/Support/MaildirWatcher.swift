@@ -1,7 +1,6 @@
 import CaseworkCore
 import CaseworkMail
 import Foundation
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Watches a Maildir (`CASEWORK_MAILDIR`): each file a mail server delivers into `new/` is
@@ -13,7 +12,7 @@ public final class MaildirWatcher: LifecycleHandler, Sendable {
   let intake: EmailIntake
   let logger: Logger
   let interval: Duration
-  private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+  private let loop = BackgroundLoop()
 
   public init(directory: URL, intake: EmailIntake, logger: Logger, interval: Duration = .seconds(2)) {
     self.directory = directory
@@ -44,7 +43,7 @@ public final class MaildirWatcher: LifecycleHandler, Sendable {
   }
 
   public func didBootAsync(_ application: Application) async throws {
-    let watcher = Task { [self] in
+    loop.start { [self] in
       while !Task.isCancelled {
         do {
           try await scan()
@@ -54,15 +53,9 @@ public final class MaildirWatcher: LifecycleHandler, Sendable {
         try? await Task.sleep(for: interval)
       }
     }
-    task.withLockedValue { $0 = watcher }
   }
 
   public func shutdownAsync(_ application: Application) async {
-    let running = task.withLockedValue { value in
-      defer { value = nil }
-      return value
-    }
-    running?.cancel()
-    await running?.value
+    await loop.stop()
   }
 }
