@@ -50,12 +50,22 @@ public enum InputRules {
   public static func clean(_ text: String?) -> String? {
     guard let text else { return nil }
     var kept = text
-    if text.unicodeScalars.contains(where: isDropped) {
-      kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isDropped($0) }))
+    if text.unicodeScalars.contains(where: isDropped) || text.utf8.contains(13) {
+      var scalars = String.UnicodeScalarView()
+      var previous: Unicode.Scalar?
+      for scalar in text.unicodeScalars where !isDropped(scalar) {
+        // CRLF becomes LF: drop the CR already kept when its LF arrives.
+        if scalar == "\n", previous == "\r" { scalars.removeLast() }
+        scalars.append(scalar)
+        previous = scalar
+      }
+      kept = String(scalars)
     }
-    if kept.utf8.contains(13) { kept = kept.replacingOccurrences(of: "\r\n", with: "\n") }
-    let trimmed = kept.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace)
-    return trimmed.isEmpty ? nil : String(trimmed.reversed())
+    let scalars = kept.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+    else { return nil }
+    return String(scalars[first...last])
   }
 
   /// C0 and C1 control characters except tab, line feed and carriage return.

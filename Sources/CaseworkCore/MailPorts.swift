@@ -29,3 +29,23 @@ public protocol MessageSigner: Sendable {
   /// A short hex signature of `payload`.
   func signature(_ payload: String) -> String
 }
+
+/// Outgoing emails that came back: a delivery report names the `Message-ID` we sent, and the
+/// outbox entry with that id is marked as returned.
+public protocol ReturnedMailRecorder: Sendable {
+  /// Marks the sent email with this Message-ID as returned; nil when we sent no such email.
+  func markReturned(messageID: String, reason: String) async throws -> ReturnedEmail?
+}
+
+/// What we had sent, as the case page and the delivery-failure note describe it.
+public struct ReturnedEmail: Sendable, Equatable {
+  public var caseID: CaseID
+  public var subject: String
+  public var sentAt: Date?
+
+  public init(caseID: CaseID, subject: String, sentAt: Date?) {
+    self.caseID = caseID
+    self.subject = subject
+    self.sentAt = sentAt
+  }
+}

@@ -65,52 +65,53 @@ public struct NHSNumber: Sendable, Hashable, Codable, CustomStringConvertible {
   }
 
   /// Runs of 10 digits, optionally grouped 3-3-4 by one space or hyphen, not part of a longer
-  /// number.
+  /// number. Walks the UTF-8 bytes: every byte it looks at is ASCII, and this runs on every
+  /// message received.
   private static func candidates(in text: String) -> [Range<String.Index>] {
+    let bytes = text.utf8
     var ranges: [Range<String.Index>] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-      guard text[index].isASCII, text[index].isNumber,
-        index == text.startIndex || !isDigit(text[text.index(before: index)])
-      else {
-        index = text.index(after: index)
-        continue
-      }
-      if let end = matchEnd(in: text, from: index) {
+    var index = bytes.startIndex
+    var previousWasDigit = false
+    while index < bytes.endIndex {
+      let byte = bytes[index]
+      let digit = isDigit(byte)
+      if digit && !previousWasDigit, let end = matchEnd(in: bytes, from: index) {
         ranges.append(index..<end)
         index = end
-      } else {
-        index = text.index(after: index)
+        previousWasDigit = false
+        continue
       }
+      previousWasDigit = digit
+      index = bytes.index(after: index)
     }
     return ranges
   }
 
-  private static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+  private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-  private static func matchEnd(in text: String, from start: String.Index) -> String.Index? {
+  private static func matchEnd(in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
     // Try the grouped form first, then ten plain digits.
     for groups in [[3, 3, 4], [10]] {
       var cursor = start
       var ok = true
       for (i, length) in groups.enumerated() {
         if i > 0 {
-          guard cursor < text.endIndex, text[cursor] == " " || text[cursor] == "-" else {
+          guard cursor < bytes.endIndex, bytes[cursor] == 0x20 || bytes[cursor] == 0x2d else {
             ok = false
             break
           }
-          cursor = text.index(after: cursor)
+          cursor = bytes.index(after: cursor)
         }
         for _ in 0..<length {
-          guard cursor < text.endIndex, isDigit(text[cursor]) else {
+          guard cursor < bytes.endIndex, isDigit(bytes[cursor]) else {
             ok = false
             break
           }
-          cursor = text.index(after: cursor)
+          cursor = bytes.index(after: cursor)
         }
         if !ok { break }
       }
-      if ok, cursor == text.endIndex || !isDigit(text[cursor]) { return cursor }
+      if ok, cursor == bytes.endIndex || !isDigit(bytes[cursor]) { return cursor }
     }
     return nil
   }

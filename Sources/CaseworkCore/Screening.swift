@@ -63,7 +63,8 @@ public struct Screener: Sendable {
   /// Phrases grouped by their first word, and those whose only word is a prefix.
   struct Index: Sendable {
     var byFirstWord: [String: [Phrase]] = [:]
-    var prefixOnly: [Phrase] = []
+    /// Bucketed by first byte, so a word is compared with the few prefixes that could match.
+    var prefixOnly: [UInt8: [Phrase]] = [:]
     var order: [String: Int] = [:]
 
     init(_ terms: [String]) {
@@ -75,7 +76,7 @@ public struct Screener: Sendable {
         let phrase = Phrase(term: term, words: words, lastIsPrefix: lastIsPrefix)
         order[term] = position
         if words.count == 1 && lastIsPrefix {
-          prefixOnly.append(phrase)
+          prefixOnly[words[0].utf8.first ?? 0, default: []].append(phrase)
         } else {
           byFirstWord[words[0], default: []].append(phrase)
         }
@@ -87,7 +88,9 @@ public struct Screener: Sendable {
       var found = Set<String>()
       for start in words.indices {
         let word = words[start]
-        for phrase in prefixOnly where !found.contains(phrase.term) && word.hasPrefix(phrase.words[0]) {
+        // Byte prefix, not String.hasPrefix: both sides are already lower-cased words.
+        for phrase in prefixOnly[word.utf8.first ?? 0] ?? []
+        where word.utf8.starts(with: phrase.words[0].utf8) && !found.contains(phrase.term) {
           found.insert(phrase.term)
         }
         for phrase in byFirstWord[word] ?? [] where !found.contains(phrase.term) && phrase.matches(words, at: start) {
@@ -127,25 +130,29 @@ public struct Screener: Sendable {
   /// `*` inside a word; anything else splits, and edge apostrophes and hyphens are dropped.
   static func words(_ text: String) -> [String] {
     var words: [String] = []
-    var current = String.UnicodeScalarView()
+    // UTF-8 bytes of the word being read; reused, because this runs over every message.
+    var current: [UInt8] = []
+    current.reserveCapacity(64)
     func finish() {
-      var scalars = Substring.UnicodeScalarView(current)
-      while let first = scalars.first, first == "'" || first == "-" { scalars.removeFirst() }
-      while let last = scalars.last, last == "'" || last == "-" { scalars.removeLast() }
-      if !scalars.isEmpty { words.append(String(String.UnicodeScalarView(scalars))) }
-      current = String.UnicodeScalarView()
+      var lower = current.startIndex
+      var upper = current.endIndex
+      while lower < upper, current[lower] == 0x27 || current[lower] == 0x2d { lower += 1 }
+      while upper > lower, current[upper - 1] == 0x27 || current[upper - 1] == 0x2d { upper -= 1 }
+      if lower < upper { words.append(String(decoding: current[lower..<upper], as: UTF8.self)) }
+      current.removeAll(keepingCapacity: true)
     }
     for scalar in text.unicodeScalars {
       if scalar.isASCII {
-        switch scalar.value {
-        case 0x41...0x5a: current.append(Unicode.Scalar(scalar.value + 0x20)!)
-        case 0x61...0x7a, 0x30...0x39, 0x27, 0x2d, 0x2a: current.append(scalar)
+        let value = UInt8(scalar.value)
+        switch value {
+        case 0x41...0x5a: current.append(value + 0x20)
+        case 0x61...0x7a, 0x30...0x39, 0x27, 0x2d, 0x2a: current.append(value)
         default: if !current.isEmpty { finish() }
         }
       } else if scalar == "\u{2019}" {
-        current.append("'")
+        current.append(0x27)
       } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-        current.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+        current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
       } else if !current.isEmpty {
         finish()
       }

@@ -28,12 +28,15 @@ public struct EmailIntake: Sendable {
   public let kindByAddress: [String: CaseKind]
   /// Larger messages are kept whole but only their headers are read.
   public let maxBytes: Int
+  /// Marks the outbox entry a delivery report is about; nil where nothing is sent (tests).
+  public let returnedMail: (any ReturnedMailRecorder)?
 
   public init(
     cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:],
-    maxBytes: Int = 25 * 1024 * 1024
+    maxBytes: Int = 25 * 1024 * 1024, returnedMail: (any ReturnedMailRecorder)? = nil
   ) {
     self.maxBytes = maxBytes
+    self.returnedMail = returnedMail
     self.cases = cases
     self.store = store
     self.ids = ids
@@ -85,11 +88,14 @@ public struct EmailIntake: Sendable {
     let sender = message.from ?? message.replyTo.first
     // A bounce about one of our messages belongs on that case, as a delivery failure.
     if message.isDeliveryReport {
+      let summary = message.text.split(separator: "\n").prefix(6).joined(separator: "\n")
       for id in message.reportedMessageIDs + message.inReplyTo + message.references {
         if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {
-          let summary = message.text.split(separator: "\n").prefix(6).joined(separator: "\n")
+          let returned = try await returnedMail?.markReturned(messageID: id, reason: summary)
+          let which = returned.map { "The email \"\($0.subject)\" we sent for this case was returned." }
           try await cases.addNote(
-            to: record.id, body: "Delivery failure: an email we sent for this case was returned.\n\(summary)", by: .system)
+            to: record.id, body: "Delivery failure: \(which ?? "an email we sent for this case was returned.")\n\(summary)",
+            by: .system)
           return .deliveryFailure(record.id, record.reference)
         }
       }
@@ -102,10 +108,7 @@ public struct EmailIntake: Sendable {
     }
     // 2. A subject reference, trusted only from that case's requester.
     var quoted: Case?
-    if let match = message.subject.firstMatch(of: /\[((?:SR|CMP|INC)-\d{4}-\d{6})\]/),
-      let reference = CaseReference(String(match.1)),
-      let record = try await cases.cases.find(reference: reference)
-    {
+    if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference) {
       if let sender, sender.normalised == record.requester.email.lowercased() {
         return try await append(message, to: record)
       }
@@ -137,7 +140,7 @@ public struct EmailIntake: Sendable {
     let recipients = (message.to + message.cc).map(\.normalised)
     let kind = recipients.lazy.compactMap { kindByAddress[$0] }.first ?? .supportRequest
     var tags: [String] = []
-    if message.subject.range(of: #"\bincident\b"#, options: [.regularExpression, .caseInsensitive]) != nil {
+    if message.subject.containsWord("incident") {
       tags.append("possible-incident")
     }
     if !message.notes.isEmpty { tags.append("unreadable-parts") }

@@ -1,3 +1,4 @@
+import CaseworkCore
 import Foundation
 
 extension StringProtocol {
@@ -27,4 +28,42 @@ func unixLineEnds(_ bytes: [UInt8]) -> [UInt8] {
     index += 1
   }
   return output
+}
+
+extension String {
+  /// Whether `word` (ASCII, lower case) occurs as a whole word, in any case: what the regular
+  /// expression `\bword\b` finds, without compiling one for every message.
+  public func containsWord(_ word: String) -> Bool {
+    let text = Array(utf8)
+    let target = Array(word.utf8)
+    guard !target.isEmpty, text.count >= target.count else { return false }
+    func isWordByte(_ byte: UInt8) -> Bool {
+      byte >= 0x80 || byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+    for start in 0...(text.count - target.count) {
+      if start > 0 && isWordByte(text[start - 1]) { continue }
+      let end = start + target.count
+      if end < text.count && isWordByte(text[end]) { continue }
+      var matches = true
+      for offset in 0..<target.count where text[start + offset] | 0x20 != target[offset] {
+        matches = false
+        break
+      }
+      if matches { return true }
+    }
+    return false
+  }
+
+  /// The first `[SR-2026-000123]`-style case reference in square brackets, as in our subjects.
+  public var bracketedCaseReference: CaseReference? {
+    var rest = self[...]
+    while let open = rest.firstIndex(of: "[") {
+      rest = rest[rest.index(after: open)...]
+      guard let close = rest.firstIndex(of: "]") else { return nil }
+      if rest.distance(from: rest.startIndex, to: close) <= 24, let reference = CaseReference(String(rest[..<close])) {
+        return reference
+      }
+    }
+    return nil
+  }
 }

@@ -98,7 +98,8 @@ public enum CaseworkApp {
       notifications: SQLNotificationRepository(handle: handle),
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
-        kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024),
+        kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024,
+        returnedMail: SQLOutbox(handle: handle)),
       messageSigner: signer)
   }
 

@@ -3,37 +3,87 @@ import Foundation
 import SQLKit
 
 /// Inbound email rows. Storing is one `INSERT … ON CONFLICT (dedupe_key) DO NOTHING`, so two
-/// deliveries of the same message racing each other store it once.
+/// deliveries of the same message racing each other store it once. Stores and outcome marks
+/// are group-committed (see `GroupCommit`): a busy relay's messages share transactions, and
+/// each caller still returns only once its row is committed.
 public struct SQLInboundMailStore: InboundMailStore {
-  let handle: DatabaseHandle
+  struct Arrival: Sendable {
+    var raw: Data
+    var dedupeKey: String
+    var source: String
+    var receivedAt: Date
+  }
 
-  public init(handle: DatabaseHandle) {
+  struct Outcome: Sendable {
+    var id: UUID
+    var caseID: CaseID?
+    var outcome: String
+    var at: Date
+  }
+
+  let handle: DatabaseHandle
+  let arrivals: GroupCommit<Arrival, StoredInboundMail>
+  let outcomes: GroupCommit<Outcome, Void>
+
+  public init(handle: DatabaseHandle, maxBatch: Int = 128) {
     self.handle = handle
+    arrivals = GroupCommit(maxBatch: maxBatch) { batch in
+      try await handle.transaction { db in try await Self.insert(batch, on: db) }
+    }
+    outcomes = GroupCommit(maxBatch: maxBatch) { batch in
+      try await handle.transaction { db in
+        for outcome in batch {
+          try await db.update("inbound_messages").set("processed_at", to: outcome.at.wholeMilliseconds)
+            .set("case_id", to: outcome.caseID).set("outcome", to: outcome.outcome).where("id", .equal, outcome.id).run()
+        }
+        return batch.map { _ in () }
+      }
+    }
   }
 
   public func store(raw: Data, dedupeKey: String, source: String, receivedAt: Date) async throws -> StoredInboundMail {
-    let id = UUID()
-    let dialect = BindDialect(postgres: handle.isPostgres)
-    let inserted = try await handle.sql.raw(
-      """
-      INSERT INTO inbound_messages (id, dedupe_key, source, raw, size, received_at)
-      VALUES (\(dialect.uuid(id)), \(bind: dedupeKey), \(bind: source), \(bind: raw), \(bind: raw.count), \(bind: receivedAt.wholeMilliseconds))
-      ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
-      """
-    ).first()
-    if inserted != nil { return StoredInboundMail(id: id, isNew: true, caseID: nil, outcome: nil) }
-    guard
-      let row = try await handle.sql.select().columns("id", "case_id", "outcome").from("inbound_messages")
-        .where("dedupe_key", .equal, dedupeKey).first()
-    else { throw StoreError.duplicate("An inbound message with that key") }
-    return StoredInboundMail(
-      id: try row.decode(column: "id", as: UUID.self), isNew: false, caseID: try row.decode(column: "case_id", as: UUID?.self),
-      outcome: try row.decode(column: "outcome", as: String?.self))
+    try await arrivals.submit(Arrival(raw: raw, dedupeKey: dedupeKey, source: source, receivedAt: receivedAt))
   }
 
   public func markProcessed(_ id: UUID, caseID: CaseID?, outcome: String, at: Date) async throws {
-    try await handle.sql.update("inbound_messages").set("processed_at", to: at.wholeMilliseconds).set("case_id", to: caseID)
-      .set("outcome", to: outcome).where("id", .equal, id).run()
+    try await outcomes.submit(Outcome(id: id, caseID: caseID, outcome: outcome, at: at))
+  }
+
+  /// One multi-row insert; the rows it did not insert (already stored, or a second copy in
+  /// the same batch) are then read back by key, with the case an earlier delivery went to.
+  static func insert(_ batch: [Arrival], on db: any SQLDatabase) async throws -> [StoredInboundMail] {
+    let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
+    let ids = batch.map { _ in UUID() }
+    let rows = zip(ids, batch).map { id, arrival in
+      SQLGroupExpression([
+        dialect.uuid(id), SQLBind(arrival.dedupeKey), SQLBind(arrival.source), SQLBind(arrival.raw), SQLBind(arrival.raw.count),
+        SQLBind(arrival.receivedAt.wholeMilliseconds),
+      ])
+    }
+    let inserted = try await db.raw(
+      """
+      INSERT INTO inbound_messages (id, dedupe_key, source, raw, size, received_at)
+      VALUES \(SQLList(rows)) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
+      """
+    ).all().map { try $0.decode(column: "id", as: UUID.self) }
+    let new = Set(inserted)
+    var earlier: [String: StoredInboundMail] = [:]
+    let missing = zip(ids, batch).filter { !new.contains($0.0) }.map(\.1.dedupeKey)
+    if !missing.isEmpty {
+      for row in try await db.select().columns("id", "dedupe_key", "case_id", "outcome").from("inbound_messages")
+        .where("dedupe_key", .in, missing).all()
+      {
+        earlier[try row.decode(column: "dedupe_key", as: String.self)] = StoredInboundMail(
+          id: try row.decode(column: "id", as: UUID.self), isNew: false,
+          caseID: try row.decode(column: "case_id", as: UUID?.self),
+          outcome: try row.decode(column: "outcome", as: String?.self))
+      }
+    }
+    return try zip(ids, batch).map { id, arrival in
+      if new.contains(id) { return StoredInboundMail(id: id, isNew: true, caseID: nil, outcome: nil) }
+      guard let stored = earlier[arrival.dedupeKey] else { throw StoreError.duplicate("An inbound message with that key") }
+      return stored
+    }
   }
 
   /// The raw bytes of a stored message (for staff, and for reprocessing).

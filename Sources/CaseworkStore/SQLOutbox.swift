@@ -99,4 +99,20 @@ public struct SQLOutbox: Sendable {
         )
       }
   }
+
+  /// Marks the sent email with this Message-ID as returned (`bounced`), keeping the report's
+  /// reason as its error. Only a sent email can bounce; a second report changes nothing new.
+  public func markReturned(messageID: String, reason: String) async throws -> ReturnedEmail? {
+    guard
+      let row = try await handle.sql.select().columns("id", "case_id", "subject", "sent_at").from("outbox")
+        .where("message_id", .equal, messageID).first()
+    else { return nil }
+    try await handle.sql.update("outbox").set("state", to: "bounced").set("last_error", to: String(reason.prefix(500)))
+      .where("id", .equal, try row.decode(column: "id", as: UUID.self)).run()
+    return ReturnedEmail(
+      caseID: try row.decode(column: "case_id", as: UUID.self), subject: try row.decode(column: "subject", as: String.self),
+      sentAt: try row.decode(column: "sent_at", as: Date?.self))
+  }
 }
+
+extension SQLOutbox: ReturnedMailRecorder {}

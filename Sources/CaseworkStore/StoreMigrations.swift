@@ -9,5 +9,6 @@ public enum StoreMigrations {
     M0004_CreateDeadlines(),
     M0005_CreateInboundMessages(),
     M0006_CreateOutbox(),
+    M0007_IndexOutboxMessageID(),
   ]
 }

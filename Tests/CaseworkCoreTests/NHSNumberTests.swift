@@ -39,5 +39,6 @@ struct NHSNumberTests {
     #expect(NHSNumber.find(in: text).map(\.digits) == ["9434765919"])
     #expect(NHSNumber.mask(in: text) == "My NHS number is *** *** 5919, order 94347659190 and 9434765918.")
     #expect(NHSNumber.mask(in: "9434765919") == "*** *** 5919")
+    #expect(NHSNumber.mask(in: "né 943-476-5919é, 943 476 59190") == "né *** *** 5919é, 943 476 59190")
   }
 }

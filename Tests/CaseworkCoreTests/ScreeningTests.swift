@@ -91,5 +91,16 @@ struct TextHelperTests {
     #expect(InputRules.clean("\u{7}a\tb\u{0}\r\nc\u{85} ") == "a\tb\nc")
     #expect(InputRules.clean(" \n ") == nil)
     #expect(InputRules.clean("é ") == "é")
+    #expect(InputRules.clean("a\rb\r\n\r\nc\r") == "a\rb\n\nc")
+    #expect(InputRules.clean("\u{3000}\u{a0} 日本 \n") == "日本")
+  }
+
+  @Test("words drop edge hyphens and apostrophes, lower-case non-ASCII letters, and split on symbols")
+  func wordEdges() {
+    let screener = Screener(
+      policy: ScreeningPolicy(emergencyTerms: ["hello école's"], clinicalTerms: ["42nd x", "'", "--", "école"]))
+    let result = screener.screen("--'Hello'-- ÉCOLE’s 42nd €x - ' --")
+    #expect(result.emergencyMatches == ["hello école's"])
+    #expect(result.clinicalMatches == ["42nd x"])
   }
 }

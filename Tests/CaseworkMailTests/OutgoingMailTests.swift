@@ -82,3 +82,27 @@ struct OutgoingMailTests {
     #expect(EncodedWords.decode("=?utf-8?q?a?= =?utf-8?q?b?= c =?bogus") == "ab c =?bogus")
   }
 }
+
+@Suite("Subject helpers")
+struct SubjectHelperTests {
+  @Test("a whole word in any case, not part of a longer word")
+  func wholeWord() {
+    #expect("Major INCIDENT: login down".containsWord("incident"))
+    #expect("incident".containsWord("incident"))
+    #expect("Re: [incident-42]".containsWord("incident"))
+    #expect(!"Incidental question".containsWord("incident"))
+    #expect(!"coincident".containsWord("incident"))
+    #expect(!"incident_report".containsWord("incident"))
+    #expect(!"incidént".containsWord("incident"))
+    #expect(!"".containsWord("incident"))
+  }
+
+  @Test("the first bracketed case reference, whatever else is in brackets")
+  func bracketedReference() {
+    #expect("Re: [SR-2026-000123] Cannot log in".bracketedCaseReference?.description == "SR-2026-000123")
+    #expect("[EXT] Re: [CMP-2025-000045]".bracketedCaseReference?.description == "CMP-2025-000045")
+    #expect("Fwd: [INC-2026-000007".bracketedCaseReference == nil)
+    #expect("SR-2026-000123 without brackets".bracketedCaseReference == nil)
+    #expect("[XX-2026-000123]".bracketedCaseReference == nil)
+  }
+}

@@ -55,6 +55,27 @@ struct InboundMailTests {
     }
   }
 
+  @Test("many messages and re-deliveries arriving at once: each message is stored and opens one case", arguments: Engine.all)
+  func concurrentDeliveries(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let raws = (0..<12).map { n in
+        Data(
+          "From: Person \(n) <p\(n)@example.com>\r\nTo: support@casework.test\r\nSubject: Question \(n)\r\nMessage-ID: <burst-\(n)@example.com>\r\n\r\nHello \(n)\r\n"
+            .utf8)
+      }
+      // Every message three times over, all at once, so that batches hold duplicates.
+      let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
+        for raw in raws + raws + raws { group.addTask { try await app.casework.mail.receive(raw, source: "test") } }
+        return try await group.reduce(into: []) { $0.append($1) }
+      }
+      let opened = outcomes.filter { if case .opened = $0 { true } else { false } }
+      let duplicates = outcomes.filter { if case .duplicate = $0 { true } else { false } }
+      #expect(opened.count == 12)
+      #expect(duplicates.count == 24)
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 12)
+    }
+  }
+
   @Test("a reply naming our signed Message-ID joins its case; a forged one does not", arguments: Engine.all)
   func signedThreading(engine: Engine) async throws {
     try await withApp(engine) { app in

@@ -134,11 +134,17 @@ struct OutboxTests {
 
 @Suite("Bounces")
 struct BounceTests {
-  @Test("a delivery report about our message is recorded on that case, not opened as a new one", arguments: Engine.all)
+  @Test(
+    "a delivery report about our message is recorded on that case and its outbox entry, not opened as a new case",
+    arguments: Engine.all)
   func bounce(engine: Engine) async throws {
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("casework-bounce-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
     try await withApp(engine) { app in
       let opened = try await app.openCase(channel: .email)
-      let ours = app.casework.mail.ids.make(for: opened.record.id)
+      #expect(try await CaseworkApp.outboxSender(app, transport: FileMailTransport(directory: directory)).flush() == 1)
+      let eml = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasSuffix(".eml") })
+      let ours = try #require(try MailParser.parse(try Data(contentsOf: directory.appendingPathComponent(eml))).messageID)
       let report = """
         From: MAILER-DAEMON@mx.example
         To: support@casework.test
@@ -169,6 +175,11 @@ struct BounceTests {
       #expect(outcome == .deliveryFailure(opened.record.id, opened.record.reference))
       let notes = try await app.casework.cases.cases.messages(of: opened.record.id).filter { $0.kind == .note }
       #expect(notes.contains { $0.body.contains("Delivery failure") && $0.body.contains("could not deliver") })
+      #expect(notes.contains { $0.body.contains("The email \"[\(opened.record.reference)]") })
+      let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+      let entry = try #require(try await SQLOutbox(handle: handle).entries(of: opened.record.id).first)
+      #expect(entry.state == "bounced")
+      #expect(entry.error?.contains("could not deliver") == true)
       #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 1)
     }
   }
