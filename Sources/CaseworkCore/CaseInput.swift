@@ -13,12 +13,15 @@ public struct NewCaseInput: Sendable, Equatable {
   public var nhsNumber: String?
   public var receivedAt: Date?
   public var tags: [String]
+  /// For a complaint: when it happened, when they found out, what they would like us to do.
+  public var complaint: ComplaintInput?
 
   public init(
     kind: CaseKind = .supportRequest, channel: Channel, subject: String?, description: String?, requesterName: String?,
     requesterEmail: String?, requesterPhone: String? = nil, organisation: String? = nil, nhsNumber: String? = nil,
-    receivedAt: Date? = nil, tags: [String] = []
+    receivedAt: Date? = nil, tags: [String] = [], complaint: ComplaintInput? = nil
   ) {
+    self.complaint = complaint
     self.kind = kind
     self.channel = channel
     self.subject = subject

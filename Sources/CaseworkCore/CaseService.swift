@@ -43,12 +43,14 @@ public struct CaseService: Sendable {
   public let safetyNet: SafetyNetText
   public let hasher: any SecretHasher
   public let deadlineEngine: CurrentDeadlineEngine
+  public let complaintPolicy: ComplaintPolicy
 
   public init(
     cases: any CaseRepository, clock: any WallClock, screener: Screener = Screener(),
     safetyNet: SafetyNetText = .standard, hasher: any SecretHasher,
-    deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard)
+    deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard), complaints: ComplaintPolicy = .standard
   ) {
+    self.complaintPolicy = complaints
     self.deadlineEngine = deadlines
     self.cases = cases
     self.clock = clock
@@ -87,6 +89,20 @@ public struct CaseService: Sendable {
       channel: valid.channel, subject: valid.subject, requester: valid.requester, tags: tags,
       clinicalFlag: screening.isClinical, emergencyFlag: screening.isEmergency, createdAt: now,
       receivedAt: receivedAt, messages: messages, audit: audit, accessTokenHash: hasher.digest(token))
+    if valid.kind == .complaint {
+      let complaint = try complaintDraft(input.complaint, caseID: id, receivedAt: receivedAt, now: now)
+      draft.complaint = complaint
+      draft.team = StaffRole.supportManager.rawValue
+      if !complaint.mayProceed {
+        draft.tags.append(complaint.eligibility.eligible == nil ? "eligibility-undecided" : "out-of-time")
+      }
+      draft.audit.append(
+        AuditEvent(
+          caseID: id, actor: actor, at: now, field: "complaint.eligibility", before: nil,
+          after:
+            "\(complaint.eligibility.eligible.map { $0 ? "eligible" : "out of time" } ?? "undecided"): \(complaint.eligibility.rule)"
+        ))
+    }
     // Clocks start when the case reached us, which for post or phone is before its entry.
     let engine = deadlineEngine.value
     draft.deadlines = engine.start(.received, caseID: id, kind: valid.kind, at: receivedAt).map { engine.refresh($0, now: now) }
@@ -96,7 +112,7 @@ public struct CaseService: Sendable {
   /// Opens a case. `autoReply` sends the acknowledgement by email too (never to automatic mail).
   public func open(_ input: NewCaseInput, by actor: Actor, autoReply: Bool = true) async throws -> OpenedCase {
     var (draft, token, screening) = try draft(input, by: actor)
-    if autoReply, [.email, .web].contains(draft.channel),
+    if autoReply, [.email, .web].contains(draft.channel), draft.kind != .complaint,
       let acknowledgement = draft.messages.first(where: { $0.kind == .outbound }),
       let email = OutgoingEmail.carrying(
         acknowledgement, reference: CaseDraft.referencePlaceholder, subject: draft.subject, requester: draft.requester,
@@ -104,8 +120,11 @@ public struct CaseService: Sendable {
     {
       draft.outgoing = [email]
     }
-    guard let record = try await cases.create([draft]).first else {
+    guard var record = try await cases.create([draft]).first else {
       throw CaseworkError.conflict("The case could not be stored.")
+    }
+    if autoReply, complaintPolicy.autoAcknowledge, draft.complaint?.mayProceed == true {
+      record = try await acknowledgeComplaint(record.id, by: .system).record
     }
     return OpenedCase(record: record, accessToken: token, screening: screening, deadlines: draft.deadlines)
   }
@@ -124,7 +143,9 @@ public struct CaseService: Sendable {
       parts.append(signposting)
     }
     parts.append(safetyNet.notice)
-    parts.append("If you are not happy with our response, reply to it and tell us you wish to escalate.")
+    if kind != .complaint {
+      parts.append("If you are not happy with our response, reply to it and tell us you wish to escalate.")
+    }
     return parts.joined(separator: "\n\n")
   }
 

@@ -31,6 +31,10 @@ public struct CaseDraft: Sendable {
   public var deadlines: [Deadline] = []
   /// Emails to send once stored (the acknowledgement); subjects hold `{{reference}}`.
   public var outgoing: [OutgoingEmail] = []
+  /// The team it starts with (complaints go to the support managers first).
+  public var team: String?
+  /// A complaint's own record, stored with the case.
+  public var complaint: Complaint?
 
   public init(
     id: CaseID, kind: CaseKind, status: CaseStatus, priority: CasePriority, channel: Channel, subject: String,
@@ -60,7 +64,7 @@ public struct CaseDraft: Sendable {
   public func makeCase(reference: CaseReference) -> Case {
     Case(
       id: id, reference: reference, kind: kind, status: status, priority: priority, channel: channel,
-      subject: subject, requester: requester, tags: tags, clinicalFlag: clinicalFlag,
+      subject: subject, requester: requester, team: team, tags: tags, clinicalFlag: clinicalFlag,
       emergencyFlag: emergencyFlag, createdAt: createdAt, receivedAt: receivedAt, updatedAt: createdAt,
       nextDueAt: Deadline.nextDue(deadlines))
   }
@@ -98,6 +102,8 @@ public struct CaseChange: Sendable {
   public var deadlines: [Deadline]
   /// Emails to send once the change is stored.
   public var outgoing: [OutgoingEmail] = []
+  /// A complaint's record as it is after the change, written whole.
+  public var complaint: Complaint?
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],
@@ -122,6 +128,8 @@ public protocol CaseRepository: Sendable {
   func messages(of caseID: CaseID) async throws -> [CaseMessage]
   func auditTrail(of caseID: CaseID) async throws -> [AuditEvent]
   func links(of caseID: CaseID) async throws -> [LinkedCase]
+  /// A complaint's own record; nil for other kinds.
+  func complaint(of caseID: CaseID) async throws -> Complaint?
   func list(_ query: CaseQuery) async throws -> CaseList
   func save(_ change: CaseChange) async throws
   func deadlines(of caseID: CaseID) async throws -> [Deadline]

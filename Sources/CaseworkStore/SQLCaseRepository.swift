@@ -49,6 +49,9 @@ public struct SQLCaseRepository: CaseRepository {
       try await Self.insert(tagRows, into: "case_tags", on: db)
       try await Self.insert(deadlineRows, into: "deadlines", on: db)
       try await Self.insert(outboxRows, into: "outbox", on: db)
+      for draft in drafts {
+        if let complaint = draft.complaint { try await ComplaintRows.write(complaint, at: draft.createdAt, on: db) }
+      }
       return cases
     }
   }
@@ -282,6 +285,11 @@ public struct SQLCaseRepository: CaseRepository {
         }, into: "case_links", on: db)
       try await Self.write(change.deadlines, on: db)
       try await Self.insert(change.outgoing.map(OutboxRow.init), into: "outbox", on: db)
+      if let complaint = change.complaint { try await ComplaintRows.write(complaint, at: record.updatedAt, on: db) }
     }
+  }
+
+  public func complaint(of caseID: CaseID) async throws -> Complaint? {
+    try await ComplaintRows.read(caseID, on: handle.sql)
   }
 }

@@ -10,5 +10,6 @@ public enum StoreMigrations {
     M0005_CreateInboundMessages(),
     M0006_CreateOutbox(),
     M0007_IndexOutboxMessageID(),
+    M0008_CreateComplaints(),
   ]
 }

@@ -10,6 +10,7 @@ actor InMemoryCaseRepository: CaseRepository {
   private var links: [CaseLink] = []
   private var counters: [String: Int] = [:]
   private var deadlinesByCase: [CaseID: [Deadline]] = [:]
+  private var complaints: [CaseID: Complaint] = [:]
 
   func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     drafts.map { draft in
@@ -23,6 +24,7 @@ actor InMemoryCaseRepository: CaseRepository {
       messagesByCase[record.id] = draft.messages(for: reference)
       auditByCase[record.id] = draft.audit
       deadlinesByCase[record.id] = draft.deadlines
+      complaints[record.id] = draft.complaint
       return record
     }
   }
@@ -58,8 +60,11 @@ actor InMemoryCaseRepository: CaseRepository {
     return CaseList(cases: page, total: matching.count, nextCursor: nil, deadlines: deadlines)
   }
 
+  func complaint(of caseID: CaseID) async throws -> Complaint? { complaints[caseID] }
+
   func save(_ change: CaseChange) async throws {
     cases[change.updated.id] = change.updated
+    if let complaint = change.complaint { complaints[change.updated.id] = complaint }
     messagesByCase[change.updated.id, default: []] += change.newMessages
     auditByCase[change.updated.id, default: []] += change.audit
     links += change.newLinks

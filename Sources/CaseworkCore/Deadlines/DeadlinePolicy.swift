@@ -16,6 +16,10 @@ public enum DeadlineEvent: String, Sendable, Codable, CaseIterable {
   case responseSent = "response_sent"
   case resolved
   case closed
+  /// The complaint follow-up email went out 7 days after closure.
+  case followUpSent = "follow_up_sent"
+  /// A closed complaint was reopened.
+  case reopened
   case incidentDeclared = "incident_declared"
   case publicUpdate = "public_update"
   case breachAware = "breach_aware"
@@ -88,7 +92,7 @@ public struct DeadlinePolicy: Sendable, Equatable {
         name: "investigate", kind: .complaint, starts: .acknowledgementSent, stops: [.responseSent, .closed], clock: .workingDays,
         length: DeadlineLength(10, .workingDays)),
       Rule(
-        name: "follow_up", kind: .complaint, starts: .closed, stops: [.staffReply], clock: .calendarDays,
+        name: "follow_up", kind: .complaint, starts: .closed, stops: [.followUpSent, .reopened], clock: .calendarDays,
         length: DeadlineLength(7, .days)),
     ] + incidentRules)
 

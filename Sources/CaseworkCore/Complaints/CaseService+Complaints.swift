@@ -1,0 +1,320 @@
+import Foundation
+
+/// A complaint's case and record together.
+public struct ComplaintCase: Sendable {
+  public var record: Case
+  public var complaint: Complaint
+}
+
+extension CaseService {
+  /// The complaint record for a case draft, checking its dates (domain §5).
+  func complaintDraft(_ input: ComplaintInput?, caseID: CaseID, receivedAt: Date, now: Date) throws(CaseworkError) -> Complaint {
+    let dates = ComplaintDates(
+      received: LocalDate(receivedAt), incident: input?.incidentDate, discovered: input?.discoveredDate)
+    let problems = dates.problems(today: LocalDate(now))
+    if !problems.isEmpty { throw .invalid(problems) }
+    let desired = InputRules.clean(input?.desiredOutcome)
+    if let desired, desired.count > InputRules.maxDescription {
+      throw .invalid([
+        FieldError(
+          field: "desiredOutcome",
+          message: "What you would like us to do must be \(InputRules.maxDescription) characters or fewer.")
+      ])
+    }
+    return Complaint(
+      caseID: caseID, preset: complaintPolicy.preset, dates: dates, desiredOutcome: desired, raisedFrom: input?.raisedFrom)
+  }
+
+  public func complaint(_ id: CaseID) async throws -> ComplaintCase {
+    guard let record = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    guard record.kind == .complaint, let complaint = try await cases.complaint(of: id) else {
+      throw CaseworkError.conflict("\(record.reference) is not a complaint.")
+    }
+    return ComplaintCase(record: record, complaint: complaint)
+  }
+
+  /// The letter of a kind for this complaint, filled in, ready to preview, edit or send.
+  public func letter(_ kind: LetterKind, for id: CaseID, extra: [String: String] = [:]) async throws -> (
+    subject: String, body: String
+  ) {
+    let current = try await complaint(id)
+    let deadlines = try await cases.deadlines(of: id)
+    return try complaintPolicy.template(kind).render(letterValues(current, deadlines: deadlines).merging(extra) { $1 })
+  }
+
+  func letterValues(_ current: ComplaintCase, deadlines: [Deadline]) -> [String: String] {
+    let complaint = current.complaint
+    let record = investigationValues(complaint.investigation)
+    var values = [
+      "reference": current.record.reference.description,
+      "complainant_name": current.record.requester.name,
+      "received_date": complaint.dates.received.longText,
+      "today": LocalDate(clock.now()).longText,
+      "organisation": complaintPolicy.organisation,
+      "signature": complaintPolicy.signature,
+      "eligibility_reason": complaint.eligibility.reason,
+      "next_stage": LetterTemplate.nextStage,
+    ].merging(record) { $1 }
+    let investigate = deadlines.first { $0.name == "investigate" && $0.state != .met }
+    let respondBy =
+      investigate?.dueAt
+      ?? deadlineEngine.value.start(.acknowledgementSent, caseID: current.record.id, kind: .complaint, at: clock.now())
+      .first { $0.name == "investigate" }?.dueAt
+    values["respond_by"] = respondBy.map { LocalDate($0).longText } ?? ""
+    return values
+  }
+
+  func investigationValues(_ record: InvestigationRecord) -> [String: String] {
+    var values = [
+      "what_happened": record.whatHappened ?? "",
+      "what_went_wrong": record.whatWentWrong ?? "",
+      "apology": record.apologyGiven == true ? (record.apologyWords ?? "") : "",
+      "actions": record.actions.map { "- \($0.description) (by \($0.due.longText))" }.joined(separator: "\n"),
+    ]
+    values["discussion"] =
+      record.discussionOffered == true
+      ? "If you would like to discuss the problem or our response, reply to this letter and we will arrange it." : ""
+    return values
+  }
+
+  // MARK: Moves
+
+  /// Sends the acknowledgement letter (the template, or staff's edited words): meets the
+  /// `acknowledge` deadline and starts `investigate` (domain §5).
+  @discardableResult
+  public func acknowledgeComplaint(_ id: CaseID, body: String? = nil, by actor: Actor) async throws -> ComplaintCase {
+    try await sendLetter(.acknowledgement, for: id, body: body, moving: .acknowledged, by: actor)
+  }
+
+  /// Sends the final response assembled from the investigation record; refused, naming what
+  /// is missing, until the record is complete enough.
+  @discardableResult
+  public func sendFinalResponse(_ id: CaseID, body: String? = nil, by actor: Actor) async throws -> ComplaintCase {
+    let current = try await complaint(id)
+    let missing = current.complaint.investigation.missingForResponse
+    if !missing.isEmpty { throw CaseworkError.invalid(missing) }
+    return try await sendLetter(.finalResponse, for: id, body: body, moving: .responseSent, by: actor)
+  }
+
+  /// Moves a complaint along its process without a letter: start investigating, close after
+  /// the response, reopen.
+  @discardableResult
+  public func moveComplaint(_ id: CaseID, to stage: ComplaintStage, by actor: Actor) async throws -> ComplaintCase {
+    let current = try await complaint(id)
+    switch stage {
+    case .acknowledged, .responseSent, .followUpSent, .referredToOmbudsman:
+      // These carry a letter or a record: they have their own operations.
+      guard current.complaint.stage.canMove(to: stage) else {
+        throw ComplaintTransitionError(from: current.complaint.stage, to: stage)
+      }
+      throw CaseworkError.conflict(
+        "Moving a complaint to \(stage.displayName.lowercased()) sends a letter or records a referral: use that action.")
+    case .closed where current.complaint.stage == .received:
+      throw CaseworkError.conflict(
+        "A complaint is closed before acknowledgement only when a support manager decides it is out of time, with a letter.")
+    case .investigating where !current.complaint.mayProceed:
+      throw CaseworkError.conflict(current.complaint.holdReason ?? "This complaint cannot go ahead yet.")
+    default: break
+    }
+    return try await apply(current, moving: stage, messages: [], outgoing: [], by: actor)
+  }
+
+  /// A support manager's decision on a complaint made out of time (or whose time could not be
+  /// decided): accept it anyway, or decline it and close it with a letter that says why.
+  @discardableResult
+  public func decideTimeLimit(_ id: CaseID, accept: Bool, reason: String, by actor: Actor, staffID: StaffID)
+    async throws -> ComplaintCase
+  {
+    guard let reason = InputRules.clean(reason) else {
+      throw CaseworkError.invalid([FieldError(field: "reason", message: "Give the reason for the decision.")])
+    }
+    var current = try await complaint(id)
+    guard current.complaint.eligibility.eligible != true else {
+      throw CaseworkError.conflict("This complaint was made in time; there is nothing to decide.")
+    }
+    guard current.complaint.stage == .received else {
+      throw CaseworkError.conflict("The time limit is decided before the complaint is acknowledged.")
+    }
+    let now = clock.now().wholeMilliseconds
+    current.complaint.timeLimitDecision = TimeLimitDecision(accepted: accept, reason: reason, by: staffID, at: now)
+    let audit = AuditEvent(
+      caseID: id, actor: actor, at: now, field: "complaint.time_limit", before: current.complaint.eligibility.rule,
+      after: "\(accept ? "accepted" : "declined"): \(reason)")
+    if accept {
+      return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
+    }
+    let values = letterValues(current, deadlines: try await cases.deadlines(of: id))
+    let letter = try complaintPolicy.template(.outOfTime).render(values)
+    let (message, email) = letterMessage(letter, current: current, at: now)
+    return try await apply(
+      current, moving: .closed, messages: [message], outgoing: email.map { [$0] } ?? [], extraAudit: [audit], by: actor)
+  }
+
+  /// A delay in the investigation: the reason and the new date go to the complainant in a
+  /// letter, and the `investigate` deadline is extended with both. No silent extensions.
+  @discardableResult
+  public func recordDelay(_ id: CaseID, reason: String, newDate: LocalDate, by actor: Actor, staffID: StaffID, name: String)
+    async throws -> ComplaintCase
+  {
+    guard let reason = InputRules.clean(reason) else {
+      throw CaseworkError.invalid([FieldError(field: "reason", message: "Give the reason for the delay.")])
+    }
+    var current = try await complaint(id)
+    guard [.acknowledged, .investigating, .reopened].contains(current.complaint.stage) else {
+      throw CaseworkError.conflict("A delay is recorded while the complaint is being looked into.")
+    }
+    let deadlines = try await cases.deadlines(of: id)
+    guard let investigate = deadlines.first(where: { $0.name == "investigate" && $0.state != .met }),
+      let currentDue = investigate.dueAt
+    else {
+      throw CaseworkError.conflict("This complaint has no running investigation deadline to extend.")
+    }
+    let now = clock.now().wholeMilliseconds
+    guard newDate.endOfDay > currentDue else {
+      throw CaseworkError.invalid([
+        FieldError(
+          field: "newDate", message: "The new date must be after the current one (\(LocalDate(currentDue).longText)).")
+      ])
+    }
+    let extended = try deadlineEngine.value.extend(investigate, to: newDate.endOfDay, reason: reason, by: name, at: now)
+    current.complaint.delays.append(DelayNotice(reason: reason, newDate: newDate, by: staffID, at: now))
+    let values = letterValues(current, deadlines: deadlines).merging([
+      "delay_reason": reason, "new_date": newDate.longText,
+    ]) { $1 }
+    let letter = try complaintPolicy.template(.delay).render(values)
+    let (message, email) = letterMessage(letter, current: current, at: now)
+    var audit = Self.deadlineAudit(before: investigate, after: extended, caseID: id, by: actor, at: now)
+    audit.after = (audit.after ?? "") + " (extended: \(reason))"
+    return try await apply(
+      current, moving: nil, messages: [message], outgoing: email.map { [$0] } ?? [], extraAudit: [audit],
+      extraDeadlines: [extended], by: actor)
+  }
+
+  /// Saves the investigation record (what happened, what went wrong, apology, actions,
+  /// discussion, principles, notes).
+  @discardableResult
+  public func updateInvestigation(_ id: CaseID, _ record: InvestigationRecord, by actor: Actor) async throws -> ComplaintCase {
+    var current = try await complaint(id)
+    var errors: [FieldError] = []
+    for (index, action) in record.actions.enumerated() {
+      if InputRules.clean(action.description) == nil {
+        errors.append(FieldError(field: "actions[\(index)].description", message: "Say what the action is."))
+      }
+      if InputRules.clean(action.owner) == nil {
+        errors.append(FieldError(field: "actions[\(index)].owner", message: "Say who owns the action."))
+      }
+    }
+    if !errors.isEmpty { throw CaseworkError.invalid(errors) }
+    let now = clock.now().wholeMilliseconds
+    let before = current.complaint.investigation
+    current.complaint.investigation = record
+    let changed = Mirror(reflecting: record).children.compactMap { child -> String? in
+      guard let label = child.label else { return nil }
+      let old = Mirror(reflecting: before).children.first { $0.label == label }
+      return String(describing: old?.value) == String(describing: child.value) ? nil : label
+    }
+    let audit = AuditEvent(
+      caseID: id, actor: actor, at: now, field: "complaint.investigation", before: nil,
+      after: changed.isEmpty ? "no change" : "updated: \(changed.joined(separator: ", "))")
+    return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
+  }
+
+  /// Records that the complainant went to the Ombudsman (and, later, what it asked and decided).
+  @discardableResult
+  public func recordOmbudsmanReferral(_ id: CaseID, _ referral: OmbudsmanReferral, by actor: Actor) async throws
+    -> ComplaintCase
+  {
+    var current = try await complaint(id)
+    if referral.referredOn > LocalDate(clock.now()) {
+      throw CaseworkError.invalid([FieldError(field: "referredOn", message: "The referral date cannot be in the future.")])
+    }
+    let first = current.complaint.ombudsman == nil
+    current.complaint.ombudsman = referral
+    let now = clock.now().wholeMilliseconds
+    let audit = AuditEvent(
+      caseID: id, actor: actor, at: now, field: "complaint.ombudsman", before: nil,
+      after:
+        "referred \(referral.referredOn)\(referral.reference.map { ", reference \($0)" } ?? "")\(referral.outcome.map { ", outcome: \($0)" } ?? "")"
+    )
+    if first, current.complaint.stage != .referredToOmbudsman {
+      guard current.complaint.stage.canMove(to: .referredToOmbudsman) else {
+        throw ComplaintTransitionError(from: current.complaint.stage, to: .referredToOmbudsman)
+      }
+      return try await apply(current, moving: .referredToOmbudsman, messages: [], outgoing: [], extraAudit: [audit], by: actor)
+    }
+    return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
+  }
+
+  // MARK: Shared
+
+  func sendLetter(_ kind: LetterKind, for id: CaseID, body: String?, moving stage: ComplaintStage, by actor: Actor)
+    async throws -> ComplaintCase
+  {
+    let current = try await complaint(id)
+    guard current.complaint.stage.canMove(to: stage) else {
+      throw ComplaintTransitionError(from: current.complaint.stage, to: stage)
+    }
+    if !current.complaint.mayProceed {
+      throw CaseworkError.conflict(current.complaint.holdReason ?? "This complaint cannot go ahead yet.")
+    }
+    let now = clock.now().wholeMilliseconds
+    var letter = try complaintPolicy.template(kind).render(letterValues(current, deadlines: try await cases.deadlines(of: id)))
+    if let body {
+      guard let edited = InputRules.clean(body), edited.count <= InputRules.maxMessage else {
+        throw CaseworkError.invalid([
+          FieldError(field: "body", message: "The letter cannot be empty or longer than \(InputRules.maxMessage) characters.")
+        ])
+      }
+      letter.body = edited
+    }
+    let (message, email) = letterMessage(letter, current: current, at: now)
+    return try await apply(current, moving: stage, messages: [message], outgoing: email.map { [$0] } ?? [], by: actor)
+  }
+
+  func letterMessage(_ letter: (subject: String, body: String), current: ComplaintCase, at now: Date) -> (
+    CaseMessage, OutgoingEmail?
+  ) {
+    let message = CaseMessage(caseID: current.record.id, kind: .outbound, author: .system, body: letter.body, createdAt: now)
+    guard OutgoingEmail.canReach(current.record.requester) else { return (message, nil) }
+    let email = OutgoingEmail(
+      caseID: current.record.id, caseMessageID: message.id, toName: current.record.requester.name,
+      toAddress: current.record.requester.email, subject: letter.subject, body: letter.body, isAutomatic: false, createdAt: now)
+    return (message, email)
+  }
+
+  /// Writes a complaint change: its stage (and the case status that goes with it), messages,
+  /// emails, audit and the deadlines the move starts or meets, in one transaction.
+  func apply(
+    _ current: ComplaintCase, moving stage: ComplaintStage?, messages: [CaseMessage], outgoing: [OutgoingEmail],
+    extraAudit: [AuditEvent] = [], extraDeadlines: [Deadline] = [], by actor: Actor
+  ) async throws -> ComplaintCase {
+    var complaint = current.complaint
+    var updated = current.record
+    let now = clock.now().wholeMilliseconds
+    var audit = extraAudit
+    var events: [DeadlineEvent] = []
+    if let stage {
+      guard complaint.stage.canMove(to: stage) else { throw ComplaintTransitionError(from: complaint.stage, to: stage) }
+      audit.append(
+        AuditEvent(
+          caseID: updated.id, actor: actor, at: now, field: "complaint.stage", before: complaint.stage.rawValue,
+          after: stage.rawValue))
+      complaint.stage = stage
+      updated.status = stage.caseStatus
+      events = DeadlineEngine.events(from: current.record.status, to: updated.status)
+      if let event = stage.deadlineEvent, !events.contains(event) { events.append(event) }
+    }
+    updated.updatedAt = now
+    audit += fieldChanges(from: current.record, to: updated, by: actor, at: now).filter { $0.field != "status" || stage != nil }
+    audit += messages.map {
+      AuditEvent(caseID: updated.id, actor: actor, at: now, field: "message", before: nil, after: $0.kind.rawValue)
+    }
+    let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
+    var change = CaseChange(
+      updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines + extraDeadlines)
+    change.outgoing = outgoing
+    change.complaint = complaint
+    try await cases.save(change)
+    return ComplaintCase(record: updated, complaint: complaint)
+  }
+}
