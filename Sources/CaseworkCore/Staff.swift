@@ -25,11 +25,17 @@ public enum Permission: Sendable, CaseIterable {
   case workCases
   case manageUsers
   case manageTokens
+  /// Decisions the complaints policy gives to the support team manager: accepting or
+  /// declining an out-of-time complaint, delaying an investigation.
+  case decideComplaints
+  /// Letter templates and other settings.
+  case manageSettings
 
   public func isGranted(to role: StaffRole) -> Bool {
     switch self {
     case .readCases, .workCases: true
-    case .manageUsers, .manageTokens: role == .admin
+    case .decideComplaints: role == .supportManager || role == .admin
+    case .manageUsers, .manageTokens, .manageSettings: role == .admin
     }
   }
 }

@@ -84,7 +84,8 @@ public enum CaseworkApp {
     // Shipped holidays until the database is ready; `DeadlineMonitor.refresh` adds imports.
     let engine = CurrentDeadlineEngine(
       DeadlineEngine(policy: policy, calendars: Calendars(holidays: BankHolidayFile.shipped(), timetables: policy.timetables)))
-    let cases = CaseService(cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine)
+    let cases = CaseService(
+      cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints)
     let signer = HMACMessageSigner()
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
@@ -110,6 +111,7 @@ public enum CaseworkApp {
       Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: openAPI))
     }
     APIController().boot(app)
+    ComplaintAPIController().boot(app)
     // Up to four times the limit is accepted and kept (headers read only); beyond that, 413.
     InboundMailController(maxBytes: 4 * config.maxMailMegabytes * 1024 * 1024).boot(app)
 

@@ -124,6 +124,18 @@ public struct ComplaintAction: Sendable, Equatable, Codable, Identifiable {
     self.due = due
     self.doneAt = doneAt
   }
+
+  enum CodingKeys: String, CodingKey { case id, description, owner, due, doneAt }
+
+  /// A new action sent without an id gets one.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    id = try container.decodeIfPresent(UUID.self, forKey: .id) ?? UUID()
+    description = try container.decode(String.self, forKey: .description)
+    owner = try container.decode(String.self, forKey: .owner)
+    due = try container.decode(LocalDate.self, forKey: .due)
+    doneAt = try container.decodeIfPresent(Date.self, forKey: .doneAt)
+  }
 }
 
 /// What the investigation found and decided; the final response letter is assembled from it.

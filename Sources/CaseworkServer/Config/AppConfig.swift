@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
   public var maildir: String?
   /// Who our emails come from.
   public var mailFrom = MailAddress(name: "Technical support", address: "support@casework.local")
+  /// How complaints are run: time-limit preset, automatic acknowledgement, letter signature.
+  public var complaints = ComplaintPolicy.standard
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -150,6 +152,17 @@ public struct AppConfig: Sendable {
       problems.append(
         "CASEWORK_MAIL_FROM must be an address such as \"Technical support <support@example.com>\"; it is \"\(fromText)\".")
     }
+    let presetText = read("CASEWORK_COMPLAINT_TIME_LIMITS", default: EligibilityPreset.sourcePolicy.rawValue)!
+    let preset = EligibilityPreset(rawValue: presetText)
+    if preset == nil {
+      problems.append(
+        "CASEWORK_COMPLAINT_TIME_LIMITS must be source_policy (6 months, or 6 months from discovery within 12) or nhs_england (12 months); it is \"\(presetText)\"."
+      )
+    }
+    let complaints = ComplaintPolicy(
+      preset: preset ?? .sourcePolicy, autoAcknowledge: boolean("CASEWORK_COMPLAINT_AUTO_ACKNOWLEDGE", default: false),
+      organisation: read("CASEWORK_ORGANISATION", default: "Casework")!,
+      signature: read("CASEWORK_COMPLAINT_SIGNATURE", default: "The support team manager")!)
 
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
@@ -166,6 +179,7 @@ public struct AppConfig: Sendable {
     if let mailFrom { config.mailFrom = mailFrom }
     config.smtp = smtp
     config.maildir = maildir
+    config.complaints = complaints
     return config
   }
 

@@ -44,11 +44,19 @@ struct APIController {
     if body.requester == nil {
       errors.append(FieldError(field: "requester", message: "requester is required, with name and email."))
     }
+    var complaint: ComplaintInput?
+    if kind == .complaint {
+      complaint = ComplaintInput(desiredOutcome: body.desiredOutcome)
+      complaint?.incidentDate = Self.date(body.incidentDate, field: "incidentDate", errors: &errors)
+      complaint?.discoveredDate = Self.date(body.discoveredDate, field: "discoveredDate", errors: &errors)
+    } else if body.incidentDate != nil || body.discoveredDate != nil {
+      errors.append(FieldError(field: "kind", message: "incidentDate and discoveredDate belong to kind complaint."))
+    }
     let input = NewCaseInput(
       kind: kind ?? .supportRequest, channel: channel ?? .api, subject: body.subject, description: body.description,
       requesterName: body.requester?.name, requesterEmail: body.requester?.email, requesterPhone: body.requester?.phone,
       organisation: body.requester?.organisation, nhsNumber: body.requester?.nhsNumber, receivedAt: body.receivedAt,
-      tags: body.tags ?? [])
+      tags: body.tags ?? [], complaint: complaint)
     let services = request.casework
     if !errors.isEmpty {
       // Report Core's findings too, so one answer names every field; without a requester
@@ -64,6 +72,16 @@ struct APIController {
     .response(status: .created)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
     return response
+  }
+
+  /// A `YYYY-MM-DD` date, or a field error saying what is expected.
+  static func date(_ text: String?, field: String, errors: inout [FieldError]) -> LocalDate? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let date = LocalDate(text) else {
+      errors.append(FieldError(field: field, message: "\(field) must be a real date written YYYY-MM-DD, like 2026-03-14."))
+      return nil
+    }
+    return date
   }
 
   static func fieldErrors(of input: NewCaseInput, now: Date) -> [FieldError] {

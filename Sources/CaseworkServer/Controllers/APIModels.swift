@@ -20,6 +20,10 @@ struct CreateCaseRequest: Decodable {
   var channel: String?
   var receivedAt: Date?
   var tags: [String]?
+  /// Complaints: `YYYY-MM-DD` dates, and what the complainant would like us to do.
+  var incidentDate: String?
+  var discoveredDate: String?
+  var desiredOutcome: String?
 }
 
 struct UpdateCaseRequest: Decodable {

@@ -18,6 +18,12 @@ extension Request {
   /// The signed-in staff user (set by `StaffAuthentication`).
   var staffUser: StaffUser? { storage[StaffUserKey.self] }
 
+  /// The signed-in staff user (or the API token's user), for decisions recorded by name.
+  func requireStaffUser() throws -> StaffUser {
+    guard let user = staffUser else { throw CaseworkError.forbidden("Sign in as a member of staff to do this.") }
+    return user
+  }
+
   func requireStaff() throws -> StaffUser {
     guard let user = staffUser else { throw Abort(.unauthorized) }
     return user

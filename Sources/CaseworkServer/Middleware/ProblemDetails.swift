@@ -8,6 +8,8 @@ struct ProblemDetails: Content {
   var status: Int
   var detail: String
   var errors: [FieldError]?
+  /// For a move that is not allowed: the moves that are.
+  var allowed: [String]?
 
   static let mediaType = HTTPMediaType(type: "application", subType: "problem+json")
 }
@@ -58,6 +60,10 @@ struct ErrorResponder: AsyncMiddleware {
       case .conflict:
         return ProblemDetails(type: "/problems/conflict", title: "Conflict", status: 409, detail: error.message)
       }
+    case let error as ComplaintTransitionError:
+      return ProblemDetails(
+        type: "/problems/invalid-transition", title: "That move is not allowed", status: 409, detail: error.message,
+        allowed: error.allowed.map(\.rawValue))
     case let error as DecodingError:
       return decodingProblem(error)
     case let error as RetryAfterError:
