@@ -193,7 +193,10 @@ public struct CaseService: Sendable {
   /// The requester writes again: screened like any intake, and the case reopens.
   @discardableResult
   public func requesterReply(to id: CaseID, body: String, autoReply: Bool = true) async throws -> (Case, CaseMessage) {
-    try await addMessage(to: id, kind: .inbound, body: body, by: .requester, autoReply: autoReply)
+    let (record, message) = try await addMessage(to: id, kind: .inbound, body: body, by: .requester, autoReply: autoReply)
+    guard record.kind == .complaint else { return (record, message) }
+    try await complaintAfterReply(id, text: message.body)
+    return (try await cases.find(id: id) ?? record, message)
   }
 
   private func addMessage(to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true) async throws

@@ -104,6 +104,9 @@ public struct CaseChange: Sendable {
   public var outgoing: [OutgoingEmail] = []
   /// A complaint's record as it is after the change, written whole.
   public var complaint: Complaint?
+  /// The stage the complaint had when the change was made: the write fails with a conflict
+  /// if another process moved it meanwhile, so a move (and its letter) happens once.
+  public var complaintExpectedStage: ComplaintStage?
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],

@@ -18,10 +18,26 @@ enum ComplaintRows {
     return decoder
   }
 
-  static func write(_ complaint: Complaint, at now: Date, on db: any SQLDatabase) async throws {
+  static func write(_ complaint: Complaint, expecting expected: ComplaintStage? = nil, at now: Date, on db: any SQLDatabase)
+    async throws
+  {
     let json = String(decoding: try encoder.encode(complaint), as: UTF8.self)
     let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
     let eligible: any SQLExpression = complaint.eligibility.eligible.map { SQLBind($0) } ?? SQLLiteral.null
+    if let expected {
+      // Only from the stage the change was made from: a second runner's move finds none.
+      let updated = try await db.raw(
+        """
+        UPDATE complaints SET stage = \(bind: complaint.stage.rawValue), eligible = \(eligible), record = \(bind: json),
+          updated_at = \(bind: now.wholeMilliseconds)
+        WHERE case_id = \(dialect.uuid(complaint.caseID)) AND stage = \(bind: expected.rawValue) RETURNING case_id
+        """
+      ).first()
+      if updated == nil {
+        throw CaseworkError.conflict("This complaint was changed by someone else meanwhile. Reload it and try again.")
+      }
+      return
+    }
     try await db.raw(
       """
       INSERT INTO complaints (case_id, stage, eligible, received_on, record, updated_at)
@@ -38,5 +54,16 @@ enum ComplaintRows {
         .first(decodingColumn: "record", as: String.self)
     else { return nil }
     return try decoder().decode(Complaint.self, from: Data(json.utf8))
+  }
+
+  /// Closed complaints whose follow-up is due: the `follow_up` deadline has come.
+  static func dueFollowUps(now: Date, on db: any SQLDatabase) async throws -> [CaseID] {
+    try await db.raw(
+      """
+      SELECT c.case_id FROM complaints c JOIN deadlines d ON d.case_id = c.case_id
+      WHERE c.stage = 'closed' AND d.name = 'follow_up' AND d.state = 'running' AND d.due_at <= \(bind: now.wholeMilliseconds)
+      ORDER BY d.due_at LIMIT 500
+      """
+    ).all().map { try $0.decode(column: "case_id", as: UUID.self) }
   }
 }

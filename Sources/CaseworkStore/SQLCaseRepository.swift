@@ -285,7 +285,9 @@ public struct SQLCaseRepository: CaseRepository {
         }, into: "case_links", on: db)
       try await Self.write(change.deadlines, on: db)
       try await Self.insert(change.outgoing.map(OutboxRow.init), into: "outbox", on: db)
-      if let complaint = change.complaint { try await ComplaintRows.write(complaint, at: record.updatedAt, on: db) }
+      if let complaint = change.complaint {
+        try await ComplaintRows.write(complaint, expecting: change.complaintExpectedStage, at: record.updatedAt, on: db)
+      }
     }
   }
 

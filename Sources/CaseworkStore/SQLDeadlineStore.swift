@@ -108,6 +108,11 @@ public struct SQLDeadlineStore: Sendable {
     guard !deadlines.isEmpty else { return }
     try await handle.transaction { db in try await SQLCaseRepository.write(deadlines, on: db) }
   }
+
+  /// Closed complaints whose follow-up email is due (their `follow_up` deadline has come).
+  public func dueFollowUps(now: Date) async throws -> [CaseID] {
+    try await ComplaintRows.dueFollowUps(now: now, on: handle.sql)
+  }
 }
 
 struct NotificationRow: InsertableRow {
@@ -159,4 +164,5 @@ public struct SQLNotificationRepository: NotificationRepository {
     try await handle.sql.update("notifications").set("read_at", to: now).where("recipient_id", .equal, staffID)
       .where("read_at", .is, SQLLiteral.null).run()
   }
+
 }

@@ -119,3 +119,62 @@ struct ComplaintAPITests {
     }
   }
 }
+
+@Suite("Complaint follow-up")
+struct ComplaintFollowUpTests {
+  @Test(
+    "the follow-up goes out once, 7 days after closure, however many runners sweep; a reply reopens or records satisfaction",
+    arguments: Engine.all)
+  func followUpOnce(engine: Engine) async throws {
+    let clock = SteppingWallClock(start: testStart)
+    try await withApp(engine, clock: clock) { app in
+      let service = app.casework.cases
+      func closedComplaint(_ email: String) async throws -> CaseID {
+        let opened = try await service.open(
+          NewCaseInput(
+            kind: .complaint, channel: .web, subject: "Complaint", description: "It went wrong.", requesterName: "Ann",
+            requesterEmail: email, complaint: ComplaintInput(incidentDate: LocalDate("2026-11-01"))), by: .requester)
+        let id = opened.record.id
+        try await service.acknowledgeComplaint(id, by: .system)
+        try await service.moveComplaint(id, to: .investigating, by: .system)
+        try await service.updateInvestigation(
+          id,
+          InvestigationRecord(
+            whatHappened: "x", whatWentWrong: "y", apologyGiven: false,
+            actions: [ComplaintAction(description: "z", owner: "o", due: LocalDate("2027-01-01")!)], discussionOffered: false,
+            principles: [.gettingItRight]), by: .system)
+        try await service.sendFinalResponse(id, by: .system)
+        try await service.moveComplaint(id, to: .closed, by: .system)
+        return id
+      }
+      let first = try await closedComplaint("ann@example.com")
+      let second = try await closedComplaint("bob@example.com")
+      let monitor = DeadlineMonitor(services: app.casework, logger: app.logger)
+      // Six days on, nothing is due.
+      clock.advance(by: 6 * 86_400)
+      #expect(try await monitor.sendFollowUps() == 0)
+      // Eight days on, four runners at once send each follow-up once.
+      clock.advance(by: 2 * 86_400)
+      let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<4 { group.addTask { try await monitor.sendFollowUps() } }
+        return try await group.reduce(0, +)
+      }
+      #expect(counts == 2)
+      #expect(try await monitor.sendFollowUps() == 0)
+      for id in [first, second] {
+        let messages = try await service.cases.messages(of: id)
+        #expect(messages.filter { $0.body.contains("check that nothing is outstanding") }.count == 1)
+        #expect(try await service.complaint(id).complaint.stage == .followUpSent)
+        #expect(try await service.cases.deadlines(of: id).first { $0.name == "follow_up" }?.state == .met)
+      }
+      try await service.requesterReply(to: first, body: "Satisfied, thank you.")
+      let satisfied = try await service.complaint(first)
+      #expect(satisfied.complaint.followUp?.answer == .satisfied)
+      #expect(satisfied.record.status == .closed)
+      try await service.requesterReply(to: second, body: "No, the app still does not tell me about cancellations.")
+      let reopened = try await service.complaint(second)
+      #expect(reopened.complaint.stage == .reopened)
+      #expect(reopened.complaint.followUp?.answer == .reopened)
+    }
+  }
+}

@@ -245,6 +245,64 @@ extension CaseService {
     return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
   }
 
+  // MARK: Follow-up
+
+  /// The follow-up email 7 days after closure (domain §5), sent by the job runner. Returns nil
+  /// when it is not due or another runner sent it first: it goes out once.
+  @discardableResult
+  public func sendFollowUp(_ id: CaseID) async throws -> ComplaintCase? {
+    var current = try await complaint(id)
+    guard current.complaint.stage == .closed, current.complaint.followUp == nil else { return nil }
+    let now = clock.now().wholeMilliseconds
+    let letter = try complaintPolicy.template(.followUp).render(
+      letterValues(current, deadlines: try await cases.deadlines(of: id)))
+    let (message, email) = letterMessage(letter, current: current, at: now)
+    current.complaint.followUp = FollowUpRecord(sentAt: now)
+    do {
+      return try await apply(current, moving: .followUpSent, messages: [message], outgoing: email.map { [$0] } ?? [], by: .system)
+    } catch CaseworkError.conflict {
+      return nil
+    }
+  }
+
+  /// A complainant's reply after closure: "satisfied" (and nothing more) is recorded as such;
+  /// anything else reopens the complaint.
+  func complaintAfterReply(_ id: CaseID, text: String) async throws {
+    guard let current = try? await complaint(id), [.closed, .followUpSent].contains(current.complaint.stage) else { return }
+    var updated = current
+    let now = clock.now().wholeMilliseconds
+    if current.complaint.stage == .followUpSent, Self.saysSatisfied(text) {
+      updated.complaint.followUp?.answer = .satisfied
+      updated.complaint.followUp?.answeredAt = now
+      let audit = AuditEvent(
+        caseID: id, actor: .requester, at: now, field: "complaint.follow_up", before: nil, after: "satisfied")
+      // The reply reopened the case; a satisfied complainant's case stays closed.
+      var change = CaseChange(updated: current.record, audit: [audit])
+      change.updated.status = .closed
+      change.updated.updatedAt = now
+      change.complaint = updated.complaint
+      change.complaintExpectedStage = current.complaint.stage
+      try await cases.save(change)
+      return
+    }
+    if current.complaint.followUp != nil {
+      updated.complaint.followUp?.answer = .reopened
+      updated.complaint.followUp?.answeredAt = now
+    }
+    _ = try await apply(updated, moving: .reopened, messages: [], outgoing: [], by: .requester)
+  }
+
+  /// "Satisfied", "I'm satisfied, thank you", "all fine": a short answer with no complaint in it.
+  static func saysSatisfied(_ text: String) -> Bool {
+    let lower = text.lowercased()
+    let words = lower.split { !$0.isLetter && $0 != "'" }
+    guard words.count <= 12 else { return false }
+    let negative = ["not", "no", "isn't", "unhappy", "still", "but", "dissatisfied", "unsatisfied"]
+    if words.contains(where: { negative.contains(String($0)) }) { return false }
+    return words.contains { ["satisfied", "resolved", "settled", "happy"].contains(String($0)) }
+      || lower.contains("all fine") || lower.contains("all good")
+  }
+
   // MARK: Shared
 
   func sendLetter(_ kind: LetterKind, for id: CaseID, body: String?, moving stage: ComplaintStage, by actor: Actor)
@@ -314,6 +372,7 @@ extension CaseService {
       updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines + extraDeadlines)
     change.outgoing = outgoing
     change.complaint = complaint
+    change.complaintExpectedStage = current.complaint.stage
     try await cases.save(change)
     return ComplaintCase(record: updated, complaint: complaint)
   }

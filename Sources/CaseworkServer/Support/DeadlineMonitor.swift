@@ -98,6 +98,7 @@ public struct DeadlineMonitor: Sendable {
   @discardableResult
   public func sweep() async throws -> Int {
     try await refresh()
+    try await sendFollowUps()
     let now = services.clock.now().wholeMilliseconds
     let staff = try await services.staff.all().filter(\.active)
     let byID = Dictionary(staff.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -138,6 +139,18 @@ public struct DeadlineMonitor: Sendable {
       if try await store.announce(alert, notifications: notifications, audit: audit, emails: emails, now: now) { announced += 1 }
     }
     return announced
+  }
+
+  /// Sends every due complaint follow-up (domain §5), before the deadline could be reported
+  /// as missed. Each goes out once however many processes sweep: the move is conditional on
+  /// the complaint still being closed. Returns how many this process sent.
+  @discardableResult
+  public func sendFollowUps() async throws -> Int {
+    var sent = 0
+    for id in try await store.dueFollowUps(now: services.clock.now()) {
+      if try await services.cases.sendFollowUp(id) != nil { sent += 1 }
+    }
+    return sent
   }
 
   /// The job handler: sweep, then queue the next sweep.
