@@ -62,6 +62,17 @@ struct ComplaintWorkflowTests {
     }
   }
 
+  @Test("with automatic acknowledgement, an eligible complaint is acknowledged on receipt; an out-of-time one waits")
+  func automaticAcknowledgement() async throws {
+    let automatic = CaseService(
+      cases: repository, clock: clock, hasher: ReversingHasher(), complaints: ComplaintPolicy(autoAcknowledge: true))
+    let opened = try await automatic.open(complaint(), by: .requester)
+    #expect(try await automatic.complaint(opened.record.id).complaint.stage == .acknowledged)
+    #expect(try await repository.deadlines(of: opened.record.id).first { $0.name == "investigate" }?.state == .running)
+    let late = try await automatic.open(complaint(incident: "2025-01-10", discovered: "2025-01-10"), by: .requester)
+    #expect(try await automatic.complaint(late.record.id).complaint.stage == .received)
+  }
+
   @Test("moves out of order are refused with the allowed ones")
   func outOfOrder() async throws {
     let opened = try await service.open(complaint(), by: .requester)
