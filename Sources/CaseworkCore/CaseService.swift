@@ -64,7 +64,20 @@ public struct CaseService: Sendable {
   /// Checks and screens the input and builds the draft, without storing anything.
   public func draft(_ input: NewCaseInput, by actor: Actor) throws(CaseworkError) -> (CaseDraft, String, ScreeningResult) {
     let now = clock.now().wholeMilliseconds
-    var valid = try input.validated(now: now)
+    var valid: ValidatedCase
+    do {
+      valid = try input.validated(now: now)
+    } catch .invalid(let errors) {
+      // A complaint's dates are checked too, so one answer names every problem.
+      var problems = errors
+      if input.kind == .complaint {
+        let dates = ComplaintDates(
+          received: LocalDate(input.receivedAt ?? now), incident: input.complaint?.incidentDate,
+          discovered: input.complaint?.discoveredDate)
+        problems += dates.problems(today: LocalDate(now)).filter { problem in !errors.contains { $0.field == problem.field } }
+      }
+      throw .invalid(problems)
+    }
     let screening = screener.screen(valid.subject, valid.description)
     // An NHS number written in the text is lifted into its own field when that is empty.
     if valid.requester.nhsNumber == nil { valid.requester.nhsNumber = screening.nhsNumbers.first }

@@ -30,6 +30,14 @@ public enum CaseworkApp {
     _ app: Application, config: AppConfig, store: StoreConfiguration? = nil, clock: any WallClock = SystemWallClock()
   ) async throws {
     let store = store ?? config.store
+    // SQLite runs its statements on this pool, and SQLiteNIO's busy handler retries a locked
+    // write without sleeping. With the shared pool (one thread per core), connections spinning
+    // on a lock could take every thread while the connection holding the lock waits for one to
+    // commit: a deadlock (seen with several databases in one test process). Each application
+    // gets its own pool with more threads than it has connections to one database.
+    if store.engineName == "sqlite" {
+      app.threadPool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
+    }
     if case .sqliteFile(let path) = store {
       try FileManager.default.createDirectory(
         at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -117,6 +125,7 @@ public enum CaseworkApp {
 
     let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies))
     PublicController().boot(pages)
+    ComplaintPublicController().boot(pages)
     let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)

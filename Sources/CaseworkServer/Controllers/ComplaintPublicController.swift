@@ -1,0 +1,135 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// The public **Make a complaint** page: the policy in plain words before the form, then what
+/// happened, when, when they found out, what they would like us to do, and how to reach them.
+struct ComplaintPublicController {
+  func boot(_ routes: any RoutesBuilder) {
+    routes.get("complaint", use: form)
+    routes.post("complaint", use: submit)
+  }
+
+  struct Submission: Content {
+    var name: String?
+    var email: String?
+    var phone: String?
+    var subject: String?
+    var description: String?
+    var incident_date: String?
+    var discovered_date: String?
+    var desired_outcome: String?
+  }
+
+  func form(_ request: Request) async throws -> Response {
+    try await Pages.render(request, "complaint-form", ComplaintFormPage(request))
+  }
+
+  func submit(_ request: Request) async throws -> Response {
+    let services = request.casework
+    if let wait = services.submissionLimiter.attempt(request.clientAddress, now: services.clock.now()) {
+      throw RetryAfterError(
+        status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
+        detail:
+          "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
+        seconds: wait)
+    }
+    let submission = try request.content.decode(Submission.self)
+    var errors: [FieldError] = []
+    var complaint = ComplaintInput(desiredOutcome: submission.desired_outcome)
+    complaint.incidentDate = Self.date(
+      submission.incident_date, field: "incidentDate", label: "when it happened", errors: &errors)
+    complaint.discoveredDate = Self.date(
+      submission.discovered_date, field: "discoveredDate", label: "when you found out", errors: &errors)
+    let input = NewCaseInput(
+      kind: .complaint, channel: .web, subject: submission.subject, description: submission.description,
+      requesterName: submission.name, requesterEmail: submission.email, requesterPhone: submission.phone,
+      complaint: complaint)
+    do {
+      if !errors.isEmpty {
+        // Name every problem at once: the dates and whatever Core finds in the rest.
+        errors = APIController.fieldErrors(of: input, now: services.clock.now()) + errors
+        throw CaseworkError.invalid(errors)
+      }
+      let opened = try await services.cases.open(input, by: .requester)
+      let link = "\(services.config.publicURL)/my-case/\(opened.accessToken)"
+      let page = ComplaintSubmittedPage(
+        layout: Layout(request, title: "Complaint received"), reference: opened.record.reference.description,
+        privateLink: "/my-case/\(opened.accessToken)", privateLinkText: link,
+        emergency: opened.screening.isEmergency, signposting: services.cases.safetyNet.signposting(for: opened.screening))
+      return try await Pages.render(request, "complaint-submitted", page, status: .created)
+    } catch CaseworkError.invalid(let errors) {
+      let form = ComplaintFormPage.Form(
+        name: submission.name ?? "", email: submission.email ?? "", phone: submission.phone ?? "",
+        subject: submission.subject ?? "", description: submission.description ?? "",
+        incidentDate: submission.incident_date ?? "", discoveredDate: submission.discovered_date ?? "",
+        desiredOutcome: submission.desired_outcome ?? "")
+      return try await Pages.render(
+        request, "complaint-form",
+        ComplaintFormPage(request, form: form, errors: FormErrors(errors, inputIDs: ComplaintFormPage.inputIDs)),
+        status: .unprocessableEntity)
+    }
+  }
+
+  static func date(_ text: String?, field: String, label: String, errors: inout [FieldError]) -> LocalDate? {
+    guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+    guard let date = LocalDate(text) else {
+      errors.append(FieldError(field: field, message: "Enter the date \(label) as a real date, like 2026-03-14."))
+      return nil
+    }
+    return date
+  }
+}
+
+struct ComplaintFormPage: Encodable {
+  struct Form: Encodable {
+    var name = ""
+    var email = ""
+    var phone = ""
+    var subject = ""
+    var description = ""
+    var incidentDate = ""
+    var discoveredDate = ""
+    var desiredOutcome = ""
+  }
+
+  var layout: Layout
+  var form: Form
+  var errors: [String: String]
+  var errorList: [FormErrors.Item]
+  var hasErrors: Bool
+  /// The time limit in force, in plain words.
+  var timeLimit: String
+  var nextStage: [String]
+
+  static let inputIDs = [
+    "requester.name": "name", "requester.email": "email", "requester.phone": "phone", "subject": "subject",
+    "description": "description", "incidentDate": "incident_date", "discoveredDate": "discovered_date",
+    "desiredOutcome": "desired_outcome", "receivedAt": "incident_date",
+  ]
+
+  init(_ request: Request, form: Form = Form(), errors: FormErrors = FormErrors()) {
+    layout = Layout(request, title: errors.isEmpty ? "Make a complaint" : "Error: Make a complaint")
+    self.form = form
+    self.errors = errors.byField
+    errorList = errors.list
+    hasErrors = !errors.isEmpty
+    timeLimit =
+      switch request.casework.cases.complaintPolicy.preset {
+      case .sourcePolicy:
+        "Please make your complaint within 6 months of the problem happening, or within 6 months of finding out about it as long as that is within 12 months of the problem happening."
+      case .nhsEngland:
+        "Please make your complaint within 12 months of the problem happening or, if later, within 12 months of finding out about it."
+      }
+    nextStage = LetterTemplate.nextStage.components(separatedBy: "\n")
+  }
+}
+
+struct ComplaintSubmittedPage: Encodable {
+  var layout: Layout
+  var reference: String
+  var privateLink: String
+  var privateLinkText: String
+  var emergency: Bool
+  var signposting: String?
+}
