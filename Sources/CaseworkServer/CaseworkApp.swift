@@ -129,6 +129,7 @@ public enum CaseworkApp {
     let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)
+    StaffComplaintsController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

@@ -55,6 +55,9 @@ struct StaffCasePage: Encodable {
     var tagText: String
     var emergency: Bool
     var clinical: Bool
+    /// A complaint links to its own page; a support request can raise one.
+    var isComplaint = false
+    var isSupportRequest = false
   }
 
   struct MessageView: Encodable {
@@ -133,7 +136,8 @@ struct StaffCasePage: Encodable {
       requesterName: record.requester.name, requesterEmail: record.requester.email,
       nhsNumber: record.requester.nhsNumber?.description, received: dates.string(record.receivedAt),
       assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned", tags: record.tags,
-      tagText: record.tags.joined(separator: ", "), emergency: record.emergencyFlag, clinical: record.clinicalFlag)
+      tagText: record.tags.joined(separator: ", "), emergency: record.emergencyFlag, clinical: record.clinicalFlag,
+      isComplaint: record.kind == .complaint, isSupportRequest: record.kind == .supportRequest)
     messages = detail.messages.map { message in
       MessageView(
         kind: message.kind.rawValue,

@@ -1,0 +1,269 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// The complaint page of the staff console: where the complaint is, whether it was made in
+/// time, and the next steps the process allows, each with its letter (domain §5).
+struct StaffComplaintsController {
+  func boot(_ routes: any RoutesBuilder) {
+    let reading = routes.grouped(StaffAuthentication(permission: .readCases))
+    reading.get("staff", "cases", ":id", "complaint", use: show)
+    reading.get("staff", "cases", ":id", "complaint", "letters", ":kind", use: printable)
+    let working = routes.grouped(StaffAuthentication(permission: .workCases))
+    working.post("staff", "cases", ":id", "complaint", "acknowledge", use: acknowledge)
+    working.post("staff", "cases", ":id", "complaint", "move", use: move)
+    working.post("staff", "cases", ":id", "complaint", "investigation", use: investigation)
+    working.post("staff", "cases", ":id", "complaint", "actions", ":action", "done", use: actionDone)
+    working.post("staff", "cases", ":id", "complaint", "respond", use: respond)
+    working.post("staff", "cases", ":id", "complaint", "ombudsman", use: ombudsman)
+    working.post("staff", "cases", ":id", "raise-complaint", use: raise)
+    let deciding = routes.grouped(StaffAuthentication(permission: .decideComplaints))
+    deciding.post("staff", "cases", ":id", "complaint", "time-limit", use: timeLimit)
+    deciding.post("staff", "cases", ":id", "complaint", "delay", use: delay)
+  }
+
+  static let inputIDs = [
+    "body": "letter_body", "reason": "decision_reason", "newDate": "delay_date", "whatHappened": "what_happened",
+    "whatWentWrong": "what_went_wrong", "apologyGiven": "apology_given", "apologyWords": "apology_words",
+    "actions": "action_description", "discussionOffered": "discussion_offered", "principles": "principles",
+    "referredOn": "referred_on",
+  ]
+
+  private func caseID(_ request: Request) throws -> CaseID {
+    guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw CaseworkError.caseNotFound }
+    return id
+  }
+
+  func path(_ id: CaseID) -> String { "/staff/cases/\(id.uuidString.lowercased())/complaint" }
+
+  func show(_ request: Request) async throws -> Response {
+    try await render(request, id: try caseID(request))
+  }
+
+  func render(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok) async throws
+    -> Response
+  {
+    let service = request.casework.cases
+    let current = try await service.complaint(id)
+    let deadlines = try await service.cases.deadlines(of: id)
+    let user = try request.requireStaff()
+    var letter: (kind: LetterKind, body: String)?
+    switch current.complaint.stage {
+    case .received where current.complaint.mayProceed:
+      letter = (.acknowledgement, try await service.letter(.acknowledgement, for: id).body)
+    case .investigating where current.complaint.investigation.missingForResponse.isEmpty:
+      letter = (.finalResponse, try await service.letter(.finalResponse, for: id).body)
+    default: break
+    }
+    let page = StaffComplaintPage(
+      request, current: current, deadlines: deadlines, text: request.casework.deadlineText, now: request.casework.clock.now(),
+      canDecide: user.can(.decideComplaints), letter: letter, errors: errors)
+    return try await Pages.render(request, "staff-complaint", page, status: status)
+  }
+
+  /// Runs a step and returns to the complaint page; a refused step shows the page with why.
+  private func act(_ request: Request, _ step: (CaseID) async throws -> Void) async throws -> Response {
+    let id = try caseID(request)
+    do {
+      try await step(id)
+      return request.redirect(to: path(id), redirectType: .normal)
+    } catch CaseworkError.invalid(let errors) {
+      return try await render(
+        request, id: id, errors: FormErrors(errors, inputIDs: Self.inputIDs), status: .unprocessableEntity)
+    } catch let error as ComplaintTransitionError {
+      return try await render(
+        request, id: id, errors: FormErrors([FieldError(field: "stage", message: error.message)]), status: .conflict)
+    } catch CaseworkError.conflict(let reason) {
+      return try await render(
+        request, id: id, errors: FormErrors([FieldError(field: "stage", message: reason)]), status: .conflict)
+    }
+  }
+
+  struct LetterForm: Content {
+    var body: String?
+  }
+
+  func acknowledge(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(LetterForm.self).body
+    return try await act(request) { id in
+      try await request.casework.cases.acknowledgeComplaint(id, body: body, by: request.actor)
+    }
+  }
+
+  func respond(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(LetterForm.self).body
+    return try await act(request) { id in
+      try await request.casework.cases.sendFinalResponse(id, body: body, by: request.actor)
+    }
+  }
+
+  struct MoveForm: Content {
+    var to: String?
+  }
+
+  func move(_ request: Request) async throws -> Response {
+    let to = try request.content.decode(MoveForm.self).to ?? ""
+    return try await act(request) { id in
+      guard let stage = ComplaintStage(rawValue: to) else {
+        throw CaseworkError.invalid([FieldError(field: "stage", message: "Choose a step.")])
+      }
+      try await request.casework.cases.moveComplaint(id, to: stage, by: request.actor)
+    }
+  }
+
+  struct DecisionForm: Content {
+    var decision: String?
+    var reason: String?
+  }
+
+  func timeLimit(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(DecisionForm.self)
+    let user = try request.requireStaff()
+    return try await act(request) { id in
+      guard let decision = form.decision, ["accept", "decline"].contains(decision) else {
+        throw CaseworkError.invalid([
+          FieldError(field: "decision", message: "Choose whether to accept the complaint or decline it.")
+        ])
+      }
+      try await request.casework.cases.decideTimeLimit(
+        id, accept: decision == "accept", reason: form.reason ?? "", by: request.actor, staffID: user.id)
+    }
+  }
+
+  struct DelayForm: Content {
+    var reason: String?
+    var new_date: String?
+  }
+
+  func delay(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(DelayForm.self)
+    let user = try request.requireStaff()
+    return try await act(request) { id in
+      var errors: [FieldError] = []
+      let date = APIController.date(form.new_date, field: "newDate", errors: &errors)
+      if form.new_date?.isEmpty ?? true { errors.append(FieldError(field: "newDate", message: "Enter the new date.")) }
+      guard let date, errors.isEmpty else { throw CaseworkError.invalid(errors) }
+      try await request.casework.cases.recordDelay(
+        id, reason: form.reason ?? "", newDate: date, by: request.actor, staffID: user.id, name: user.name)
+    }
+  }
+
+  struct InvestigationForm: Content {
+    var what_happened: String?
+    var what_went_wrong: String?
+    var apology_given: String?
+    var apology_words: String?
+    var discussion_offered: String?
+    var discussion_held: String?
+    var principles: [String]?
+    var notes: String?
+    var action_description: String?
+    var action_owner: String?
+    var action_due: String?
+  }
+
+  func investigation(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(InvestigationForm.self)
+    return try await act(request) { id in
+      let service = request.casework.cases
+      var record = try await service.complaint(id).complaint.investigation
+      func yesNo(_ text: String?) -> Bool? { text == "yes" ? true : text == "no" ? false : nil }
+      record.whatHappened = InputRules.clean(form.what_happened)
+      record.whatWentWrong = InputRules.clean(form.what_went_wrong)
+      record.apologyGiven = yesNo(form.apology_given)
+      record.apologyWords = InputRules.clean(form.apology_words)
+      record.discussionOffered = yesNo(form.discussion_offered)
+      record.discussionHeld = yesNo(form.discussion_held)
+      record.principles = (form.principles ?? []).compactMap(ComplaintPrinciple.init(rawValue:))
+      record.notes = InputRules.clean(form.notes)
+      // A new action row, when any of it was filled in.
+      let description = InputRules.clean(form.action_description)
+      let owner = InputRules.clean(form.action_owner)
+      if description != nil || owner != nil || !(form.action_due ?? "").isEmpty {
+        var errors: [FieldError] = []
+        let due = APIController.date(form.action_due, field: "actionDue", errors: &errors)
+        if due == nil && errors.isEmpty { errors.append(FieldError(field: "actionDue", message: "Enter the action's due date.")) }
+        if description == nil { errors.append(FieldError(field: "actions", message: "Say what the action is.")) }
+        if owner == nil { errors.append(FieldError(field: "actionOwner", message: "Say who owns the action.")) }
+        guard let due, let description, let owner, errors.isEmpty else { throw CaseworkError.invalid(errors) }
+        record.actions.append(ComplaintAction(description: description, owner: owner, due: due))
+      }
+      try await service.updateInvestigation(id, record, by: request.actor)
+    }
+  }
+
+  func actionDone(_ request: Request) async throws -> Response {
+    try await act(request) { id in
+      let service = request.casework.cases
+      var record = try await service.complaint(id).complaint.investigation
+      guard let actionID = request.parameters.get("action").flatMap(UUID.init(uuidString:)),
+        let index = record.actions.firstIndex(where: { $0.id == actionID })
+      else { throw CaseworkError.invalid([FieldError(field: "actions", message: "There is no such action.")]) }
+      record.actions[index].doneAt = request.casework.clock.now().wholeMilliseconds
+      try await service.updateInvestigation(id, record, by: request.actor)
+    }
+  }
+
+  struct OmbudsmanForm: Content {
+    var referred_on: String?
+    var reference: String?
+    var request: String?
+    var outcome: String?
+  }
+
+  func ombudsman(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(OmbudsmanForm.self)
+    return try await act(request) { id in
+      var errors: [FieldError] = []
+      let date = APIController.date(form.referred_on, field: "referredOn", errors: &errors)
+      if form.referred_on?.isEmpty ?? true {
+        errors.append(FieldError(field: "referredOn", message: "Enter the date the complainant went to the Ombudsman."))
+      }
+      guard let date, errors.isEmpty else { throw CaseworkError.invalid(errors) }
+      try await request.casework.cases.recordOmbudsmanReferral(
+        id,
+        OmbudsmanReferral(
+          referredOn: date, reference: InputRules.clean(form.reference), request: InputRules.clean(form.request),
+          outcome: InputRules.clean(form.outcome)), by: request.actor)
+    }
+  }
+
+  struct RaiseForm: Content {
+    var incident_date: String?
+    var discovered_date: String?
+  }
+
+  /// Raises a complaint from a support request and opens it.
+  func raise(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(RaiseForm.self)
+    let id = try caseID(request)
+    var errors: [FieldError] = []
+    var input = ComplaintInput()
+    input.incidentDate = APIController.date(form.incident_date, field: "incidentDate", errors: &errors)
+    input.discoveredDate = APIController.date(form.discovered_date, field: "discoveredDate", errors: &errors)
+    if !errors.isEmpty { throw CaseworkError.invalid(errors) }
+    let opened = try await request.casework.cases.raiseComplaint(from: id, complaint: input, by: request.actor)
+    return request.redirect(to: path(opened.record.id), redirectType: .normal)
+  }
+
+  /// A letter on its own page, to print and post.
+  func printable(_ request: Request) async throws -> Response {
+    let id = try caseID(request)
+    guard let kind = request.parameters.get("kind").flatMap({ LetterKind(rawValue: $0.replacingOccurrences(of: "-", with: "_")) })
+    else { throw Abort(.notFound) }
+    let service = request.casework.cases
+    let current = try await service.complaint(id)
+    let letter = try await service.letter(kind, for: id)
+    let page = PrintableLetterPage(
+      layout: Layout(request, title: "\(kind.displayName): \(current.record.reference)"), subject: letter.subject,
+      paragraphs: letter.body.components(separatedBy: "\n"), backLink: path(id))
+    return try await Pages.render(request, "staff-letter", page)
+  }
+}
+
+struct PrintableLetterPage: Encodable {
+  var layout: Layout
+  var subject: String
+  var paragraphs: [String]
+  var backLink: String
+}
