@@ -44,13 +44,16 @@ public struct CaseService: Sendable {
   public let hasher: any SecretHasher
   public let deadlineEngine: CurrentDeadlineEngine
   public let complaintPolicy: ComplaintPolicy
+  public let letterTemplates: (any LetterTemplateStore)?
 
   public init(
     cases: any CaseRepository, clock: any WallClock, screener: Screener = Screener(),
     safetyNet: SafetyNetText = .standard, hasher: any SecretHasher,
-    deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard), complaints: ComplaintPolicy = .standard
+    deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard), complaints: ComplaintPolicy = .standard,
+    letterTemplates: (any LetterTemplateStore)? = nil
   ) {
     self.complaintPolicy = complaints
+    self.letterTemplates = letterTemplates
     self.deadlineEngine = deadlines
     self.cases = cases
     self.clock = clock

@@ -93,7 +93,8 @@ public enum CaseworkApp {
     let engine = CurrentDeadlineEngine(
       DeadlineEngine(policy: policy, calendars: Calendars(holidays: BankHolidayFile.shipped(), timetables: policy.timetables)))
     let cases = CaseService(
-      cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints)
+      cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints,
+      letterTemplates: SQLSettingsStore(handle: handle))
     let signer = HMACMessageSigner()
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
@@ -130,6 +131,7 @@ public enum CaseworkApp {
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)
     StaffComplaintsController().boot(staffPages)
+    StaffLettersController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

@@ -34,12 +34,23 @@ extension CaseService {
   }
 
   /// The letter of a kind for this complaint, filled in, ready to preview, edit or send.
-  public func letter(_ kind: LetterKind, for id: CaseID, extra: [String: String] = [:]) async throws -> (
-    subject: String, body: String
-  ) {
+  /// `template` previews an unsaved template on this complaint.
+  public func letter(_ kind: LetterKind, for id: CaseID, extra: [String: String] = [:], template: LetterTemplate? = nil)
+    async throws -> (
+      subject: String, body: String
+    )
+  {
     let current = try await complaint(id)
     let deadlines = try await cases.deadlines(of: id)
-    return try complaintPolicy.template(kind).render(letterValues(current, deadlines: deadlines).merging(extra) { $1 })
+    let chosen: LetterTemplate
+    if let template { chosen = template } else { chosen = try await letterTemplate(kind) }
+    return try chosen.render(
+      letterValues(current, deadlines: deadlines).merging(extra) { $1 })
+  }
+
+  /// The template in force: an administrator's edit, else the policy's.
+  public func letterTemplate(_ kind: LetterKind) async throws -> LetterTemplate {
+    try await letterTemplates?.storedTemplate(kind) ?? complaintPolicy.template(kind)
   }
 
   func letterValues(_ current: ComplaintCase, deadlines: [Deadline]) -> [String: String] {
@@ -144,7 +155,7 @@ extension CaseService {
       return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
     }
     let values = letterValues(current, deadlines: try await cases.deadlines(of: id))
-    let letter = try complaintPolicy.template(.outOfTime).render(values)
+    let letter = try await letterTemplate(.outOfTime).render(values)
     let (message, email) = letterMessage(letter, current: current, at: now)
     return try await apply(
       current, moving: .closed, messages: [message], outgoing: email.map { [$0] } ?? [], extraAudit: [audit], by: actor)
@@ -181,7 +192,7 @@ extension CaseService {
     let values = letterValues(current, deadlines: deadlines).merging([
       "delay_reason": reason, "new_date": newDate.longText,
     ]) { $1 }
-    let letter = try complaintPolicy.template(.delay).render(values)
+    let letter = try await letterTemplate(.delay).render(values)
     let (message, email) = letterMessage(letter, current: current, at: now)
     var audit = Self.deadlineAudit(before: investigate, after: extended, caseID: id, by: actor, at: now)
     audit.after = (audit.after ?? "") + " (extended: \(reason))"
@@ -254,7 +265,7 @@ extension CaseService {
     var current = try await complaint(id)
     guard current.complaint.stage == .closed, current.complaint.followUp == nil else { return nil }
     let now = clock.now().wholeMilliseconds
-    let letter = try complaintPolicy.template(.followUp).render(
+    let letter = try await letterTemplate(.followUp).render(
       letterValues(current, deadlines: try await cases.deadlines(of: id)))
     let (message, email) = letterMessage(letter, current: current, at: now)
     current.complaint.followUp = FollowUpRecord(sentAt: now)
@@ -316,7 +327,7 @@ extension CaseService {
       throw CaseworkError.conflict(current.complaint.holdReason ?? "This complaint cannot go ahead yet.")
     }
     let now = clock.now().wholeMilliseconds
-    var letter = try complaintPolicy.template(kind).render(letterValues(current, deadlines: try await cases.deadlines(of: id)))
+    var letter = try await letterTemplate(kind).render(letterValues(current, deadlines: try await cases.deadlines(of: id)))
     if let body {
       guard let edited = InputRules.clean(body), edited.count <= InputRules.maxMessage else {
         throw CaseworkError.invalid([

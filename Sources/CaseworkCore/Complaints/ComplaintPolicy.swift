@@ -38,3 +38,13 @@ extension LocalDate {
     return "\(day) \(months[month - 1]) \(year)"
   }
 }
+
+/// Letter templates an administrator has edited, shared by every process. A kind with no
+/// stored template uses the policy's (the shipped one unless configured).
+public protocol LetterTemplateStore: Sendable {
+  func storedTemplate(_ kind: LetterKind) async throws -> LetterTemplate?
+  /// Saves a template that renders; refuses one that does not, naming the problems.
+  func saveTemplate(_ template: LetterTemplate, at now: Date) async throws
+  /// Goes back to the policy's template.
+  func resetTemplate(_ kind: LetterKind) async throws
+}
