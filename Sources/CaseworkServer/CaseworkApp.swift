@@ -132,6 +132,7 @@ public enum CaseworkApp {
     StaffCasesController().boot(staffPages)
     StaffComplaintsController().boot(staffPages)
     StaffLettersController().boot(staffPages)
+    StaffReportsController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

@@ -188,3 +188,52 @@ struct ComplaintWorkflowTests {
     for kind in LetterKind.allCases { #expect(LetterTemplate.standard(kind).problems.isEmpty, "\(kind)") }
   }
 }
+
+@Suite("Complaint report")
+struct ComplaintReportTests {
+  func deadline(_ name: String, due: String, met: String?, breached: Bool = false) -> Deadline {
+    var deadline = Deadline(
+      caseID: UUID(), name: name, clock: .workingDays, length: DeadlineLength("3 working days")!,
+      startAt: LocalDate("2026-01-01")!.instant(), dueAt: LocalDate(due)!.endOfDay)
+    if let met {
+      deadline.state = .met
+      deadline.metAt = LocalDate(met)!.instant(hour: 12)
+    } else if breached {
+      deadline.state = .breached
+    }
+    return deadline
+  }
+
+  @Test("counts on time by month, category and principle, with percentages and CSV")
+  func figures() {
+    let rows = [
+      ComplaintReportRow(
+        receivedOn: LocalDate("2026-03-02")!, categories: ["billing", "out-of-time"], principles: [.gettingItRight],
+        acknowledge: deadline("acknowledge", due: "2026-03-05", met: "2026-03-04"),
+        investigate: deadline("investigate", due: "2026-03-19", met: "2026-03-20")),
+      ComplaintReportRow(
+        receivedOn: LocalDate("2026-03-10")!, categories: [], principles: [.gettingItRight, .puttingThingsRight],
+        acknowledge: deadline("acknowledge", due: "2026-03-13", met: nil, breached: true), investigate: nil),
+      ComplaintReportRow(
+        receivedOn: LocalDate("2026-07-01")!, categories: ["=HYPERLINK(\"x\")"], principles: [],
+        acknowledge: deadline("acknowledge", due: "2026-07-06", met: nil), investigate: nil),
+      ComplaintReportRow(
+        receivedOn: LocalDate("2025-12-31")!, categories: [], principles: [], acknowledge: nil, investigate: nil),
+    ]
+    let report = ComplaintReport(year: 2026, rows: rows)
+    #expect(report.total.received == 3)
+    #expect(report.months[2].received == 2)
+    #expect(report.months[2].acknowledgedOnTime == 1)
+    #expect(report.months[2].acknowledgedDecided == 2)
+    #expect(report.months[2].acknowledgedPercent == 50)
+    #expect(report.months[2].respondedPercent == 0, "met a day late")
+    #expect(report.months[6].acknowledgedPercent == nil, "still running")
+    #expect(report.categories.map(\.label).sorted() == ["=HYPERLINK(\"x\")", "Uncategorised", "billing"])
+    #expect(report.principles[0].received == 2)
+    #expect(report.principles[4].received == 1)
+    let csv = report.csv
+    #expect(csv.hasPrefix("section,label,received,"))
+    #expect(csv.contains("month,Mar 2026,2,1,2,50,0,1,0\r\n"))
+    #expect(csv.contains("category,\"'=HYPERLINK(\"\"x\"\")\",1,"), "formulas are defused and quotes doubled")
+  }
+}
