@@ -133,6 +133,7 @@ public enum CaseworkApp {
     StaffComplaintsController().boot(staffPages)
     StaffLettersController().boot(staffPages)
     StaffReportsController().boot(staffPages)
+    StaffRecordComplaintController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkServer
+import CaseworkStore
 import Foundation
 import Testing
 import Vapor
@@ -91,6 +92,40 @@ struct StaffComplaintPageTests {
       #expect(
         try await managerClient.post("\(path)/time-limit", [("decision", "accept"), ("reason", "Fair")]).status == .seeOther)
       #expect(try await managerClient.get(path).html.contains("Accepted on"))
+    }
+  }
+}
+
+@Suite("Recording a phone or post complaint")
+struct RecordComplaintTests {
+  @Test("a posted complaint keeps the day it arrived, starts its clocks then, and needs no email address", arguments: Engine.all)
+  func posted(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let staff = try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.signIn(staff.email)
+      #expect(try await client.get("/staff/complaints/new").status == .ok)
+      let fields = [
+        ("channel", "post"), ("received_date", "2026-11-16"), ("received_time", "10:30"), ("name", "Bob Example"),
+        ("email", ""), ("phone", ""), ("subject", "Letter about a missed appointment"),
+        ("description", "My appointment was cancelled."), ("incident_date", "2026-11-09"), ("discovered_date", ""),
+        ("desired_outcome", ""),
+      ]
+      let bad = try await client.post("/staff/complaints/new", fields.map { $0.0 == "received_time" ? ($0.0, "25:00") : $0 })
+      #expect(bad.status == .unprocessableEntity)
+      #expect(bad.html.contains("Enter the time as hours and minutes"))
+      let recorded = try await client.post("/staff/complaints/new", fields)
+      #expect(recorded.status == .seeOther)
+      let record = try #require(try await app.casework.cases.find("CMP-2026-000001"))
+      #expect(record.channel == .post)
+      #expect(record.receivedAt == LocalDate("2026-11-16")!.instant(hour: 10, minute: 30))
+      let acknowledge = try #require(
+        try await app.casework.cases.cases.deadlines(of: record.id).first { $0.name == "acknowledge" })
+      #expect(acknowledge.dueAt == LocalDate("2026-11-19")!.endOfDay)
+      try await app.casework.cases.acknowledgeComplaint(record.id, by: .staff(staff.id))
+      let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+      #expect(
+        try await SQLOutbox(handle: handle).entries(of: record.id).isEmpty, "no address: the letter is printed, not emailed")
     }
   }
 }

@@ -267,3 +267,99 @@ struct PrintableLetterPage: Encodable {
   var paragraphs: [String]
   var backLink: String
 }
+
+/// Staff record a complaint that came by phone or post, with the day and time it really
+/// reached us: its clocks start then, not when it was typed in.
+struct StaffRecordComplaintController {
+  func boot(_ routes: any RoutesBuilder) {
+    let working = routes.grouped(StaffAuthentication(permission: .workCases))
+    working.get("staff", "complaints", "new", use: form)
+    working.post("staff", "complaints", "new", use: submit)
+  }
+
+  struct Submission: Content {
+    var channel: String?
+    var received_date: String?
+    var received_time: String?
+    var name: String?
+    var email: String?
+    var phone: String?
+    var subject: String?
+    var description: String?
+    var incident_date: String?
+    var discovered_date: String?
+    var desired_outcome: String?
+  }
+
+  /// Where a posted complaint has no email address: recorded, never written to (RFC 2606).
+  static let noEmail = "no-email@example.invalid"
+
+  func form(_ request: Request) async throws -> Response {
+    try await Pages.render(request, "staff-complaint-new", RecordComplaintPage(request, form: Submission(channel: "phone")))
+  }
+
+  func submit(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(Submission.self)
+    let services = request.casework
+    var errors: [FieldError] = []
+    let channel = form.channel.flatMap(CaseworkCore.Channel.init(rawValue:)).flatMap { [.phone, .post].contains($0) ? $0 : nil }
+    if channel == nil { errors.append(FieldError(field: "channel", message: "Choose phone or post.")) }
+    var receivedAt: Date?
+    if let day = APIController.date(form.received_date, field: "receivedAt", errors: &errors) {
+      let parts = (form.received_time ?? "").split(separator: ":").compactMap { Int($0) }
+      if !(form.received_time ?? "").isEmpty && (parts.count != 2 || !(0..<24).contains(parts[0]) || !(0..<60).contains(parts[1]))
+      {
+        errors.append(FieldError(field: "receivedTime", message: "Enter the time as hours and minutes, like 14:30."))
+      } else {
+        receivedAt = day.instant(hour: parts.first ?? 9, minute: parts.count == 2 ? parts[1] : 0)
+      }
+    } else if (form.received_date ?? "").isEmpty {
+      errors.append(FieldError(field: "receivedAt", message: "Enter the day the complaint reached us."))
+    }
+    var complaint = ComplaintInput(desiredOutcome: form.desired_outcome)
+    complaint.incidentDate = APIController.date(form.incident_date, field: "incidentDate", errors: &errors)
+    complaint.discoveredDate = APIController.date(form.discovered_date, field: "discoveredDate", errors: &errors)
+    let email = InputRules.clean(form.email) ?? Self.noEmail
+    let input = NewCaseInput(
+      kind: .complaint, channel: channel ?? .phone, subject: form.subject, description: form.description,
+      requesterName: form.name, requesterEmail: email, requesterPhone: form.phone, receivedAt: receivedAt, complaint: complaint)
+    do {
+      if !errors.isEmpty { throw CaseworkError.invalid(APIController.fieldErrors(of: input, now: services.clock.now()) + errors) }
+      let opened = try await services.cases.open(input, by: request.actor)
+      return request.redirect(to: "/staff/cases/\(opened.record.id.uuidString.lowercased())/complaint", redirectType: .normal)
+    } catch CaseworkError.invalid(let problems) {
+      return try await Pages.render(
+        request, "staff-complaint-new",
+        RecordComplaintPage(request, form: form, errors: FormErrors(problems, inputIDs: RecordComplaintPage.inputIDs)),
+        status: .unprocessableEntity)
+    }
+  }
+}
+
+struct RecordComplaintPage: Encodable {
+  var layout: Layout
+  var form: StaffRecordComplaintController.Submission
+  var phoneChecked: Bool
+  var postChecked: Bool
+  var errors: [String: String]
+  var errorList: [FormErrors.Item]
+  var hasErrors: Bool
+
+  static let inputIDs = [
+    "requester.name": "name", "requester.email": "email", "requester.phone": "phone", "subject": "subject",
+    "description": "description", "incidentDate": "incident_date", "discoveredDate": "discovered_date",
+    "receivedAt": "received_date", "receivedTime": "received_time", "channel": "channel_phone",
+  ]
+
+  init(_ request: Request, form: StaffRecordComplaintController.Submission, errors: FormErrors = FormErrors()) {
+    layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Record a complaint")
+    var shown = form
+    if shown.email == StaffRecordComplaintController.noEmail { shown.email = nil }
+    self.form = shown
+    phoneChecked = form.channel != "post"
+    postChecked = form.channel == "post"
+    self.errors = errors.byField
+    errorList = errors.list
+    hasErrors = !errors.isEmpty
+  }
+}
