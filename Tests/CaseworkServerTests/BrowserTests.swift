@@ -79,4 +79,84 @@ struct BrowserTests {
     await requester.close()
     await staff.close()
   }
+
+  @Test("make a complaint, a manager accepts it and sends the acknowledgement, the complainant reads it")
+  func complaintJourney() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff("grace@casework.test", role: .supportManager)
+      try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+      let port = try #require(app.http.server.shared.localAddress?.port)
+      let site = "http://127.0.0.1:\(port)"
+      let driver = WebDriver(client: app.client)
+      try await driver.start()
+      let complainant = try await driver.newSession()
+      let manager = try await driver.newSession()
+      do {
+        try await complainant.open("\(site)/complaint")
+        #expect(try await complainant.title() == "Make a complaint – Casework")
+        #expect(try await complainant.pageText().contains("acknowledge it in writing within 3 working days"))
+        try await complainant.type("#subject", "Appointment cancelled without notice")
+        try await complainant.type("#description", "My appointment was cancelled and nobody told me.")
+        try await complainant.type("#name", "Ann Example")
+        try await complainant.type("#email", "ann@example.com")
+        try await complainant.click("form[action='/complaint'] button[type=submit]")
+        let reference = try await complainant.text("#reference")
+        #expect(reference == "CMP-2026-000001")
+        let privateLink = try #require(try await complainant.attribute("#private-link", "href"))
+
+        try await manager.open("\(site)/staff/cases")
+        try await manager.type("#email", "grace@casework.test")
+        try await manager.type("#password", "correct horse battery")
+        try await manager.click("form[action='/staff/login'] button[type=submit]")
+        try await manager.click("table.cases a")
+        try await manager.click("#complaint-link")
+        // No dates were given: eligibility is undecided and a manager decides.
+        #expect(try await manager.text("#eligibility").contains("Undecided"))
+        try await manager.click("input[name=decision][value=accept]")
+        try await manager.type("#decision_reason", "Happened last week, by phone call notes.")
+        try await manager.click("form[action$='/time-limit'] button[type=submit]")
+        #expect(try await manager.text("#eligibility").contains("Accepted"))
+        #expect(try await manager.pageText().contains("Send the acknowledgement"))
+        try await manager.click("form[action$='/acknowledge'] button[type=submit]")
+        #expect(try await manager.text("#stage") == "Acknowledged")
+        try await manager.click("form[action$='/move'] button[type=submit]")
+        #expect(try await manager.text("#stage") == "Investigating")
+        #expect(try await manager.text("#missing").contains("Say what happened."))
+        try await manager.type("#what_happened", "The practice cancelled the session.")
+        try await manager.type("#what_went_wrong", "Our app did not send the cancellation notice.")
+        try await manager.click("input[name=apology_given][value=yes]")
+        try await manager.type("#apology_words", "We are sorry that you were not told.")
+        try await manager.click("input[name=discussion_offered][value=yes]")
+        try await manager.click("input[name='principles[]'][value=getting_it_right]")
+        try await manager.type("#action_description", "Send cancellation notices by SMS too")
+        try await manager.type("#action_owner", "Product team")
+        // A date field takes the digits in the browser's order (en-US: month, day, year).
+        try await manager.type("#action_due", "01152027")
+        try await manager.click("form[action$='/investigation'] button[type=submit]")
+        #expect(try await manager.pageText().contains("Send cancellation notices by SMS too: Product team, by 15 January 2027"))
+        try await manager.click("form[action$='/respond'] button[type=submit]")
+        #expect(try await manager.text("#stage") == "Response sent")
+        try await manager.click("form[action$='/move'] button[type=submit]")
+        #expect(try await manager.text("#stage") == "Closed")
+        try await manager.screenshot(to: NSTemporaryDirectory() + "casework-complaint.png")
+
+        try await complainant.open(privateLink.hasPrefix("/") ? site + privateLink : privateLink)
+        let page = try await complainant.pageText()
+        #expect(page.contains("Thank you for your complaint"))
+        #expect(page.contains("We are sorry that you were not told."))
+        #expect(page.contains("Citizens Advice"))
+        #expect(page.contains(reference))
+      } catch {
+        await complainant.close()
+        await manager.close()
+        await driver.stop()
+        await app.server.shutdown()
+        throw error
+      }
+      await complainant.close()
+      await manager.close()
+      await driver.stop()
+      await app.server.shutdown()
+    }
+  }
 }
