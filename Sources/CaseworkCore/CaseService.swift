@@ -89,10 +89,13 @@ public struct CaseService: Sendable {
     var messages = [
       CaseMessage(caseID: id, kind: .inbound, author: .requester, body: valid.description, createdAt: now)
     ]
-    messages.append(
-      CaseMessage(
-        caseID: id, kind: .outbound, author: .system,
-        body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now.addingTimeInterval(0.001)))
+    // Incidents are opened by staff: there is nobody to acknowledge.
+    if valid.kind != .incident {
+      messages.append(
+        CaseMessage(
+          caseID: id, kind: .outbound, author: .system,
+          body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now.addingTimeInterval(0.001)))
+    }
     var tags = valid.tags
     if screening.isClinical, !tags.contains("clinical-content") { tags.append("clinical-content") }
     let audit = [

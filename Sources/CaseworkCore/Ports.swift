@@ -107,6 +107,8 @@ public struct CaseChange: Sendable {
   /// The stage the complaint had when the change was made: the write fails with a conflict
   /// if another process moved it meanwhile, so a move (and its letter) happens once.
   public var complaintExpectedStage: ComplaintStage?
+  /// An incident's record as it is after the change, written whole.
+  public var incident: Incident?
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],
@@ -133,6 +135,8 @@ public protocol CaseRepository: Sendable {
   func links(of caseID: CaseID) async throws -> [LinkedCase]
   /// A complaint's own record; nil for other kinds.
   func complaint(of caseID: CaseID) async throws -> Complaint?
+  /// An incident's own record; nil for other kinds.
+  func incident(of caseID: CaseID) async throws -> Incident?
   func list(_ query: CaseQuery) async throws -> CaseList
   func save(_ change: CaseChange) async throws
   func deadlines(of caseID: CaseID) async throws -> [Deadline]

@@ -19,6 +19,7 @@ public struct BatchingCaseRepository: CaseRepository {
   public func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] { try await base.auditTrail(of: caseID) }
   public func links(of caseID: CaseID) async throws -> [LinkedCase] { try await base.links(of: caseID) }
   public func complaint(of caseID: CaseID) async throws -> Complaint? { try await base.complaint(of: caseID) }
+  public func incident(of caseID: CaseID) async throws -> Incident? { try await base.incident(of: caseID) }
   public func list(_ query: CaseQuery) async throws -> CaseList { try await base.list(query) }
   public func save(_ change: CaseChange) async throws { try await base.save(change) }
   public func deadlines(of caseID: CaseID) async throws -> [Deadline] { try await base.deadlines(of: caseID) }

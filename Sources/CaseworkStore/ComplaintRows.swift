@@ -67,3 +67,26 @@ enum ComplaintRows {
     ).all().map { try $0.decode(column: "case_id", as: UUID.self) }
   }
 }
+
+/// Incident records as rows, written whole in the transaction of the case change.
+enum IncidentRows {
+  static func write(_ incident: Incident, at now: Date, on db: any SQLDatabase) async throws {
+    let json = String(decoding: try ComplaintRows.encoder.encode(incident), as: UTF8.self)
+    let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
+    try await db.raw(
+      """
+      INSERT INTO incidents (case_id, severity, record, updated_at)
+      VALUES (\(dialect.uuid(incident.caseID)), \(bind: incident.severity), \(bind: json), \(bind: now.wholeMilliseconds))
+      ON CONFLICT (case_id) DO UPDATE SET severity = excluded.severity, record = excluded.record, updated_at = excluded.updated_at
+      """
+    ).run()
+  }
+
+  static func read(_ caseID: CaseID, on db: any SQLDatabase) async throws -> Incident? {
+    guard
+      let json = try await db.select().column("record").from("incidents").where("case_id", .equal, caseID)
+        .first(decodingColumn: "record", as: String.self)
+    else { return nil }
+    return try ComplaintRows.decoder().decode(Incident.self, from: Data(json.utf8))
+  }
+}

@@ -288,10 +288,15 @@ public struct SQLCaseRepository: CaseRepository {
       if let complaint = change.complaint {
         try await ComplaintRows.write(complaint, expecting: change.complaintExpectedStage, at: record.updatedAt, on: db)
       }
+      if let incident = change.incident { try await IncidentRows.write(incident, at: record.updatedAt, on: db) }
     }
   }
 
   public func complaint(of caseID: CaseID) async throws -> Complaint? {
     try await ComplaintRows.read(caseID, on: handle.sql)
+  }
+
+  public func incident(of caseID: CaseID) async throws -> Incident? {
+    try await IncidentRows.read(caseID, on: handle.sql)
   }
 }

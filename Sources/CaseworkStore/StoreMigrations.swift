@@ -11,5 +11,6 @@ public enum StoreMigrations {
     M0006_CreateOutbox(),
     M0007_IndexOutboxMessageID(),
     M0008_CreateComplaints(),
+    M0009_CreateIncidents(),
   ]
 }

@@ -11,6 +11,7 @@ actor InMemoryCaseRepository: CaseRepository {
   private var counters: [String: Int] = [:]
   private var deadlinesByCase: [CaseID: [Deadline]] = [:]
   private var complaints: [CaseID: Complaint] = [:]
+  private var incidents: [CaseID: Incident] = [:]
 
   func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     drafts.map { draft in
@@ -61,10 +62,12 @@ actor InMemoryCaseRepository: CaseRepository {
   }
 
   func complaint(of caseID: CaseID) async throws -> Complaint? { complaints[caseID] }
+  func incident(of caseID: CaseID) async throws -> Incident? { incidents[caseID] }
 
   func save(_ change: CaseChange) async throws {
     cases[change.updated.id] = change.updated
     if let complaint = change.complaint { complaints[change.updated.id] = complaint }
+    if let incident = change.incident { incidents[change.updated.id] = incident }
     messagesByCase[change.updated.id, default: []] += change.newMessages
     auditByCase[change.updated.id, default: []] += change.audit
     links += change.newLinks
