@@ -1,0 +1,171 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// `/api/v1/triage` and `/api/v1/cases/:id/incident…`: the triage queue, triage decisions and
+/// an incident's assessment (domain §6).
+struct IncidentAPIController {
+  func boot(_ routes: any RoutesBuilder) {
+    let api = routes.grouped("api", "v1")
+    let reading = api.grouped(APIAuthentication(permission: .readCases))
+    let working = api.grouped(APIAuthentication(permission: .workCases))
+    reading.get("triage", use: queue)
+    working.post("cases", ":id", "triage", use: triage)
+    reading.get("cases", ":id", "incident", use: show)
+    working.post("cases", ":id", "incident", "assessment", use: assess)
+  }
+
+  struct QueueItem: Content {
+    var caseId: String
+    var reference: String
+    var subject: String
+    var channel: String
+    var receivedAt: Date
+    var waitingMinutes: Int
+  }
+
+  struct Queue: Content {
+    var data: [QueueItem]
+  }
+
+  /// Reports waiting for triage, oldest first, with how long each has waited.
+  func queue(_ request: Request) async throws -> Queue {
+    let services = request.casework
+    let now = services.clock.now()
+    let waiting = try await Self.waitingReports(services.cases)
+    return Queue(
+      data: waiting.map {
+        QueueItem(
+          caseId: $0.id.apiString, reference: $0.reference.description, subject: $0.subject, channel: $0.channel.rawValue,
+          receivedAt: $0.receivedAt, waitingMinutes: max(0, Int(now.timeIntervalSince($0.receivedAt) / 60)))
+      })
+  }
+
+  static func waitingReports(_ service: CaseService) async throws -> [Case] {
+    var query = CaseQuery(limit: 200)
+    query.tag = CaseService.possibleIncidentTag
+    query.statuses = CaseStatus.allCases.filter(\.isActive)
+    query.sort = .oldest
+    return try await service.list(query).cases.filter {
+      $0.kind != .incident && !$0.tags.contains(CaseService.triagedTag)
+    }
+  }
+
+  struct TriageBody: Decodable {
+    var decision: String?
+    var reason: String?
+    var subject: String?
+    var impact: Int?
+    var urgency: Int?
+    var incident: String?
+  }
+
+  private func caseID(_ request: Request) async throws -> CaseID {
+    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
+      throw CaseworkError.caseNotFound
+    }
+    return record.id
+  }
+
+  static func levels(impact: Int?, urgency: Int?) throws -> (IncidentImpact, IncidentUrgency) {
+    var errors: [FieldError] = []
+    let impactLevel = impact.flatMap(IncidentImpact.init(rawValue:))
+    let urgencyLevel = urgency.flatMap(IncidentUrgency.init(rawValue:))
+    if impactLevel == nil { errors.append(FieldError(field: "impact", message: "impact must be a level from 1 to 5.")) }
+    if urgencyLevel == nil { errors.append(FieldError(field: "urgency", message: "urgency must be a level from 1 to 5.")) }
+    guard let impactLevel, let urgencyLevel else { throw CaseworkError.invalid(errors) }
+    return (impactLevel, urgencyLevel)
+  }
+
+  func triage(_ request: Request) async throws -> Response {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(TriageBody.self, from: request)
+    let decision: TriageDecision
+    switch body.decision {
+    case "not_an_incident": decision = .notAnIncident(reason: body.reason ?? "")
+    case "declare":
+      let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
+      guard let subject = InputRules.clean(body.subject) else {
+        throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
+      }
+      decision = .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)
+    case "link":
+      guard let reference = body.incident.flatMap(CaseReference.init) else {
+        throw CaseworkError.invalid([
+          FieldError(field: "incident", message: "incident must be the reference of an open incident, like INC-2026-000007.")
+        ])
+      }
+      decision = .linkTo(reference)
+    default:
+      throw CaseworkError.invalid([
+        FieldError(field: "decision", message: "decision must be not_an_incident, declare or link.")
+      ])
+    }
+    let result = try await request.casework.cases.triage(id, decision, by: request.actor)
+    guard let result else { return Response(status: .noContent) }
+    return try await IncidentResponse(result, reports: try await reports(of: result.record.id, request)).encodeResponse(
+      status: body.decision == "declare" ? .created : .ok, for: request)
+  }
+
+  func reports(of id: CaseID, _ request: Request) async throws -> [String] {
+    try await request.casework.cases.cases.links(of: id).filter { $0.relation == .reportOf }.map(\.reference.description)
+  }
+
+  func show(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    return IncidentResponse(try await request.casework.cases.incident(id), reports: try await reports(of: id, request))
+  }
+
+  struct AssessmentBody: Decodable {
+    var impact: Int?
+    var urgency: Int?
+    /// Set only to differ from the matrix, with `reason`.
+    var severity: Int?
+    var reason: String?
+  }
+
+  func assess(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(AssessmentBody.self, from: request)
+    let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
+    let result = try await request.casework.cases.assessIncident(
+      id, impact: impact, urgency: urgency, override: body.severity.map { ($0, body.reason ?? "") }, by: request.actor,
+      staffID: request.staffUser?.id)
+    return IncidentResponse(result, reports: try await reports(of: id, request))
+  }
+}
+
+/// An incident as the API shows it; the OpenAPI `Incident` schema describes it.
+struct IncidentResponse: Content {
+  struct Override: Content {
+    var severity: Int
+    var reason: String
+    var at: Date
+  }
+
+  var caseId: String
+  var reference: String
+  var subject: String
+  var status: String
+  var impact: Int
+  var urgency: Int
+  var severity: Int
+  var suggestedSeverity: Int
+  var severityOverride: Override?
+  var declaredAt: Date
+  var reports: [String]
+
+  init(_ current: IncidentCase, reports: [String]) {
+    caseId = current.record.id.apiString
+    reference = current.record.reference.description
+    subject = current.record.subject
+    status = current.record.status.rawValue
+    impact = current.incident.impact.rawValue
+    urgency = current.incident.urgency.rawValue
+    severity = current.incident.severity
+    suggestedSeverity = current.incident.suggestedSeverity
+    severityOverride = current.incident.severityOverride.map { Override(severity: $0.severity, reason: $0.reason, at: $0.at) }
+    declaredAt = current.incident.declaredAt
+    self.reports = reports
+  }
+}
