@@ -94,7 +94,9 @@ public struct CaseService: Sendable {
       messages.append(
         CaseMessage(
           caseID: id, kind: .outbound, author: .system,
-          body: acknowledgement(kind: valid.kind, screening: screening), createdAt: now.addingTimeInterval(0.001)))
+          body: acknowledgement(
+            kind: valid.kind, screening: screening, delayed: valid.tags.contains(Self.receivedWhileStoppedTag)),
+          createdAt: now.addingTimeInterval(0.001)))
     }
     var tags = valid.tags
     if screening.isClinical, !tags.contains("clinical-content") { tags.append("clinical-content") }
@@ -150,8 +152,16 @@ public struct CaseService: Sendable {
 
   /// The automatic reply: reference, signposting when screening found clinical content
   /// (emergency first), then the standing safety-net notice.
-  func acknowledgement(kind: CaseKind, screening: ScreeningResult) -> String {
+  /// Email that arrived while intake was stopped, processed once it reopened.
+  public static let receivedWhileStoppedTag = "received-while-intake-stopped"
+
+  func acknowledgement(kind: CaseKind, screening: ScreeningResult, delayed: Bool = false) -> String {
     var parts: [String] = []
+    if delayed {
+      parts.append(
+        "Your message reached us while we were not accepting new tickets, so there may be a delay before we reply. We are sorry for the wait."
+      )
+    }
     if let signposting = safetyNet.signposting(for: screening), screening.isEmergency {
       parts.append(signposting)
     }

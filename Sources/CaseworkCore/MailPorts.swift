@@ -7,6 +7,8 @@ public protocol InboundMailStore: Sendable {
   func store(raw: Data, dedupeKey: String, source: String, receivedAt: Date) async throws -> StoredInboundMail
   /// Records what processing did with it.
   func markProcessed(_ id: UUID, caseID: CaseID?, outcome: String, at: Date) async throws
+  /// Messages kept while intake was stopped, oldest first.
+  func deferred(limit: Int) async throws -> [(id: UUID, raw: Data)]
 }
 
 public struct StoredInboundMail: Sendable, Equatable {

@@ -11,6 +11,8 @@ public enum IntakeOutcome: Sendable, Equatable {
   case deliveryFailure(CaseID, CaseReference)
   /// The same message was delivered before; nothing new was made.
   case duplicate(CaseID?)
+  /// Intake is stopped and it would open a new case: kept, and processed when intake reopens.
+  case deferred(UUID)
   /// Not an email at all; the bytes are kept, nothing else is done.
   case notAMessage(UUID)
 }
@@ -30,11 +32,14 @@ public struct EmailIntake: Sendable {
   public let maxBytes: Int
   /// Marks the outbox entry a delivery report is about; nil where nothing is sent (tests).
   public let returnedMail: (any ReturnedMailRecorder)?
+  /// The intake switch (domain §8); nil accepts everything.
+  public let intake: (any IntakeSwitch)?
 
   public init(
     cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:],
-    maxBytes: Int = 25 * 1024 * 1024, returnedMail: (any ReturnedMailRecorder)? = nil
+    maxBytes: Int = 25 * 1024 * 1024, returnedMail: (any ReturnedMailRecorder)? = nil, intake: (any IntakeSwitch)? = nil
   ) {
+    self.intake = intake
     self.maxBytes = maxBytes
     self.returnedMail = returnedMail
     self.cases = cases
@@ -65,13 +70,60 @@ public struct EmailIntake: Sendable {
     let key = parsed.messageID.map { "mid:" + $0.lowercased() } ?? "sha256:" + cases.hasher.digest(raw.base64EncodedString())
     let stored = try await store.store(raw: raw, dedupeKey: key, source: source, receivedAt: now)
     guard stored.isNew else { return .duplicate(stored.caseID) }
+    // While intake is stopped, only replies to existing cases go through; the rest wait.
+    if let intake, try await !intake.current().isOpen, !parsed.isDeliveryReport, try await existingCase(for: parsed) == nil {
+      try await store.markProcessed(stored.id, caseID: nil, outcome: "deferred", at: now)
+      return .deferred(stored.id)
+    }
     let outcome = try await process(parsed)
+    try await record(outcome, of: stored.id, at: now)
+    return outcome
+  }
+
+  /// Processes the messages kept while intake was stopped, oldest first, each opening its case
+  /// with an acknowledgement that says there may be a delay. Returns how many it processed.
+  @discardableResult
+  public func processDeferred(limit: Int = 200) async throws -> Int {
+    if let intake, try await !intake.current().isOpen { return 0 }
+    var processed = 0
+    for (id, raw) in try await store.deferred(limit: limit) {
+      let now = cases.clock.now().wholeMilliseconds
+      let oversized = raw.count > maxBytes
+      guard let parsed = try? MailParser.parse(oversized ? Self.headerSection(of: raw) : raw) else {
+        try await store.markProcessed(id, caseID: nil, outcome: "not a message", at: now)
+        continue
+      }
+      try await record(try await process(parsed, delayed: true), of: id, at: now)
+      processed += 1
+    }
+    return processed
+  }
+
+  func record(_ outcome: IntakeOutcome, of id: UUID, at now: Date) async throws {
     switch outcome {
-    case .opened(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "opened", at: now)
-    case .appended(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "appended", at: now)
-    case .deliveryFailure(let id, _): try await store.markProcessed(stored.id, caseID: id, outcome: "delivery failure", at: now)
+    case .opened(let caseID, _): try await store.markProcessed(id, caseID: caseID, outcome: "opened", at: now)
+    case .appended(let caseID, _): try await store.markProcessed(id, caseID: caseID, outcome: "appended", at: now)
+    case .deliveryFailure(let caseID, _): try await store.markProcessed(id, caseID: caseID, outcome: "delivery failure", at: now)
     default: break
     }
+  }
+
+  /// The case a message belongs to by our signed Message-IDs, or by a subject reference from
+  /// that case's requester; nil when it would open a new case.
+  func existingCase(for message: MailMessage) async throws -> Case? {
+    for id in message.inReplyTo + message.references.reversed() {
+      if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) { return record }
+    }
+    let sender = message.from ?? message.replyTo.first
+    if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference),
+      let sender, sender.normalised == record.requester.email.lowercased()
+    {
+      return record
+    }
+    return nil
+  }
+
+  func unusedOutcomeMarker(_ outcome: IntakeOutcome, _ stored: StoredInboundMail, _ now: Date) async throws -> IntakeOutcome {
     return outcome
   }
 
@@ -84,7 +136,7 @@ public struct EmailIntake: Sendable {
     return Data(window)
   }
 
-  func process(_ message: MailMessage) async throws -> IntakeOutcome {
+  func process(_ message: MailMessage, delayed: Bool = false) async throws -> IntakeOutcome {
     let sender = message.from ?? message.replyTo.first
     // A bounce about one of our messages belongs on that case, as a delivery failure.
     if message.isDeliveryReport {
@@ -100,22 +152,13 @@ public struct EmailIntake: Sendable {
         }
       }
     }
-    // 1. Our own signed Message-IDs.
-    for id in message.inReplyTo + message.references.reversed() {
-      if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {
-        return try await append(message, to: record)
-      }
-    }
-    // 2. A subject reference, trusted only from that case's requester.
+    // 1. Our own signed Message-IDs; 2. a subject reference from that case's requester.
+    if let record = try await existingCase(for: message) { return try await append(message, to: record) }
+    // A stranger quoting someone else's reference is noted on the new case, never joined.
     var quoted: Case?
-    if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference) {
-      if let sender, sender.normalised == record.requester.email.lowercased() {
-        return try await append(message, to: record)
-      }
-      quoted = record
-    }
+    if let reference = message.subject.bracketedCaseReference { quoted = try await cases.cases.find(reference: reference) }
     // 3. A new case.
-    let opened = try await open(message, sender: sender, quoting: quoted)
+    let opened = try await open(message, sender: sender, quoting: quoted, delayed: delayed)
     return .opened(opened.id, opened.reference)
   }
 
@@ -136,7 +179,7 @@ public struct EmailIntake: Sendable {
     return .appended(record.id, record.reference)
   }
 
-  func open(_ message: MailMessage, sender: MailAddress?, quoting quoted: Case?) async throws -> Case {
+  func open(_ message: MailMessage, sender: MailAddress?, quoting quoted: Case?, delayed: Bool = false) async throws -> Case {
     let recipients = (message.to + message.cc).map(\.normalised)
     let kind = recipients.lazy.compactMap { kindByAddress[$0] }.first ?? .supportRequest
     var tags: [String] = []
@@ -146,6 +189,7 @@ public struct EmailIntake: Sendable {
     if !message.notes.isEmpty { tags.append("unreadable-parts") }
     if sender == nil { tags.append("sender-unknown") }
     if quoted != nil { tags.append("quoted-other-reference") }
+    if delayed { tags.append(CaseService.receivedWhileStoppedTag) }
     let subject = message.subject.trimmed
     let input = NewCaseInput(
       kind: kind, channel: .email, subject: String((subject.isEmpty ? "(no subject)" : subject).prefix(InputRules.maxSubject)),

@@ -95,6 +95,7 @@ public enum CaseworkApp {
     let cases = CaseService(
       cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints,
       letterTemplates: SQLSettingsStore(handle: handle))
+    let intake = SQLIntakeSwitch(handle: handle)
     let signer = HMACMessageSigner()
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
@@ -109,7 +110,8 @@ public enum CaseworkApp {
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
         kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024,
-        returnedMail: SQLOutbox(handle: handle)),
+        returnedMail: SQLOutbox(handle: handle), intake: intake),
+      intake: intake,
       messageSigner: signer)
   }
 
@@ -135,6 +137,7 @@ public enum CaseworkApp {
     StaffLettersController().boot(staffPages)
     StaffReportsController().boot(staffPages)
     StaffRecordComplaintController().boot(staffPages)
+    StaffIntakeController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

@@ -86,6 +86,13 @@ public struct SQLInboundMailStore: InboundMailStore {
     }
   }
 
+  public func deferred(limit: Int) async throws -> [(id: UUID, raw: Data)] {
+    try await handle.sql.select().columns("id", "raw").from("inbound_messages").where("outcome", .equal, "deferred")
+      .orderBy("received_at").limit(limit).all().map {
+        (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "raw", as: Data.self))
+      }
+  }
+
   /// The raw bytes of a stored message (for staff, and for reprocessing).
   public func raw(_ id: UUID) async throws -> Data? {
     try await handle.sql.select().column("raw").from("inbound_messages").where("id", .equal, id)

@@ -12,5 +12,6 @@ public enum StoreMigrations {
     M0007_IndexOutboxMessageID(),
     M0008_CreateComplaints(),
     M0009_CreateIncidents(),
+    M0010_CreateIntakeEvents(),
   ]
 }

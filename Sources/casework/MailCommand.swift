@@ -39,6 +39,7 @@ struct MailCommand: AsyncParsableCommand {
       case .appended(_, let reference): print("Added to \(reference).")
       case .deliveryFailure(_, let reference): print("Delivery failure recorded on \(reference).")
       case .duplicate: print("Already received; nothing changed.")
+      case .deferred: print("Stored. New tickets are not being accepted; it will be processed when intake reopens.")
       case .notAMessage:
         printError("The input is not an email message (it has no header fields). It was kept, and nothing else was done.")
         throw ExitCode(65)

@@ -27,6 +27,7 @@ struct APIController {
   }
 
   func create(_ request: Request) async throws -> Response {
+    try await request.requireIntakeOpen()
     let body = try Self.decodeJSON(CreateCaseRequest.self, from: request)
     var errors: [FieldError] = []
     let kind = CaseKind(rawValue: body.kind ?? CaseKind.supportRequest.rawValue)

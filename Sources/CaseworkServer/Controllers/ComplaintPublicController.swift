@@ -22,7 +22,9 @@ struct ComplaintPublicController {
   }
 
   func form(_ request: Request) async throws -> Response {
-    try await Pages.render(request, "complaint-form", ComplaintFormPage(request))
+    var page = ComplaintFormPage(request)
+    page.intakeMessage = try await request.intakeStoppedMessage()
+    return try await Pages.render(request, "complaint-form", page)
   }
 
   func submit(_ request: Request) async throws -> Response {
@@ -34,6 +36,7 @@ struct ComplaintPublicController {
           "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
         seconds: wait)
     }
+    try await request.requireIntakeOpen()
     let submission = try request.content.decode(Submission.self)
     var errors: [FieldError] = []
     var complaint = ComplaintInput(desiredOutcome: submission.desired_outcome)
@@ -101,6 +104,8 @@ struct ComplaintFormPage: Encodable {
   /// The time limit in force, in plain words.
   var timeLimit: String
   var nextStage: [String]
+  /// Shown instead of the form while intake is stopped.
+  var intakeMessage: String?
 
   static let inputIDs = [
     "requester.name": "name", "requester.email": "email", "requester.phone": "phone", "subject": "subject",

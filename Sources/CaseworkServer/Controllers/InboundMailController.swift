@@ -36,6 +36,10 @@ struct InboundMailController {
         json.field("caseId", id.apiString)
         json.field("reference", reference.description)
       }
+    case .deferred:
+      // Kept; it opens its case when intake reopens.
+      status = .accepted
+      writer.object { json in json.field("outcome", "deferred") }
     case .duplicate(let id):
       status = .ok
       writer.object { json in

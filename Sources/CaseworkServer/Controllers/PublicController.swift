@@ -23,7 +23,9 @@ struct PublicController {
   }
 
   func supportForm(_ request: Request) async throws -> Response {
-    try await Pages.render(request, "support-form", SupportFormPage(request))
+    var page = SupportFormPage(request)
+    page.intakeMessage = try await request.intakeStoppedMessage()
+    return try await Pages.render(request, "support-form", page)
   }
 
   struct SupportSubmission: Content {
@@ -43,6 +45,7 @@ struct PublicController {
           "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
         seconds: wait)
     }
+    try await request.requireIntakeOpen()
     let submission = try request.content.decode(SupportSubmission.self)
     let input = NewCaseInput(
       kind: .supportRequest, channel: .web, subject: submission.subject, description: submission.description,

@@ -99,6 +99,8 @@ public struct DeadlineMonitor: Sendable {
   public func sweep() async throws -> Int {
     try await refresh()
     try await sendFollowUps()
+    // Email kept while intake was stopped, once it has restarted (in case no one pressed the button here).
+    try await services.mail.processDeferred()
     let now = services.clock.now().wholeMilliseconds
     let staff = try await services.staff.all().filter(\.active)
     let byID = Dictionary(staff.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -44,6 +44,8 @@ public struct CaseworkServices: Sendable {
   public var notifications: any NotificationRepository
   /// Email in: stored first, then threaded to its case or opening one.
   public var mail: EmailIntake
+  /// Whether new tickets are accepted (domain §8).
+  public var intake: SQLIntakeSwitch
   public var messageSigner: HMACMessageSigner
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }

@@ -17,6 +17,8 @@ struct SupportFormPage: Encodable {
   var errors: [String: String]
   var errorList: [FormErrors.Item]
   var hasErrors: Bool
+  /// Shown instead of the form while intake is stopped.
+  var intakeMessage: String?
 
   static let inputIDs = [
     "requester.name": "name", "requester.email": "email", "subject": "subject", "description": "description",
