@@ -30,11 +30,14 @@ public enum Permission: Sendable, CaseIterable {
   case decideComplaints
   /// Letter templates and other settings.
   case manageSettings
+  /// The public status page's components and their states.
+  case manageStatus
 
   public func isGranted(to role: StaffRole) -> Bool {
     switch self {
     case .readCases, .workCases: true
     case .decideComplaints: role == .supportManager || role == .admin
+    case .manageStatus: role == .incidentManager || role == .admin
     case .manageUsers, .manageTokens, .manageSettings: role == .admin
     }
   }

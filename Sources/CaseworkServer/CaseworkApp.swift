@@ -111,7 +111,7 @@ public enum CaseworkApp {
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
         kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024,
         returnedMail: SQLOutbox(handle: handle), intake: intake),
-      intake: intake,
+      intake: intake, status: SQLStatusStore(handle: handle),
       messageSigner: signer)
   }
 
@@ -127,9 +127,10 @@ public enum CaseworkApp {
     // Up to four times the limit is accepted and kept (headers read only); beyond that, 413.
     InboundMailController(maxBytes: 4 * config.maxMailMegabytes * 1024 * 1024).boot(app)
 
-    let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies))
+    let pages = app.grouped(CSRFProtection(secureCookies: config.secureCookies)).grouped(StatusBannerMiddleware())
     PublicController().boot(pages)
     ComplaintPublicController().boot(pages)
+    StatusPageController().boot(pages)
     let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)
@@ -138,6 +139,7 @@ public enum CaseworkApp {
     StaffReportsController().boot(staffPages)
     StaffRecordComplaintController().boot(staffPages)
     StaffIntakeController().boot(staffPages)
+    StaffStatusController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

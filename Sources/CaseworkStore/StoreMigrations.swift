@@ -13,5 +13,6 @@ public enum StoreMigrations {
     M0008_CreateComplaints(),
     M0009_CreateIncidents(),
     M0010_CreateIntakeEvents(),
+    M0011_CreateStatusComponents(),
   ]
 }

@@ -193,3 +193,45 @@ extension CaseService {
     return changed
   }
 }
+
+extension CaseService {
+  /// Adds to the timeline. A public update meets the `update` deadline and, for the severities
+  /// that have one, starts the next; publishing puts the incident on the status page.
+  @discardableResult
+  public func addIncidentUpdate(_ id: CaseID, text: String, isPublic: Bool, publish: Bool = false, by actor: Actor, name: String)
+    async throws -> IncidentCase
+  {
+    guard let text = InputRules.clean(text), text.count <= 5000 else {
+      throw CaseworkError.invalid([FieldError(field: "text", message: "Write the update, in 5,000 characters or fewer.")])
+    }
+    var current = try await incident(id)
+    let now = clock.now().wholeMilliseconds
+    current.incident.updates.append(IncidentUpdate(at: now, text: text, isPublic: isPublic, by: name))
+    var audit = [
+      AuditEvent(
+        caseID: id, actor: actor, at: now, field: "incident.update", before: nil, after: isPublic ? "public" : "internal")
+    ]
+    if publish && current.incident.publishedAt == nil {
+      current.incident.publishedAt = now
+      audit.append(AuditEvent(caseID: id, actor: actor, at: now, field: "incident.published", before: nil, after: "status page"))
+    }
+    var deadlines: [Deadline] = []
+    if isPublic {
+      let engine = deadlineEngine.value
+      let existing = try await cases.deadlines(of: id)
+      deadlines = engine.apply(.publicUpdate, kind: .incident, severity: current.incident.severity, to: existing, at: now)
+      let stillOpen = existing.filter { old in old.isOpen && !deadlines.contains { $0.id == old.id } }
+      // The next update is due one interval after this one.
+      deadlines += engine.start(
+        .incidentDeclared, caseID: id, kind: .incident, severity: current.incident.severity, at: now, existing: stillOpen
+      ).filter { $0.name == "update" }
+      audit += deadlines.map { Self.deadlineAudit(before: nil, after: $0, caseID: id, by: actor, at: now) }
+    }
+    var updated = current.record
+    updated.updatedAt = now
+    var change = CaseChange(updated: updated, audit: audit, deadlines: deadlines)
+    change.incident = current.incident
+    try await cases.save(change)
+    return IncidentCase(record: updated, incident: current.incident)
+  }
+}

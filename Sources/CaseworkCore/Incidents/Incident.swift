@@ -12,8 +12,34 @@ public struct Incident: Sendable, Equatable, Codable {
   public var patientSafety: Bool
   public var personalDataBreach: Bool
   public var resolutionSummary: String?
+  /// The timeline: internal notes for the working group, public ones for the status page.
+  public var updates: [IncidentUpdate]
+  /// When it was put on the public status page; nil while it is internal only.
+  public var publishedAt: Date?
+
+  enum CodingKeys: String, CodingKey {
+    case caseID, impact, urgency, severity, severityOverride, declaredAt, patientSafety, personalDataBreach, resolutionSummary
+    case updates, publishedAt
+  }
+
+  /// Reads records written before the timeline existed too.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    caseID = try c.decode(CaseID.self, forKey: .caseID)
+    impact = try c.decode(IncidentImpact.self, forKey: .impact)
+    urgency = try c.decode(IncidentUrgency.self, forKey: .urgency)
+    severity = try c.decode(Int.self, forKey: .severity)
+    severityOverride = try c.decodeIfPresent(SeverityOverride.self, forKey: .severityOverride)
+    declaredAt = try c.decode(Date.self, forKey: .declaredAt)
+    patientSafety = try c.decode(Bool.self, forKey: .patientSafety)
+    personalDataBreach = try c.decode(Bool.self, forKey: .personalDataBreach)
+    resolutionSummary = try c.decodeIfPresent(String.self, forKey: .resolutionSummary)
+    updates = try c.decodeIfPresent([IncidentUpdate].self, forKey: .updates) ?? []
+    publishedAt = try c.decodeIfPresent(Date.self, forKey: .publishedAt)
+  }
 
   public init(caseID: CaseID, impact: IncidentImpact, urgency: IncidentUrgency, declaredAt: Date) {
+    self.updates = []
     self.caseID = caseID
     self.impact = impact
     self.urgency = urgency
@@ -49,4 +75,22 @@ public enum TriageDecision: Sendable, Equatable {
   case declare(subject: String, impact: IncidentImpact, urgency: IncidentUrgency)
   /// Joins an open incident.
   case linkTo(CaseReference)
+}
+
+/// One entry of an incident's timeline.
+public struct IncidentUpdate: Sendable, Equatable, Codable, Identifiable {
+  public var id: UUID
+  public var at: Date
+  public var text: String
+  /// Shown on the public status page (once the incident is published).
+  public var isPublic: Bool
+  public var by: String
+
+  public init(id: UUID = UUID(), at: Date, text: String, isPublic: Bool, by: String) {
+    self.id = id
+    self.at = at
+    self.text = text
+    self.isPublic = isPublic
+    self.by = by
+  }
 }

@@ -13,6 +13,7 @@ struct IncidentAPIController {
     working.post("cases", ":id", "triage", use: triage)
     reading.get("cases", ":id", "incident", use: show)
     working.post("cases", ":id", "incident", "assessment", use: assess)
+    working.post("cases", ":id", "incident", "updates", use: addUpdate)
   }
 
   struct QueueItem: Content {
@@ -135,6 +136,28 @@ struct IncidentAPIController {
   }
 }
 
+extension IncidentAPIController {
+  struct UpdateBody: Decodable {
+    var text: String?
+    /// Shown on the status page once the incident is published.
+    var `public`: Bool?
+    /// Put the incident on the status page now.
+    var publish: Bool?
+  }
+
+  func addUpdate(_ request: Request) async throws -> Response {
+    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
+      throw CaseworkError.caseNotFound
+    }
+    let body = try APIController.decodeJSON(UpdateBody.self, from: request)
+    let result = try await request.casework.cases.addIncidentUpdate(
+      record.id, text: body.text ?? "", isPublic: body.public ?? false, publish: body.publish ?? false, by: request.actor,
+      name: request.staffUser?.name ?? "API")
+    return try await IncidentResponse(result, reports: try await reports(of: record.id, request)).encodeResponse(
+      status: .created, for: request)
+  }
+}
+
 /// An incident as the API shows it; the OpenAPI `Incident` schema describes it.
 struct IncidentResponse: Content {
   struct Override: Content {
@@ -154,6 +177,8 @@ struct IncidentResponse: Content {
   var severityOverride: Override?
   var declaredAt: Date
   var reports: [String]
+  var publishedAt: Date?
+  var updates: [IncidentUpdate]
 
   init(_ current: IncidentCase, reports: [String]) {
     caseId = current.record.id.apiString
@@ -167,5 +192,7 @@ struct IncidentResponse: Content {
     severityOverride = current.incident.severityOverride.map { Override(severity: $0.severity, reason: $0.reason, at: $0.at) }
     declaredAt = current.incident.declaredAt
     self.reports = reports
+    publishedAt = current.incident.publishedAt
+    updates = current.incident.updates
   }
 }

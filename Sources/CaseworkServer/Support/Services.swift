@@ -46,6 +46,8 @@ public struct CaseworkServices: Sendable {
   public var mail: EmailIntake
   /// Whether new tickets are accepted (domain §8).
   public var intake: SQLIntakeSwitch
+  /// The status page's components and published incidents (domain §8).
+  public var status: SQLStatusStore
   public var messageSigner: HMACMessageSigner
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }

@@ -8,6 +8,7 @@ struct Layout: Encodable {
     var name: String
     var roleName: String
     var isAdmin: Bool
+    var canManageStatus: Bool
     var unread: Int
     var notificationsLabel: String
   }
@@ -16,15 +17,19 @@ struct Layout: Encodable {
   var csrf: String
   var notice: String
   var staff: StaffNav?
+  /// The public banner while any component is not operational (domain §8).
+  var statusBanner: String?
 
   init(_ request: Request, title: String) {
+    statusBanner = request.storage[ServiceDisruptedKey.self] == true ? ServiceStatus.bannerText : nil
     self.title = title
     csrf = request.csrfToken
     notice = request.casework.cases.safetyNet.notice
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0
     staff = request.staffUser.map {
       StaffNav(
-        name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, unread: unread,
+        name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
+        unread: unread,
         notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)")
     }
   }

@@ -1,0 +1,68 @@
+import CaseworkCore
+import CaseworkServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("The public status page and banner (domain §8)")
+struct StatusPageTests {
+  @Test(
+    "while a component is down every public page shows the banner; published updates appear on the page, JSON and Atom",
+    arguments: Engine.all)
+  func bannerAndPage(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
+      let specialist = try await app.makeStaff("sam@casework.test", role: .supportSpecialist)
+      let opened = try await app.openCase()
+      let client = try FormClient(app)
+      try await client.signIn(manager.email)
+      #expect(try await client.post("/staff/status/components", [("name", "Messaging")]).status == .seeOther)
+      #expect(try await client.post("/staff/status/components", [("name", "Appointments")]).status == .seeOther)
+      let duplicate = try await client.post("/staff/status/components", [("name", "Messaging")])
+      #expect(duplicate.status == .unprocessableEntity)
+
+      let visitor = try FormClient(app)
+      let publicPages = ["/", "/support", "/complaint", "/status", "/my-case/\(opened.accessToken)"]
+      for path in publicPages {
+        #expect(!(try await visitor.get(path).html.contains("id=\"status-banner\"")), "no banner on \(path) while all is well")
+      }
+      let messaging = try #require(try await app.casework.status.components().first { $0.name == "Messaging" })
+      let path = "/staff/status/components/\(messaging.id.uuidString.lowercased())"
+      #expect(try await client.post(path, [("state", "broken")]).status == .unprocessableEntity)
+      #expect(try await client.post(path, [("state", "partial_outage")]).status == .seeOther)
+      for page in publicPages {
+        let html = try await visitor.get(page).html
+        #expect(html.contains("There is currently an issue with the service. We are working hard to resolve it."), "\(page)")
+        #expect(html.contains("href=\"/status\""), "\(page)")
+      }
+      let other = try FormClient(app)
+      try await other.signIn(specialist.email)
+      #expect(try await other.post(path, [("state", "operational")]).status == .forbidden)
+
+      let incident = try await app.casework.cases.declareIncident(
+        subject: "Messages delayed", impact: .two, urgency: .two, reporter: Requester(name: "Ops", email: "ops@example.com"),
+        by: .staff(manager.id))
+      try await app.casework.cases.addIncidentUpdate(
+        incident.record.id, text: "Engineers are looking at a queue backlog.", isPublic: false, by: .staff(manager.id),
+        name: "Ian")
+      try await app.casework.cases.addIncidentUpdate(
+        incident.record.id, text: "Messages are delayed by up to 20 minutes.", isPublic: true, publish: true,
+        by: .staff(manager.id), name: "Ian")
+      let status = try await visitor.get("/status").html
+      #expect(status.contains("Partial outage"))
+      #expect(status.contains("Messages are delayed by up to 20 minutes."))
+      #expect(!status.contains("queue backlog"), "internal updates stay internal")
+      let snapshot = try json(try await app.testing().sendRequest(.GET, "/status.json"))
+      #expect(snapshot["status"] as? String == "partial_outage")
+      #expect(((snapshot["incidents"] as? [[String: Any]])?.first?["updates"] as? [Any])?.count == 1)
+      let atom = try await app.testing().sendRequest(.GET, "/status.atom")
+      #expect(atom.headers.contentType?.subType == "atom+xml")
+      #expect(atom.body.string.contains("<content type=\"text\">Messages are delayed by up to 20 minutes.</content>"))
+      // The public update met the 2-hour update deadline and started the next.
+      let updates = try await app.casework.cases.cases.deadlines(of: incident.record.id).filter { $0.name == "update" }
+      #expect(updates.count == 2)
+      #expect(updates.filter(\.isOpen).count == 1)
+    }
+  }
+}
