@@ -115,7 +115,10 @@ struct BrowserSession: Sendable {
         return try await operation(try await element(css))
       } catch {
         let text = String(describing: error)
-        guard text.contains("stale element") || text.contains("no element") || text.contains("no such element") else {
+        guard
+          text.contains("stale element") || text.contains("no element") || text.contains("no such element")
+            || text.contains("does not belong to the document")
+        else {
           throw error
         }
         lastError = error
@@ -168,6 +171,16 @@ struct BrowserSession: Sendable {
       try await Task.sleep(for: .milliseconds(100))
     }
     throw TestSetupError(description: "the page never showed \"\(expected)\"; it showed: \(last.prefix(500))")
+  }
+
+  /// Waits (up to 10 s) until the element's text is `expected`: right after a click the old
+  /// page may still be showing. Returns whether it got there.
+  func waitForText(_ css: String, _ expected: String) async throws -> Bool {
+    for _ in 0..<100 {
+      if let text = try? await text(css), text == expected { return true }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
   }
 
   /// Saves a PNG of the page, for a person to look at.
