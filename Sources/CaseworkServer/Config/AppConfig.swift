@@ -39,6 +39,9 @@ public struct AppConfig: Sendable {
   public var mailFrom = MailAddress(name: "Technical support", address: "support@casework.local")
   /// How complaints are run: time-limit preset, automatic acknowledgement, letter signature.
   public var complaints = ComplaintPolicy.standard
+  /// The shared secret social-media connectors sign their webhook calls with; nil turns
+  /// `POST /api/v1/inbound/social` off.
+  public var socialWebhookSecret: String?
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -164,6 +167,11 @@ public struct AppConfig: Sendable {
       organisation: read("CASEWORK_ORGANISATION", default: "Casework")!,
       signature: read("CASEWORK_COMPLAINT_SIGNATURE", default: "The support team manager")!)
 
+    let socialSecret = read("CASEWORK_SOCIAL_WEBHOOK_SECRET", default: nil, secret: true)
+    if let socialSecret, socialSecret.utf8.count < 32 {
+      problems.append("CASEWORK_SOCIAL_WEBHOOK_SECRET must be at least 32 characters (for example from `openssl rand -hex 32`).")
+    }
+
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
       dataDirectory: dataDirectory, databaseURL: databaseURL, hostname: hostname, port: port, publicURL: publicURL,
@@ -180,6 +188,7 @@ public struct AppConfig: Sendable {
     config.smtp = smtp
     config.maildir = maildir
     config.complaints = complaints
+    config.socialWebhookSecret = socialSecret
     return config
   }
 

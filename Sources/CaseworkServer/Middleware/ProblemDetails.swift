@@ -60,6 +60,8 @@ struct ErrorResponder: AsyncMiddleware {
       case .conflict:
         return ProblemDetails(type: "/problems/conflict", title: "Conflict", status: 409, detail: error.message)
       }
+    case let error as ProblemError:
+      return ProblemDetails(type: "/problems/bad-signature", title: "Unauthorized", status: 401, detail: error.detail)
     case let error as ComplaintTransitionError:
       return ProblemDetails(
         type: "/problems/invalid-transition", title: "That move is not allowed", status: 409, detail: error.message,
