@@ -132,6 +132,7 @@ public enum CaseworkApp {
     PublicController().boot(pages)
     ComplaintPublicController().boot(pages)
     StatusPageController().boot(pages)
+    IncidentReportController().boot(pages)
     let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)

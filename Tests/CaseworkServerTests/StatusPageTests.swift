@@ -23,7 +23,7 @@ struct StatusPageTests {
       #expect(duplicate.status == .unprocessableEntity)
 
       let visitor = try FormClient(app)
-      let publicPages = ["/", "/support", "/complaint", "/status", "/my-case/\(opened.accessToken)"]
+      let publicPages = ["/", "/support", "/complaint", "/report-incident", "/status", "/my-case/\(opened.accessToken)"]
       for path in publicPages {
         #expect(!(try await visitor.get(path).html.contains("id=\"status-banner\"")), "no banner on \(path) while all is well")
       }
