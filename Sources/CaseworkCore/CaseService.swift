@@ -293,6 +293,18 @@ public struct CaseService: Sendable {
   public func update(_ id: CaseID, with change: CaseUpdate, by actor: Actor) async throws -> Case {
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
     var updated = current
+    // Complaints move by their stages, and incidents resolve with a summary and close with a
+    // review: a bare status change would skip what the policy requires.
+    if let status = change.status, status != current.status {
+      switch current.kind {
+      case .complaint:
+        throw CaseworkError.conflict("A complaint's status follows its stage; move the complaint instead.")
+      case .incident where status == .resolved || status == .closed:
+        throw CaseworkError.conflict(
+          "An incident is resolved with a summary and closed with a post-incident review, not by changing its status.")
+      default: break
+      }
+    }
     if let status = change.status {
       guard current.status.canMove(to: status) else {
         throw CaseworkError.invalidTransition(from: current.status, to: status)

@@ -109,6 +109,8 @@ public struct CaseChange: Sendable {
   public var complaintExpectedStage: ComplaintStage?
   /// An incident's record as it is after the change, written whole.
   public var incident: Incident?
+  /// Console notifications the change raises, written with it.
+  public var notifications: [StaffNotification] = []
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],

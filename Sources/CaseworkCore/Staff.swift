@@ -32,12 +32,15 @@ public enum Permission: Sendable, CaseIterable {
   case manageSettings
   /// The public status page's components and their states.
   case manageStatus
+  /// The clinical risk assessment of an incident (DCB0129).
+  case reviewClinicalSafety
 
   public func isGranted(to role: StaffRole) -> Bool {
     switch self {
     case .readCases, .workCases: true
     case .decideComplaints: role == .supportManager || role == .admin
     case .manageStatus: role == .incidentManager || role == .admin
+    case .reviewClinicalSafety: role == .clinicalSafetyOfficer || role == .admin
     case .manageUsers, .manageTokens, .manageSettings: role == .admin
     }
   }

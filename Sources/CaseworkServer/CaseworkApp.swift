@@ -124,6 +124,7 @@ public enum CaseworkApp {
     APIController().boot(app)
     ComplaintAPIController().boot(app)
     IncidentAPIController().boot(app)
+    IncidentLifecycleAPI().boot(app)
     SocialWebhookController(secret: config.socialWebhookSecret).boot(app)
     // Up to four times the limit is accepted and kept (headers read only); beyond that, 413.
     InboundMailController(maxBytes: 4 * config.maxMailMegabytes * 1024 * 1024).boot(app)

@@ -289,6 +289,7 @@ public struct SQLCaseRepository: CaseRepository {
         try await ComplaintRows.write(complaint, expecting: change.complaintExpectedStage, at: record.updatedAt, on: db)
       }
       if let incident = change.incident { try await IncidentRows.write(incident, at: record.updatedAt, on: db) }
+      try await Self.insert(change.notifications.map(NotificationRow.init), into: "notifications", on: db)
     }
   }
 

@@ -105,3 +105,28 @@ struct IncidentTriageTests {
     #expect(audit.last?.after == "4 (Workaround published to all practices.)")
   }
 }
+
+@Suite("Status changes that would skip the policy")
+struct GuardedStatusTests {
+  @Test("an incident cannot be resolved, nor a complaint moved, by a bare status change")
+  func guarded() async throws {
+    let repository = InMemoryCaseRepository()
+    let clock = SteppingWallClock(start: LocalDate("2026-11-16")!.instant(hour: 9))
+    let service = CaseService(cases: repository, clock: clock, hasher: ReversingHasher())
+    let incident = try await service.declareIncident(
+      subject: "Outage", impact: .three, urgency: .three, reporter: Requester(name: "Ops", email: "ops@example.com"), by: .system)
+    await #expect(throws: CaseworkError.self) {
+      try await service.update(incident.record.id, with: CaseUpdate(status: .resolved), by: .system)
+    }
+    let complaint = try await service.open(
+      NewCaseInput(
+        kind: .complaint, channel: .web, subject: "C", description: "D", requesterName: "Ann", requesterEmail: "ann@example.com",
+        complaint: ComplaintInput(incidentDate: LocalDate("2026-11-01"))), by: .requester)
+    await #expect(throws: CaseworkError.self) {
+      try await service.update(complaint.record.id, with: CaseUpdate(status: .closed), by: .system)
+    }
+    // Other changes still work.
+    let tagged = try await service.update(complaint.record.id, with: CaseUpdate(tags: ["billing"]), by: .system)
+    #expect(tagged.tags == ["billing"])
+  }
+}

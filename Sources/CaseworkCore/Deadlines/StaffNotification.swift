@@ -5,6 +5,8 @@ public struct StaffNotification: Sendable, Equatable, Identifiable {
   public enum Kind: String, Sendable, Codable {
     case deadlineWarning = "deadline_warning"
     case deadlineBreach = "deadline_breach"
+    /// A clinical safety review is asked for (domain §6).
+    case clinicalReview = "clinical_review"
   }
 
   public var id: UUID

@@ -16,10 +16,14 @@ public struct Incident: Sendable, Equatable, Codable {
   public var updates: [IncidentUpdate]
   /// When it was put on the public status page; nil while it is internal only.
   public var publishedAt: Date?
+  public var review: PostIncidentReview?
+  /// Set when patient care may be affected: a review is due from the clinical safety officer.
+  public var clinicalReview: ClinicalReview?
+  public var breach: BreachRecord?
 
   enum CodingKeys: String, CodingKey {
     case caseID, impact, urgency, severity, severityOverride, declaredAt, patientSafety, personalDataBreach, resolutionSummary
-    case updates, publishedAt
+    case updates, publishedAt, review, clinicalReview, breach
   }
 
   /// Reads records written before the timeline existed too.
@@ -36,6 +40,9 @@ public struct Incident: Sendable, Equatable, Codable {
     resolutionSummary = try c.decodeIfPresent(String.self, forKey: .resolutionSummary)
     updates = try c.decodeIfPresent([IncidentUpdate].self, forKey: .updates) ?? []
     publishedAt = try c.decodeIfPresent(Date.self, forKey: .publishedAt)
+    review = try c.decodeIfPresent(PostIncidentReview.self, forKey: .review)
+    clinicalReview = try c.decodeIfPresent(ClinicalReview.self, forKey: .clinicalReview)
+    breach = try c.decodeIfPresent(BreachRecord.self, forKey: .breach)
   }
 
   public init(caseID: CaseID, impact: IncidentImpact, urgency: IncidentUrgency, declaredAt: Date) {

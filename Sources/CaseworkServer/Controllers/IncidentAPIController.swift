@@ -179,6 +179,12 @@ struct IncidentResponse: Content {
   var reports: [String]
   var publishedAt: Date?
   var updates: [IncidentUpdate]
+  var patientSafety: Bool
+  var clinicalReview: ClinicalReview?
+  var personalDataBreach: Bool
+  var breach: BreachRecord?
+  var resolutionSummary: String?
+  var review: PostIncidentReview?
 
   init(_ current: IncidentCase, reports: [String]) {
     caseId = current.record.id.apiString
@@ -194,5 +200,11 @@ struct IncidentResponse: Content {
     self.reports = reports
     publishedAt = current.incident.publishedAt
     updates = current.incident.updates
+    patientSafety = current.incident.patientSafety
+    clinicalReview = current.incident.clinicalReview
+    personalDataBreach = current.incident.personalDataBreach
+    breach = current.incident.breach
+    resolutionSummary = current.incident.resolutionSummary
+    review = current.incident.review
   }
 }

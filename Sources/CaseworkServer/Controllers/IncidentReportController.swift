@@ -27,7 +27,7 @@ struct IncidentReportController {
 
   static let answers = ["yes": "Yes", "no": "No", "unsure": "Not sure"]
   /// Reporters who asked to hear when the incident is resolved.
-  static let notifyTag = "notify-on-resolution"
+  static let notifyTag = CaseService.notifyOnResolutionTag
 
   func form(_ request: Request) async throws -> Response {
     var page = IncidentReportPage(request, form: Submission())

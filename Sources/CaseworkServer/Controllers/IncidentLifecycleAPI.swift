@@ -1,0 +1,142 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// `/api/v1/cases/:id/incident/…`: resolution, closure with its review, patient safety and
+/// personal data breach (domain §6).
+struct IncidentLifecycleAPI {
+  func boot(_ routes: any RoutesBuilder) {
+    let incident = routes.grouped("api", "v1", "cases", ":id", "incident")
+    let working = incident.grouped(APIAuthentication(permission: .workCases))
+    working.post("resolve", use: resolve)
+    working.post("close", use: close)
+    working.post("patient-safety", use: patientSafety)
+    working.post("breach", use: breach)
+    working.post("breach-decision", use: breachDecision)
+    incident.grouped(APIAuthentication(permission: .reviewClinicalSafety)).post("clinical-review", use: clinicalReview)
+  }
+
+  private func caseID(_ request: Request) async throws -> CaseID {
+    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
+      throw CaseworkError.caseNotFound
+    }
+    return record.id
+  }
+
+  private func respond(_ result: IncidentCase, _ request: Request) async throws -> IncidentResponse {
+    let reports = try await request.casework.cases.cases.links(of: result.record.id).filter { $0.relation == .reportOf }
+    return IncidentResponse(result, reports: reports.map(\.reference.description))
+  }
+
+  struct ResolveBody: Decodable {
+    var summary: String?
+  }
+
+  func resolve(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(ResolveBody.self, from: request)
+    return try await respond(
+      try await request.casework.cases.resolveIncident(id, summary: body.summary ?? "", by: request.actor), request)
+  }
+
+  struct CloseBody: Decodable {
+    var review: PostIncidentReview?
+  }
+
+  func close(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(CloseBody.self, from: request)
+    guard let review = body.review else {
+      throw CaseworkError.invalid([
+        FieldError(field: "review", message: "Closing needs the post-incident review: whatHappened, cause, actions.")
+      ])
+    }
+    return try await respond(try await request.casework.cases.closeIncident(id, review: review, by: request.actor), request)
+  }
+
+  func patientSafety(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
+    return try await respond(
+      try await request.casework.cases.flagPatientSafety(id, reviewers: reviewers, by: request.actor), request)
+  }
+
+  struct ClinicalReviewBody: Decodable {
+    var hazard: String?
+    var likelihood: String?
+    var consequence: String?
+    var hazardLogUpdated: Bool?
+  }
+
+  func clinicalReview(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(ClinicalReviewBody.self, from: request)
+    var errors: [FieldError] = []
+    let likelihood = body.likelihood.flatMap(HazardLikelihood.init(rawValue:))
+    let consequence = body.consequence.flatMap(HazardConsequence.init(rawValue:))
+    if likelihood == nil {
+      errors.append(
+        FieldError(
+          field: "likelihood",
+          message: "likelihood must be one of \(HazardLikelihood.allCases.map(\.rawValue).joined(separator: ", "))."))
+    }
+    if consequence == nil {
+      errors.append(
+        FieldError(
+          field: "consequence",
+          message: "consequence must be one of \(HazardConsequence.allCases.map(\.rawValue).joined(separator: ", "))."))
+    }
+    if body.hazardLogUpdated == nil {
+      errors.append(FieldError(field: "hazardLogUpdated", message: "Say whether the hazard log was updated."))
+    }
+    guard let likelihood, let consequence, let logged = body.hazardLogUpdated, errors.isEmpty else {
+      throw CaseworkError.invalid(errors)
+    }
+    let user = try request.requireStaffUser()
+    return try await respond(
+      try await request.casework.cases.recordClinicalReview(
+        id, hazard: body.hazard ?? "", likelihood: likelihood, consequence: consequence, hazardLogUpdated: logged,
+        by: request.actor, staffID: user.id), request)
+  }
+
+  struct BreachBody: Decodable {
+    var awareAt: Date?
+  }
+
+  func breach(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(BreachBody.self, from: request)
+    guard let awareAt = body.awareAt else {
+      throw CaseworkError.invalid([
+        FieldError(field: "awareAt", message: "awareAt is required: the moment we became aware, as an ISO 8601 time.")
+      ])
+    }
+    return try await respond(try await request.casework.cases.flagBreach(id, awareAt: awareAt, by: request.actor), request)
+  }
+
+  struct DecisionBody: Decodable {
+    var decision: String?
+    var reference: String?
+    var reportedAt: Date?
+    var reason: String?
+  }
+
+  func breachDecision(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(DecisionBody.self, from: request)
+    let decision: BreachRecord.Decision
+    switch body.decision {
+    case "reported":
+      guard let at = body.reportedAt else {
+        throw CaseworkError.invalid([FieldError(field: "reportedAt", message: "reportedAt is required for a report to the ICO.")])
+      }
+      decision = .reported(reference: body.reference ?? "", at: at)
+    case "not_reportable": decision = .notReportable(reason: body.reason ?? "")
+    default:
+      throw CaseworkError.invalid([FieldError(field: "decision", message: "decision must be reported or not_reportable.")])
+    }
+    let user = try request.requireStaffUser()
+    return try await respond(
+      try await request.casework.cases.decideBreach(id, decision, by: request.actor, staffID: user.id), request)
+  }
+}
