@@ -63,8 +63,9 @@ struct CaseDeadlineTests {
 
   @Test("closing a complaint meets acknowledge and starts the 7-day follow-up")
   func followUp() async throws {
+    // No dates given: eligibility is undecided, and a manager declining it closes it with a letter.
     let opened = try await service.open(input(kind: .complaint), by: staff)
-    try await service.update(opened.record.id, with: CaseUpdate(status: .closed), by: staff)
+    try await service.decideTimeLimit(opened.record.id, accept: false, reason: "Too late", by: staff, staffID: UUID())
     let deadlines = try await repository.deadlines(of: opened.record.id)
     #expect(deadlines.first { $0.name == "acknowledge" }?.state == .met)
     let followUp = try #require(deadlines.first { $0.name == "follow_up" })
