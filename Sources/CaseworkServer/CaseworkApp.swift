@@ -143,6 +143,7 @@ public enum CaseworkApp {
     StaffRecordComplaintController().boot(staffPages)
     StaffIntakeController().boot(staffPages)
     StaffStatusController().boot(staffPages)
+    StaffIncidentsController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
   }

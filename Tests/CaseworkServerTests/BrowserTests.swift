@@ -160,4 +160,64 @@ struct BrowserTests {
       await app.server.shutdown()
     }
   }
+
+  @Test("triage in the browser: declare an incident from one report, link another, resolve it")
+  func triageJourney() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff("sam@casework.test", role: .supportSpecialist)
+      for n in 1...2 {
+        _ = try await app.casework.cases.open(
+          NewCaseInput(
+            channel: .email, subject: "Incident: messages not arriving \(n)", description: "Nothing since 08:30.",
+            requesterName: "Practice \(n)", requesterEmail: "p\(n)@example.nhs.uk",
+            tags: [CaseService.possibleIncidentTag, CaseService.notifyOnResolutionTag]), by: .system)
+      }
+      try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+      let port = try #require(app.http.server.shared.localAddress?.port)
+      let site = "http://127.0.0.1:\(port)"
+      let driver = WebDriver(client: app.client)
+      try await driver.start()
+      let staff = try await driver.newSession()
+      do {
+        try await staff.open("\(site)/staff/triage")
+        try await staff.type("#email", "sam@casework.test")
+        try await staff.type("#password", "correct horse battery")
+        try await staff.click("form[action='/staff/login'] button[type=submit]")
+        #expect(try await staff.waitFor("SR-2026-000002").contains("SR-2026-000001"))
+        try await staff.click("section.triage-item input[name=decision][value=declare]")
+        try await staff.type("section.triage-item input[name=subject]", "Messaging outage")
+        try await staff.click("section.triage-item select[name=impact] option[value='2']")
+        try await staff.click("section.triage-item select[name=urgency] option[value='1']")
+        try await staff.click("section.triage-item button[type=submit]")
+        #expect(try await staff.waitForText("#severity", "1"))
+        let incidentURL = try await staff.attribute("#incident-status", "id")
+        #expect(incidentURL == "incident-status")
+
+        try await staff.open("\(site)/staff/triage")
+        #expect(try await staff.waitFor("SR-2026-000002").contains("Link to an open incident"))
+        try await staff.click("section.triage-item input[name=decision][value=link]")
+        try await staff.type("section.triage-item input[name=incident]", "INC-2026-000001")
+        try await staff.click("section.triage-item button[type=submit]")
+        #expect(try await staff.waitFor("SR-2026-000002").contains("SR-2026-000001"))
+        try await staff.type("#summary", "A failed queue node was replaced.")
+        try await staff.click("form[action$='/incident/resolve'] button[type=submit]")
+        #expect(try await staff.waitForText("#incident-status", "Resolved"))
+        try await staff.open("\(site)/staff/triage")
+        #expect(try await staff.waitFor("No reports are waiting.").isEmpty == false)
+      } catch {
+        await staff.close()
+        await driver.stop()
+        await app.server.shutdown()
+        throw error
+      }
+      await staff.close()
+      await driver.stop()
+      await app.server.shutdown()
+      let reports = try await app.casework.cases.list(CaseQuery(includeTotal: true)).cases.filter { $0.kind == .supportRequest }
+      for report in reports {
+        let messages = try await app.casework.cases.cases.messages(of: report.id)
+        #expect(messages.contains { $0.body.contains("has been resolved") }, "\(report.reference) told")
+      }
+    }
+  }
 }

@@ -52,6 +52,7 @@ struct StaffComplaintPageTests {
       #expect(saved.status == .seeOther)
       page = try await client.get(path).html
       #expect(page.contains("Send the final response"))
+      #expect(!page.contains("Before the final response can be sent"))
       #expect(page.contains("Add a release check"))
       #expect(try await client.post("\(path)/respond", []).status == .seeOther)
       #expect(try await client.post("\(path)/move", [("to", "closed")]).status == .seeOther)

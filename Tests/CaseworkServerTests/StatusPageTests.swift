@@ -27,6 +27,7 @@ struct StatusPageTests {
       for path in publicPages {
         #expect(!(try await visitor.get(path).html.contains("id=\"status-banner\"")), "no banner on \(path) while all is well")
       }
+      #expect(try await visitor.get("/status").html.contains("There are no current incidents."))
       let messaging = try #require(try await app.casework.status.components().first { $0.name == "Messaging" })
       let path = "/staff/status/components/\(messaging.id.uuidString.lowercased())"
       #expect(try await client.post(path, [("state", "broken")]).status == .unprocessableEntity)

@@ -89,7 +89,9 @@ struct StatusPageController {
     var components: [Snapshot.Component]
     var hasComponents: Bool
     var current: [Entry]
+    var hasCurrent: Bool
     var past: [Entry]
+    var hasPast: Bool
   }
 
   func page(_ request: Request) async throws -> Response {
@@ -103,7 +105,8 @@ struct StatusPageController {
     let page = Page(
       layout: Layout(request, title: "Service status"), statusName: snapshot.statusName, components: snapshot.components,
       hasComponents: !snapshot.components.isEmpty, current: snapshot.incidents.filter { !$0.resolved }.map(entry),
-      past: snapshot.incidents.filter(\.resolved).map(entry))
+      hasCurrent: snapshot.incidents.contains { !$0.resolved }, past: snapshot.incidents.filter(\.resolved).map(entry),
+      hasPast: snapshot.incidents.contains(where: \.resolved))
     return try await Pages.render(request, "status", page)
   }
 

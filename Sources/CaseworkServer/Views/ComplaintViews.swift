@@ -57,6 +57,9 @@ struct StaffComplaintPage: Encodable {
   var letterAction: String?
   var letterBody: String?
   var missing: [String]
+  var hasMissing: Bool
+  var hasActions: Bool
+  var hasDelays: Bool
   var form: InvestigationRecordForm
   var actions: [ActionView]
   var delays: [DelayView]
@@ -128,6 +131,9 @@ struct StaffComplaintPage: Encodable {
     letterAction = letter.map { $0.kind == .acknowledgement ? "acknowledge" : "respond" }
     letterBody = letter?.body
     missing = stage == .investigating ? complaint.investigation.missingForResponse.map(\.message) : []
+    hasMissing = !missing.isEmpty
+    hasActions = !complaint.investigation.actions.isEmpty
+    hasDelays = !complaint.delays.isEmpty
     let investigation = complaint.investigation
     form = InvestigationRecordForm(
       whatHappened: investigation.whatHappened ?? "", whatWentWrong: investigation.whatWentWrong ?? "",

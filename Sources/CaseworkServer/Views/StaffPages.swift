@@ -57,6 +57,7 @@ struct StaffCasePage: Encodable {
     var clinical: Bool
     /// A complaint links to its own page; a support request can raise one.
     var isComplaint = false
+    var isIncident = false
     var isSupportRequest = false
   }
 
@@ -137,7 +138,8 @@ struct StaffCasePage: Encodable {
       nhsNumber: record.requester.nhsNumber?.description, received: dates.string(record.receivedAt),
       assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned", tags: record.tags,
       tagText: record.tags.joined(separator: ", "), emergency: record.emergencyFlag, clinical: record.clinicalFlag,
-      isComplaint: record.kind == .complaint, isSupportRequest: record.kind == .supportRequest)
+      isComplaint: record.kind == .complaint, isIncident: record.kind == .incident,
+      isSupportRequest: record.kind == .supportRequest)
     messages = detail.messages.map { message in
       MessageView(
         kind: message.kind.rawValue,

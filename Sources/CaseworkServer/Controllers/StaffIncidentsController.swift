@@ -1,0 +1,248 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// The triage queue and the incident page of the staff console (domain §6).
+struct StaffIncidentsController {
+  func boot(_ routes: any RoutesBuilder) {
+    let reading = routes.grouped(StaffAuthentication(permission: .readCases))
+    reading.get("staff", "triage", use: queue)
+    reading.get("staff", "cases", ":id", "incident", use: show)
+    let working = routes.grouped(StaffAuthentication(permission: .workCases))
+    working.post("staff", "triage", ":id", use: decide)
+    working.post("staff", "cases", ":id", "incident", "assessment", use: assess)
+    working.post("staff", "cases", ":id", "incident", "updates", use: addUpdate)
+    working.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
+  }
+
+  static let impactOptions = IncidentImpact.allCases.map {
+    Option(value: String($0.rawValue), label: "\($0.rawValue): \($0.description)", selected: false)
+  }
+  static let urgencyOptions = IncidentUrgency.allCases.map {
+    Option(value: String($0.rawValue), label: "\($0.rawValue): \($0.description)", selected: false)
+  }
+
+  struct QueuePage: Encodable {
+    struct Row: Encodable {
+      var id: String
+      var reference: String
+      var subject: String
+      var channel: String
+      var waited: String
+    }
+
+    var layout: Layout
+    var rows: [Row]
+    var hasRows: Bool
+    var impactOptions: [Option]
+    var urgencyOptions: [Option]
+    var errors: [String: String]
+    var errorList: [FormErrors.Item]
+    var hasErrors: Bool
+  }
+
+  func queue(_ request: Request) async throws -> Response { try await renderQueue(request) }
+
+  func renderQueue(_ request: Request, errors: FormErrors = FormErrors()) async throws -> Response {
+    let services = request.casework
+    let now = services.clock.now()
+    let waiting = try await IncidentAPIController.waitingReports(services.cases)
+    let rows = waiting.map { record in
+      let minutes = max(0, Int(now.timeIntervalSince(record.receivedAt) / 60))
+      let waited =
+        minutes < 60 ? "\(minutes) min" : minutes < 2880 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) days"
+      return QueuePage.Row(
+        id: record.id.uuidString.lowercased(), reference: record.reference.description,
+        subject: NHSNumber.mask(in: record.subject),
+        channel: record.channel.displayName, waited: waited)
+    }
+    let page = QueuePage(
+      layout: Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Triage"), rows: rows, hasRows: !rows.isEmpty,
+      impactOptions: Self.impactOptions, urgencyOptions: Self.urgencyOptions, errors: errors.byField, errorList: errors.list,
+      hasErrors: !errors.isEmpty)
+    return try await Pages.render(request, "staff-triage", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+  }
+
+  struct DecisionForm: Content {
+    var decision: String?
+    var reason: String?
+    var subject: String?
+    var impact: Int?
+    var urgency: Int?
+    var incident: String?
+  }
+
+  func decide(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseworkError.caseNotFound }
+    let form = try request.content.decode(DecisionForm.self)
+    do {
+      let decision: TriageDecision
+      switch form.decision {
+      case "not_an_incident": decision = .notAnIncident(reason: form.reason ?? "")
+      case "declare":
+        let (impact, urgency) = try IncidentAPIController.levels(impact: form.impact, urgency: form.urgency)
+        guard let subject = InputRules.clean(form.subject) else {
+          throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
+        }
+        decision = .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)
+      case "link":
+        guard let reference = form.incident.flatMap(CaseReference.init) else {
+          throw CaseworkError.invalid([
+            FieldError(field: "incident", message: "Enter the reference of an open incident, like INC-2026-000007.")
+          ])
+        }
+        decision = .linkTo(reference)
+      default:
+        throw CaseworkError.invalid([FieldError(field: "decision", message: "Choose what this report is.")])
+      }
+      if let incident = try await request.casework.cases.triage(id, decision, by: request.actor) {
+        return request.redirect(to: "/staff/cases/\(incident.record.id.uuidString.lowercased())/incident", redirectType: .normal)
+      }
+      return request.redirect(to: "/staff/triage", redirectType: .normal)
+    } catch CaseworkError.invalid(let errors) {
+      return try await renderQueue(request, errors: FormErrors(errors))
+    }
+  }
+
+  struct IncidentPage: Encodable {
+    struct Update: Encodable {
+      var when: String
+      var by: String
+      var text: String
+      var visibility: String
+    }
+
+    var layout: Layout
+    var id: String
+    var caseLink: String
+    var reference: String
+    var subject: String
+    var status: String
+    var isOpen: Bool
+    var severity: Int
+    var suggested: Int
+    var overrideReason: String?
+    var impactOptions: [Option]
+    var urgencyOptions: [Option]
+    var deadlines: [DeadlineView]
+    var hasDeadlines: Bool
+    var reports: [LinkView]
+    var reportCount: Int
+    var updates: [Update]
+    var hasUpdates: Bool
+    var published: Bool
+    var resolution: String?
+    var flags: [String]
+    var errors: [String: String]
+    var errorList: [FormErrors.Item]
+    var hasErrors: Bool
+  }
+
+  struct LinkView: Encodable {
+    var href: String
+    var reference: String
+    var subject: String
+  }
+
+  private func caseID(_ request: Request) throws -> CaseID {
+    guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseworkError.caseNotFound }
+    return id
+  }
+
+  func show(_ request: Request) async throws -> Response { try await render(request, id: try caseID(request)) }
+
+  func render(_ request: Request, id: CaseID, errors: FormErrors = FormErrors()) async throws -> Response {
+    let services = request.casework
+    let current = try await services.cases.incident(id)
+    let incident = current.incident
+    let dates = DisplayDates()
+    let now = services.clock.now()
+    let reports = try await services.cases.cases.links(of: id).filter { $0.relation == .reportOf }
+    let deadlines = try await services.cases.cases.deadlines(of: id).map {
+      DeadlineView($0, text: services.deadlineText, now: now, dates: dates)
+    }
+    var flags: [String] = []
+    if incident.patientSafety { flags.append("Patient safety") }
+    if incident.personalDataBreach { flags.append("Personal data breach") }
+    let page = IncidentPage(
+      layout: Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")\(current.record.reference) \(current.record.subject)"),
+      id: id.uuidString.lowercased(), caseLink: "/staff/cases/\(id.uuidString.lowercased())",
+      reference: current.record.reference.description, subject: current.record.subject, status: current.record.status.displayName,
+      isOpen: current.record.status.isActive, severity: incident.severity, suggested: incident.suggestedSeverity,
+      overrideReason: incident.severityOverride?.reason,
+      impactOptions: Self.impactOptions.map {
+        var option = $0
+        option.selected = option.value == String(incident.impact.rawValue)
+        return option
+      },
+      urgencyOptions: Self.urgencyOptions.map {
+        var option = $0
+        option.selected = option.value == String(incident.urgency.rawValue)
+        return option
+      },
+      deadlines: deadlines, hasDeadlines: !deadlines.isEmpty,
+      reports: reports.map {
+        LinkView(href: "/staff/cases/\($0.id.uuidString.lowercased())", reference: $0.reference.description, subject: $0.subject)
+      }, reportCount: reports.count,
+      updates: incident.updates.reversed().map {
+        IncidentPage.Update(when: dates.string($0.at), by: $0.by, text: $0.text, visibility: $0.isPublic ? "Public" : "Internal")
+      }, hasUpdates: !incident.updates.isEmpty,
+      published: incident.publishedAt != nil, resolution: incident.resolutionSummary, flags: flags, errors: errors.byField,
+      errorList: errors.list, hasErrors: !errors.isEmpty)
+    return try await Pages.render(request, "staff-incident", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+  }
+
+  private func act(_ request: Request, _ step: (CaseID) async throws -> Void) async throws -> Response {
+    let id = try caseID(request)
+    do {
+      try await step(id)
+      return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())/incident", redirectType: .normal)
+    } catch CaseworkError.invalid(let errors) {
+      return try await render(request, id: id, errors: FormErrors(errors))
+    }
+  }
+
+  struct AssessmentForm: Content {
+    var impact: Int?
+    var urgency: Int?
+    var severity: String?
+    var reason: String?
+  }
+
+  func assess(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(AssessmentForm.self)
+    return try await act(request) { id in
+      let (impact, urgency) = try IncidentAPIController.levels(impact: form.impact, urgency: form.urgency)
+      let override = form.severity.flatMap { Int($0) }.map { ($0, form.reason ?? "") }
+      try await request.casework.cases.assessIncident(
+        id, impact: impact, urgency: urgency, override: override, by: request.actor, staffID: request.staffUser?.id)
+    }
+  }
+
+  struct UpdateForm: Content {
+    var text: String?
+    var `public`: String?
+    var publish: String?
+  }
+
+  func addUpdate(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(UpdateForm.self)
+    let user = try request.requireStaff()
+    return try await act(request) { id in
+      try await request.casework.cases.addIncidentUpdate(
+        id, text: form.text ?? "", isPublic: form.public == "yes", publish: form.publish == "yes", by: request.actor,
+        name: user.name)
+    }
+  }
+
+  struct ResolveForm: Content {
+    var summary: String?
+  }
+
+  func resolve(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(ResolveForm.self)
+    return try await act(request) { id in
+      try await request.casework.cases.resolveIncident(id, summary: form.summary ?? "", by: request.actor)
+    }
+  }
+}
