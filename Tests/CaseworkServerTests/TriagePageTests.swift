@@ -33,3 +33,33 @@ struct TriagePageTests {
     }
   }
 }
+
+@Suite("The incident page's working group form")
+struct IncidentPageGroupTests {
+  @Test("add a person and a whole staff role from the incident page")
+  func addFromPage() async throws {
+    try await withApp(.sqlite) { app in
+      let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
+      _ = try await app.makeStaff("cso@casework.test", role: .clinicalSafetyOfficer)
+      let incident = try await app.casework.cases.declareIncident(
+        subject: "Outage", impact: .three, urgency: .three, reporter: Requester(name: "Ops", email: "ops@example.com"),
+        by: .staff(manager.id))
+      let client = try FormClient(app)
+      try await client.signIn(manager.email)
+      let path = "/staff/cases/\(incident.record.id.uuidString.lowercased())/incident"
+      #expect(try await client.get(path).html.contains("Nobody yet."))
+      #expect(
+        try await client.post("\(path)/members", [("person", manager.id.uuidString.lowercased()), ("role", "incident_lead")])
+          .status
+          == .seeOther)
+      #expect(
+        try await client.post("\(path)/members", [("person", "role:clinical_safety_officer"), ("role", "clinical_lead")]).status
+          == .seeOther)
+      let page = try await client.get(path).html
+      #expect(page.contains("Ian, incident lead"))
+      #expect(page.contains("Cso, clinical lead"))
+      let empty = try await client.post("\(path)/members", [("person", "role:admin"), ("role", "engineer")])
+      #expect(empty.status == .unprocessableEntity, "no active admins besides none created")
+    }
+  }
+}

@@ -7,6 +7,8 @@ public struct StaffNotification: Sendable, Equatable, Identifiable {
     case deadlineBreach = "deadline_breach"
     /// A clinical safety review is asked for (domain §6).
     case clinicalReview = "clinical_review"
+    /// Added to an incident's working group, or news of an incident one works on.
+    case incident
   }
 
   public var id: UUID

@@ -20,10 +20,13 @@ public struct Incident: Sendable, Equatable, Codable {
   /// Set when patient care may be affected: a review is due from the clinical safety officer.
   public var clinicalReview: ClinicalReview?
   public var breach: BreachRecord?
+  /// The working group: one incident lead, and engineers, clinical and security leads and
+  /// communications as needed.
+  public var members: [WorkingGroupMember]
 
   enum CodingKeys: String, CodingKey {
     case caseID, impact, urgency, severity, severityOverride, declaredAt, patientSafety, personalDataBreach, resolutionSummary
-    case updates, publishedAt, review, clinicalReview, breach
+    case updates, publishedAt, review, clinicalReview, breach, members
   }
 
   /// Reads records written before the timeline existed too.
@@ -43,10 +46,12 @@ public struct Incident: Sendable, Equatable, Codable {
     review = try c.decodeIfPresent(PostIncidentReview.self, forKey: .review)
     clinicalReview = try c.decodeIfPresent(ClinicalReview.self, forKey: .clinicalReview)
     breach = try c.decodeIfPresent(BreachRecord.self, forKey: .breach)
+    members = try c.decodeIfPresent([WorkingGroupMember].self, forKey: .members) ?? []
   }
 
   public init(caseID: CaseID, impact: IncidentImpact, urgency: IncidentUrgency, declaredAt: Date) {
     self.updates = []
+    self.members = []
     self.caseID = caseID
     self.impact = impact
     self.urgency = urgency
@@ -99,5 +104,38 @@ public struct IncidentUpdate: Sendable, Equatable, Codable, Identifiable {
     self.text = text
     self.isPublic = isPublic
     self.by = by
+  }
+}
+
+/// A role in an incident's working group (domain §6).
+public enum GroupRole: String, Sendable, Codable, CaseIterable {
+  case incidentLead = "incident_lead"
+  case engineer
+  case clinicalLead = "clinical_lead"
+  case securitySpecialist = "security_specialist"
+  case communications
+
+  public var displayName: String {
+    switch self {
+    case .incidentLead: "Incident lead"
+    case .engineer: "Engineer"
+    case .clinicalLead: "Clinical lead"
+    case .securitySpecialist: "Security specialist"
+    case .communications: "Communications"
+    }
+  }
+}
+
+public struct WorkingGroupMember: Sendable, Equatable, Codable {
+  public var staffID: StaffID
+  public var name: String
+  public var role: GroupRole
+  public var addedAt: Date
+
+  public init(staffID: StaffID, name: String, role: GroupRole, addedAt: Date) {
+    self.staffID = staffID
+    self.name = name
+    self.role = role
+    self.addedAt = addedAt
   }
 }

@@ -185,6 +185,7 @@ struct IncidentResponse: Content {
   var breach: BreachRecord?
   var resolutionSummary: String?
   var review: PostIncidentReview?
+  var members: [WorkingGroupMember]
 
   init(_ current: IncidentCase, reports: [String]) {
     caseId = current.record.id.apiString
@@ -206,5 +207,6 @@ struct IncidentResponse: Content {
     breach = current.incident.breach
     resolutionSummary = current.incident.resolutionSummary
     review = current.incident.review
+    members = current.incident.members
   }
 }

@@ -13,6 +13,7 @@ struct IncidentLifecycleAPI {
     working.post("patient-safety", use: patientSafety)
     working.post("breach", use: breach)
     working.post("breach-decision", use: breachDecision)
+    working.post("members", use: addMembers)
     incident.grouped(APIAuthentication(permission: .reviewClinicalSafety)).post("clinical-review", use: clinicalReview)
   }
 
@@ -138,5 +139,50 @@ struct IncidentLifecycleAPI {
     let user = try request.requireStaffUser()
     return try await respond(
       try await request.casework.cases.decideBreach(id, decision, by: request.actor, staffID: user.id), request)
+  }
+
+  struct MembersBody: Decodable {
+    /// One person, by staff id or email…
+    var staff: String?
+    /// …or everyone active in a staff role, such as clinical_safety_officer.
+    var staffRole: String?
+    var role: String?
+  }
+
+  func addMembers(_ request: Request) async throws -> IncidentResponse {
+    let id = try await caseID(request)
+    let body = try APIController.decodeJSON(MembersBody.self, from: request)
+    let people = try await Self.people(staff: body.staff, staffRole: body.staffRole, request)
+    guard let role = body.role.flatMap(GroupRole.init(rawValue:)) else {
+      throw CaseworkError.invalid([
+        FieldError(field: "role", message: "role must be one of \(GroupRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+      ])
+    }
+    let link = "\(request.casework.config.publicURL)/staff/cases/\(id.uuidString.lowercased())/incident"
+    return try await respond(
+      try await request.casework.cases.addToWorkingGroup(id, people: people, role: role, link: link, by: request.actor), request)
+  }
+
+  /// The people a request names: one member of staff (id or email), or everyone in a staff role.
+  static func people(staff: String?, staffRole: String?, _ request: Request) async throws -> [StaffUser] {
+    let repository = request.casework.staff
+    if let staff = staff.flatMap({ InputRules.clean($0) }) {
+      var found: StaffUser?
+      if let id = UUID(uuidString: staff) { found = try await repository.find(id: id) }
+      if found == nil { found = try await repository.find(email: staff.lowercased()) }
+      if let found { return [found] }
+      throw CaseworkError.invalid([FieldError(field: "staff", message: "There is no member of staff \(staff).")])
+    }
+    if let staffRole {
+      guard let role = StaffRole(rawValue: staffRole) else {
+        throw CaseworkError.invalid([
+          FieldError(
+            field: "staffRole", message: "staffRole must be one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))."
+          )
+        ])
+      }
+      return try await repository.all().filter { $0.role == role && $0.active }
+    }
+    throw CaseworkError.invalid([FieldError(field: "staff", message: "Name a member of staff, or a staff role.")])
   }
 }

@@ -13,6 +13,7 @@ struct StaffIncidentsController {
     working.post("staff", "cases", ":id", "incident", "assessment", use: assess)
     working.post("staff", "cases", ":id", "incident", "updates", use: addUpdate)
     working.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
+    working.post("staff", "cases", ":id", "incident", "members", use: addMembers)
   }
 
   static let impactOptions = IncidentImpact.allCases.map {
@@ -133,6 +134,10 @@ struct StaffIncidentsController {
     var published: Bool
     var resolution: String?
     var flags: [String]
+    var members: [String]
+    var hasMembers: Bool
+    var peopleOptions: [Option]
+    var roleOptions: [Option]
     var errors: [String: String]
     var errorList: [FormErrors.Item]
     var hasErrors: Bool
@@ -161,6 +166,7 @@ struct StaffIncidentsController {
     let deadlines = try await services.cases.cases.deadlines(of: id).map {
       DeadlineView($0, text: services.deadlineText, now: now, dates: dates)
     }
+    let staff = try await services.staff.all().filter(\.active)
     var flags: [String] = []
     if incident.patientSafety { flags.append("Patient safety") }
     if incident.personalDataBreach { flags.append("Personal data breach") }
@@ -187,7 +193,16 @@ struct StaffIncidentsController {
       updates: incident.updates.reversed().map {
         IncidentPage.Update(when: dates.string($0.at), by: $0.by, text: $0.text, visibility: $0.isPublic ? "Public" : "Internal")
       }, hasUpdates: !incident.updates.isEmpty,
-      published: incident.publishedAt != nil, resolution: incident.resolutionSummary, flags: flags, errors: errors.byField,
+      published: incident.publishedAt != nil, resolution: incident.resolutionSummary, flags: flags,
+      members: incident.members.map { "\($0.name), \($0.role.displayName.lowercased())" }, hasMembers: !incident.members.isEmpty,
+      peopleOptions: staff.map {
+        Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: false)
+      }
+        + StaffRole.allCases.map {
+          Option(value: "role:\($0.rawValue)", label: "Everyone who is \($0.displayName.lowercased())", selected: false)
+        },
+      roleOptions: GroupRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: false) },
+      errors: errors.byField,
       errorList: errors.list, hasErrors: !errors.isEmpty)
     return try await Pages.render(request, "staff-incident", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
   }
@@ -243,6 +258,26 @@ struct StaffIncidentsController {
     let form = try request.content.decode(ResolveForm.self)
     return try await act(request) { id in
       try await request.casework.cases.resolveIncident(id, summary: form.summary ?? "", by: request.actor)
+    }
+  }
+
+  struct MembersForm: Content {
+    var person: String?
+    var role: String?
+  }
+
+  func addMembers(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(MembersForm.self)
+    return try await act(request) { id in
+      let person = form.person ?? ""
+      let people = try await IncidentLifecycleAPI.people(
+        staff: person.hasPrefix("role:") ? nil : person, staffRole: person.hasPrefix("role:") ? String(person.dropFirst(5)) : nil,
+        request)
+      guard let role = form.role.flatMap(GroupRole.init(rawValue:)) else {
+        throw CaseworkError.invalid([FieldError(field: "role", message: "Choose the role in the working group.")])
+      }
+      let link = "\(request.casework.config.publicURL)/staff/cases/\(id.uuidString.lowercased())/incident"
+      try await request.casework.cases.addToWorkingGroup(id, people: people, role: role, link: link, by: request.actor)
     }
   }
 }

@@ -109,6 +109,10 @@ public struct DeadlineMonitor: Sendable {
     var announced = 0
     for alert in try await store.dueAlerts(now: now) {
       var recipients = managers
+      // An incident's reminders (an update is due, the target is close) go to its working group.
+      if let incident = try? await services.cases.cases.incident(of: alert.deadline.caseID), !incident.members.isEmpty {
+        recipients = incident.members.map(\.staffID).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+      }
       if let assignee = alert.assigneeID, !recipients.contains(assignee) { recipients.insert(assignee, at: 0) }
       let name = alert.deadline.name.replacingOccurrences(of: "_", with: " ")
       let message: String
