@@ -117,3 +117,48 @@ extension Array {
     return result
   }
 }
+
+@Suite("The incidents report")
+struct IncidentReportTests {
+  @Test(
+    "incidents by severity and month, within target, median time, reports per incident, charts and CSV", arguments: Engine.all)
+  func report(engine: Engine) async throws {
+    let clock = SteppingWallClock(start: testStart)
+    try await withApp(engine, clock: clock) { app in
+      let staff = try await app.makeStaff()
+      let service = app.casework.cases
+      var reports: [Case] = []
+      for n in 1...3 {
+        reports.append(
+          try await service.open(
+            NewCaseInput(
+              channel: .web, subject: "Report \(n)", description: "Down", requesterName: "R", requesterEmail: "r\(n)@example.com",
+              tags: [CaseService.possibleIncidentTag]), by: .requester
+          ).record)
+      }
+      // Severity 1, resolved in 2 hours (within 4); severity 2, resolved after 9 hours (target 8).
+      let fast = try #require(
+        try await service.triage(reports[0].id, .declare(subject: "Fast", impact: .one, urgency: .one), by: .system))
+      try await service.triage(reports[1].id, .linkTo(fast.record.reference), by: .system)
+      let slow = try #require(
+        try await service.triage(reports[2].id, .declare(subject: "Slow", impact: .two, urgency: .two), by: .system))
+      clock.advance(by: 2 * 3600)
+      try await service.resolveIncident(fast.record.id, summary: "Fixed", by: .system)
+      clock.advance(by: 7 * 3600)
+      try await service.resolveIncident(slow.record.id, summary: "Fixed late", by: .system)
+
+      let client = try FormClient(app)
+      try await client.signIn(staff.email)
+      let page = try await client.get("/staff/reports/incidents?year=2026")
+      #expect(page.status == .ok)
+      #expect(page.html.contains("<title id=\"incident-months-title\">"))
+      #expect(page.html.contains("1 of 1 (100%)"), "severity 1 within target")
+      #expect(page.html.contains("0 of 1 (0%)"), "severity 2 missed")
+      #expect(page.html.contains("On average 1.5 reports per incident."))
+      let csv = try await client.get("/staff/reports/incidents.csv?year=2026").body.string
+      #expect(csv.contains("severity,Severity 1,1,1,0,0,0,0,1,1,100,2.0,2\r\n"))
+      #expect(csv.contains("severity,Severity 2,1,0,1,0,0,0,0,1,0,9.0,1\r\n"))
+      #expect(csv.contains("incident,\(fast.record.reference),1,1,0,0,0,0,,,,,2\r\n"))
+    }
+  }
+}

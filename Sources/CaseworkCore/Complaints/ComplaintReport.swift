@@ -62,7 +62,7 @@ public struct ComplaintReport: Sendable, Equatable {
 
   /// Tags that describe handling, not what the complaint is about.
   static let systemTags: Set<String> = ["out-of-time", "eligibility-undecided", "clinical-content", "escalated"]
-  static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+  public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
   public init(year: Int, rows: [ComplaintReportRow]) {
     self.year = year

@@ -78,7 +78,94 @@ enum ComplaintCharts {
     return svg + "</svg>"
   }
 
+  /// A bar per label with its value written above it, for counts or percentages.
+  static func bars(id: String, title: String, labels: [String], values: [Int?], suffix: String = "") -> String {
+    let width = 720.0
+    let height = 240.0
+    let top = 24.0
+    let bottom = 30.0
+    let slot = (width - 20) / Double(max(labels.count, 1))
+    let most = max(1, values.compactMap { $0 }.max() ?? 1)
+    var svg = """
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-title" class="chart">
+      <title id="\(id)-title">\(escape(title))</title>
+      <line x1="10" y1="\(height - bottom)" x2="\(width - 10)" y2="\(height - bottom)" stroke="#0b0c0c"/>
+
+      """
+    for (index, label) in labels.enumerated() {
+      let value = values[index]
+      let x = 10 + Double(index) * slot + slot * 0.2
+      let barHeight = (height - top - bottom) * Double(value ?? 0) / Double(most)
+      let y = height - bottom - barHeight
+      svg += """
+        <rect x="\(f(x))" y="\(f(y))" width="\(f(slot * 0.6))" height="\(f(barHeight))" fill="#0b0c0c"/>
+        <text x="\(f(x + slot * 0.3))" y="\(f(y - 6))" text-anchor="middle" font-size="13">\(value.map { "\($0)\(suffix)" } ?? "–")</text>
+        <text x="\(f(x + slot * 0.3))" y="\(f(height - 10))" text-anchor="middle" font-size="12">\(escape(label))</text>
+
+        """
+    }
+    return svg + "</svg>"
+  }
+
   static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+struct IncidentStatisticsPage: Encodable {
+  struct Row: Encodable {
+    var label: String
+    var incidents: Int
+    var bySeverity: String
+    var withinTarget: String
+    var median: String
+    var reports: Int
+  }
+
+  struct Reported: Encodable {
+    var reference: String
+    var severity: Int
+    var reports: Int
+  }
+
+  var layout: Layout
+  var year: Int
+  var previousYear: Int
+  var nextYear: Int
+  var monthChart: String
+  var severityChart: String
+  var months: [Row]
+  var severities: [Row]
+  var total: Row
+  var mostReported: [Reported]
+  var hasReported: Bool
+  var averageReports: String
+
+  init(_ request: Request, report: IncidentReport) {
+    layout = Layout(request, title: "Incidents report \(report.year)")
+    year = report.year
+    previousYear = report.year - 1
+    nextYear = report.year + 1
+    monthChart = ComplaintCharts.bars(
+      id: "incident-months", title: "Incidents declared each month of \(report.year)",
+      labels: report.months.map { String($0.label.prefix(3)) }, values: report.months.map(\.incidents))
+    severityChart = ComplaintCharts.bars(
+      id: "incident-target", title: "Percentage of incidents resolved within target, by severity, \(report.year)",
+      labels: report.severities.map { "Sev \($0.label.suffix(1))" }, values: report.severities.map(\.withinTargetPercent),
+      suffix: "%")
+    func row(_ line: IncidentReport.Line) -> Row {
+      Row(
+        label: line.label, incidents: line.incidents,
+        bySeverity: line.bySeverity.enumerated().filter { $0.element > 0 }.map { "S\($0.offset + 1): \($0.element)" }
+          .joined(separator: ", "),
+        withinTarget: line.withinTargetPercent.map { "\(line.withinTarget) of \(line.decided) (\($0)%)" } ?? "none resolved yet",
+        median: line.medianHours.map { "\($0) h" } ?? "–", reports: line.reports)
+    }
+    months = report.months.map(row)
+    severities = report.severities.map(row)
+    total = row(report.total)
+    mostReported = report.mostReported.map { Reported(reference: $0.reference, severity: $0.severity, reports: $0.reports) }
+    hasReported = !mostReported.isEmpty
+    averageReports = report.averageReports.map { String($0) } ?? "–"
+  }
 }
 
 struct ComplaintReportPage: Encodable {
@@ -129,6 +216,32 @@ struct StaffReportsController {
     let reading = routes.grouped(StaffAuthentication(permission: .readCases))
     reading.get("staff", "reports", "complaints", use: page)
     reading.get("staff", "reports", "complaints.csv", use: csv)
+    reading.get("staff", "reports", "incidents", use: incidentsPage)
+    reading.get("staff", "reports", "incidents.csv", use: incidentsCSV)
+  }
+
+  func incidentReport(_ request: Request) async throws -> IncidentReport {
+    let services = request.casework
+    let year = (try? request.query.get(Int.self, at: "year")) ?? LocalDate(services.clock.now()).year
+    guard (2000...2100).contains(year) else {
+      throw CaseworkError.invalid([FieldError(field: "year", message: "Choose a year from 2000 to 2100.")])
+    }
+    let handle = DatabaseHandle(
+      databases: request.application.databases, eventLoopGroup: request.application.eventLoopGroup, logger: request.logger)
+    return IncidentReport(year: year, rows: try await SQLIncidentReports(handle: handle).rows())
+  }
+
+  func incidentsPage(_ request: Request) async throws -> Response {
+    try await Pages.render(
+      request, "staff-incident-report", IncidentStatisticsPage(request, report: try await incidentReport(request)))
+  }
+
+  func incidentsCSV(_ request: Request) async throws -> Response {
+    let report = try await incidentReport(request)
+    let response = Response(status: .ok, body: .init(string: report.csv))
+    response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+    response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"incidents-\(report.year).csv\"")
+    return response
   }
 
   func report(_ request: Request) async throws -> ComplaintReport {
