@@ -111,6 +111,8 @@ public struct CaseChange: Sendable {
   public var incident: Incident?
   /// Console notifications the change raises, written with it.
   public var notifications: [StaffNotification] = []
+  /// Events for the outgoing webhooks, written with it (delivered by a job).
+  public var webhooks: [WebhookEvent] = []
 
   public init(
     updated: Case, tagsChanged: Bool = false, newMessages: [CaseMessage] = [], audit: [AuditEvent] = [],

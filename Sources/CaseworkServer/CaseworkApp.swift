@@ -85,7 +85,7 @@ public enum CaseworkApp {
   static func makeServices(_ app: Application, config: AppConfig, clock: any WallClock) -> CaseworkServices {
     let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     let hasher = SHA256SecretHasher()
-    let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle))
+    let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs))
     let staff = SQLStaffRepository(handle: handle)
     let tokens = SQLTokenRepository(handle: handle)
     let policy = config.policy
@@ -196,6 +196,7 @@ extension CaseworkApp {
     [
       DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler(),
       OutboxSender.jobKind: outboxSender(app).handler(),
+      WebhookSender.jobKind: webhookSender(app).handler(),
     ]
   }
 
@@ -209,6 +210,13 @@ extension CaseworkApp {
       app.casework.config.smtp.map { SMTPTransport(settings: $0, group: app.eventLoopGroup) } ?? files
     return OutboxSender(
       services: app.casework, outbox: SQLOutbox(handle: handle), transport: transport ?? configured, logger: app.logger)
+  }
+
+  public static func webhookSender(_ app: Application) -> WebhookSender {
+    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    return WebhookSender(
+      deliveries: SQLWebhookDeliveries(handle: handle), client: app.client, secret: app.casework.config.webhookSecret ?? "",
+      services: app.casework, logger: app.logger)
   }
 
   public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {

@@ -6,12 +6,15 @@ import SQLKit
 /// row of a batch inserted in a few multi-row statements.
 public struct SQLCaseRepository: CaseRepository {
   let handle: DatabaseHandle
+  /// Where incident events go (outgoing webhooks); each event becomes a delivery per URL.
+  let webhookURLs: [String]
 
   /// Rows per INSERT statement: well under SQLite's bound-parameter limit.
   static let rowsPerInsert = 200
 
-  public init(handle: DatabaseHandle) {
+  public init(handle: DatabaseHandle, webhookURLs: [String] = []) {
     self.handle = handle
+    self.webhookURLs = webhookURLs
   }
 
   public func create(_ drafts: [CaseDraft]) async throws -> [Case] {
@@ -290,6 +293,7 @@ public struct SQLCaseRepository: CaseRepository {
       }
       if let incident = change.incident { try await IncidentRows.write(incident, at: record.updatedAt, on: db) }
       try await Self.insert(change.notifications.map(NotificationRow.init), into: "notifications", on: db)
+      try await SQLWebhookDeliveries.insert(change.webhooks, urls: webhookURLs, at: record.updatedAt, on: db)
     }
   }
 

@@ -14,5 +14,6 @@ public enum StoreMigrations {
     M0009_CreateIncidents(),
     M0010_CreateIntakeEvents(),
     M0011_CreateStatusComponents(),
+    M0012_CreateWebhookDeliveries(),
   ]
 }

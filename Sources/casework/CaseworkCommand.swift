@@ -90,6 +90,7 @@ struct Serve: AsyncParsableCommand {
         // The deadline monitor re-queues itself; the first run is queued here.
         try await app.casework.jobs.enqueueUnlessPending(kind: DeadlineMonitor.jobKind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: OutboxSender.jobKind, payload: "{}", runAt: Date())
+        try await app.casework.jobs.enqueueUnlessPending(kind: WebhookSender.jobKind, payload: "{}", runAt: Date())
         app.lifecycle.use(
           JobWorker(queue: app.casework.jobs, handlers: CaseworkApp.jobHandlers(app), logger: app.logger))
         if let maildir = config.maildir {

@@ -23,6 +23,11 @@ extension CaseService {
         AuditEvent(caseID: id, actor: actor, at: now, field: "incident.resolution", before: nil, after: summary),
       ] + deadlineAudit, deadlines: deadlines)
     change.incident = current.incident
+    change.webhooks = [
+      WebhookEvent.incident(
+        "incident.resolved", IncidentCase(record: updated, incident: current.incident),
+        text: "\(updated.reference) resolved: \(summary)", at: now)
+    ]
     try await cases.save(change)
     try await tellReporters(of: current.record, summary: summary, at: now)
     return IncidentCase(record: updated, incident: current.incident)

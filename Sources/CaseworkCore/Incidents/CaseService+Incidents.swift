@@ -106,6 +106,11 @@ extension CaseService {
       ] + deadlines.map { Self.deadlineAudit(before: nil, after: $0, caseID: updated.id, by: actor, at: now) },
       deadlines: deadlines)
     change.incident = incident
+    change.webhooks = [
+      WebhookEvent.incident(
+        "incident.declared", IncidentCase(record: updated, incident: incident),
+        text: "Incident \(updated.reference) declared, severity \(severity): \(updated.subject)", at: now)
+    ]
     try await cases.save(change)
     return IncidentCase(record: updated, incident: incident)
   }
@@ -156,6 +161,13 @@ extension CaseService {
     updated.updatedAt = now
     var change = CaseChange(updated: updated, audit: audit, deadlines: deadlines)
     change.incident = current.incident
+    if before != current.incident.severity {
+      change.webhooks = [
+        WebhookEvent.incident(
+          "incident.severity_changed", IncidentCase(record: updated, incident: current.incident),
+          text: "\(updated.reference) is now severity \(current.incident.severity) (was \(before)).", at: now)
+      ]
+    }
     try await cases.save(change)
     return IncidentCase(record: updated, incident: current.incident)
   }
@@ -231,6 +243,11 @@ extension CaseService {
     updated.updatedAt = now
     var change = CaseChange(updated: updated, audit: audit, deadlines: deadlines)
     change.incident = current.incident
+    change.webhooks = [
+      WebhookEvent.incident(
+        "incident.update", IncidentCase(record: updated, incident: current.incident),
+        text: "\(updated.reference) update (\(isPublic ? "public" : "internal")): \(text)", at: now)
+    ]
     try await cases.save(change)
     return IncidentCase(record: updated, incident: current.incident)
   }

@@ -56,7 +56,13 @@ extension CaseService {
         subject: "Working group: \(current.record.reference) \(current.record.subject)", body: message + "\n\nOpen it: " + link,
         isAutomatic: false, createdAt: now)
     }
+    let after = IncidentCase(record: updated, incident: current.incident)
+    change.webhooks = added.map {
+      WebhookEvent.incident(
+        "working_group.member_added", after, text: "\($0.name) joined \(updated.reference) as \(role.displayName.lowercased()).",
+        member: $0.name, role: role, at: now)
+    }
     try await cases.save(change)
-    return IncidentCase(record: updated, incident: current.incident)
+    return after
   }
 }

@@ -42,6 +42,9 @@ public struct AppConfig: Sendable {
   /// The shared secret social-media connectors sign their webhook calls with; nil turns
   /// `POST /api/v1/inbound/social` off.
   public var socialWebhookSecret: String?
+  /// Chat tools told of incident events (outgoing webhooks), and the secret calls are signed with.
+  public var webhookURLs: [String] = []
+  public var webhookSecret: String?
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -167,6 +170,16 @@ public struct AppConfig: Sendable {
       organisation: read("CASEWORK_ORGANISATION", default: "Casework")!,
       signature: read("CASEWORK_COMPLAINT_SIGNATURE", default: "The support team manager")!)
 
+    let webhookURLs = (read("CASEWORK_WEBHOOK_URLS", default: nil) ?? "").split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }.filter { !$0.isEmpty }
+    for url in webhookURLs where URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
+      problems.append("CASEWORK_WEBHOOK_URLS must be http(s) addresses separated by commas; \"\(url)\" is not one.")
+    }
+    let webhookSecret = read("CASEWORK_WEBHOOK_SECRET", default: nil, secret: true)
+    if !webhookURLs.isEmpty && (webhookSecret?.utf8.count ?? 0) < 32 {
+      problems.append("CASEWORK_WEBHOOK_SECRET (32 characters or more) is needed to sign calls to CASEWORK_WEBHOOK_URLS.")
+    }
     let socialSecret = read("CASEWORK_SOCIAL_WEBHOOK_SECRET", default: nil, secret: true)
     if let socialSecret, socialSecret.utf8.count < 32 {
       problems.append("CASEWORK_SOCIAL_WEBHOOK_SECRET must be at least 32 characters (for example from `openssl rand -hex 32`).")
@@ -189,6 +202,8 @@ public struct AppConfig: Sendable {
     config.maildir = maildir
     config.complaints = complaints
     config.socialWebhookSecret = socialSecret
+    config.webhookURLs = webhookURLs
+    config.webhookSecret = webhookSecret
     return config
   }
 
