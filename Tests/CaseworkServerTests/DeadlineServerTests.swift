@@ -215,3 +215,30 @@ struct DeadlineServerTests {
     }
   }
 }
+
+@Suite("Recomputing incident deadlines")
+struct IncidentRecomputeTests {
+  @Test("a policy change recomputes an incident's resolve target under its own severity", arguments: Engine.all)
+  func incidentRecompute(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let incident = try await app.casework.cases.declareIncident(
+        subject: "Slow pages", impact: .three, urgency: .three, reporter: Requester(name: "Ops", email: "ops@example.com"),
+        by: .system)
+      let repository = app.casework.cases.cases
+      let before = try #require(try await repository.deadlines(of: incident.record.id).first { $0.name == "resolve" })
+      #expect(before.length.description == "40 hours")
+      // The contract now gives severity 3 only 20 supported hours.
+      var rules = DeadlinePolicy.standard.rules
+      let index = try #require(rules.firstIndex { $0.name == "resolve" && $0.severity == 3 })
+      rules[index].length = try #require(DeadlineLength("20 hours"))
+      let calendars = app.casework.deadlineEngine.value.calendars
+      app.casework.deadlineEngine.replace(
+        with: DeadlineEngine(policy: DeadlinePolicy(rules: rules), calendars: calendars), basis: "test")
+      _ = try await DeadlineMonitor(services: app.casework, logger: app.logger).recomputeAll()
+      let after = try #require(try await repository.deadlines(of: incident.record.id).first { $0.name == "resolve" })
+      #expect(after.length.description == "20 hours")
+      #expect(after.startAt == before.startAt)
+      #expect(try #require(after.dueAt) < (try #require(before.dueAt)))
+    }
+  }
+}
