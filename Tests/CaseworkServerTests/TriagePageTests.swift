@@ -63,3 +63,61 @@ struct IncidentPageGroupTests {
     }
   }
 }
+
+@Suite("The incident page's safety, breach and closing forms")
+struct IncidentPageFormsTests {
+  @Test(
+    "flag patient safety, record the clinical review, flag and decide a breach, resolve and close with a review",
+    arguments: Engine.all)
+  func forms(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
+      let cso = try await app.makeStaff("cso@casework.test", role: .clinicalSafetyOfficer)
+      let incident = try await app.casework.cases.declareIncident(
+        subject: "Results delayed", impact: .two, urgency: .three, reporter: Requester(name: "Ops", email: "ops@example.com"),
+        by: .staff(manager.id))
+      let path = "/staff/cases/\(incident.record.id.uuidString.lowercased())/incident"
+      let client = try FormClient(app)
+      try await client.signIn(manager.email)
+      #expect(try await client.post("\(path)/patient-safety", []).status == .seeOther)
+      #expect(try await client.get(path).html.contains("waiting for the clinical safety officer"))
+      #expect(
+        try await client.post("\(path)/clinical-review", [("hazard", "x"), ("likelihood", "low"), ("consequence", "major")])
+          .status == .forbidden)
+      let officer = try FormClient(app)
+      try await officer.signIn(cso.email)
+      #expect(
+        try await officer.post(
+          "\(path)/clinical-review",
+          [("hazard", "Delayed results"), ("likelihood", "low"), ("consequence", "major"), ("hazard_log_updated", "yes")]
+        ).status == .seeOther)
+      #expect(try await client.get(path).html.contains("Delayed results: low likelihood, major consequence; hazard log updated"))
+
+      #expect(
+        try await client.post("\(path)/breach", [("aware_date", "2026-11-21"), ("aware_time", "09:30")]).status == .seeOther)
+      let clock = try #require(
+        try await app.casework.cases.cases.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
+      #expect(clock.dueAt == LocalDate("2026-11-24")!.instant(hour: 9, minute: 30))
+      let noReference = try await client.post("\(path)/breach-decision", [("decision", "reported"), ("reference", "")])
+      #expect(noReference.status == .unprocessableEntity)
+      #expect(
+        try await client.post("\(path)/breach-decision", [("decision", "reported"), ("reference", "DSPT-123")]).status
+          == .seeOther)
+      #expect(try await client.get(path).html.contains("Reported to the ICO (DSPT DSPT-123)"))
+
+      #expect(try await client.post("\(path)/resolve", [("summary", "Queue drained.")]).status == .seeOther)
+      let incomplete = try await client.post("\(path)/close", [("what_happened", "x"), ("cause", ""), ("action_due", "")])
+      #expect(incomplete.status == .unprocessableEntity)
+      #expect(incomplete.html.contains("Say what caused it."))
+      #expect(
+        try await client.post(
+          "\(path)/close",
+          [
+            ("what_happened", "Results queue stalled."), ("cause", "A full disk"), ("contributing_factors", ""),
+            ("action_description", "Alert on disk"), ("action_owner", "Platform"), ("action_due", "2026-12-04"),
+          ]
+        ).status == .seeOther)
+      #expect(try await app.casework.cases.find(incident.record.reference.description)?.status == .closed)
+    }
+  }
+}

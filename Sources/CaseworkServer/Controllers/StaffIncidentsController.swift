@@ -14,6 +14,12 @@ struct StaffIncidentsController {
     working.post("staff", "cases", ":id", "incident", "updates", use: addUpdate)
     working.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
     working.post("staff", "cases", ":id", "incident", "members", use: addMembers)
+    working.post("staff", "cases", ":id", "incident", "close", use: close)
+    working.post("staff", "cases", ":id", "incident", "patient-safety", use: patientSafety)
+    working.post("staff", "cases", ":id", "incident", "breach", use: breach)
+    working.post("staff", "cases", ":id", "incident", "breach-decision", use: breachDecision)
+    routes.grouped(StaffAuthentication(permission: .reviewClinicalSafety))
+      .post("staff", "cases", ":id", "incident", "clinical-review", use: clinicalReview)
   }
 
   static let impactOptions = IncidentImpact.allCases.map {
@@ -134,6 +140,16 @@ struct StaffIncidentsController {
     var published: Bool
     var resolution: String?
     var flags: [String]
+    var isResolved: Bool
+    var patientSafety: Bool
+    var needsClinicalReview: Bool
+    var canReviewClinically: Bool
+    var clinicalReview: String?
+    var breachFlagged: Bool
+    var breachOpen: Bool
+    var breachDecision: String?
+    var likelihoodOptions: [Option]
+    var consequenceOptions: [Option]
     var members: [String]
     var hasMembers: Bool
     var peopleOptions: [Option]
@@ -194,6 +210,25 @@ struct StaffIncidentsController {
         IncidentPage.Update(when: dates.string($0.at), by: $0.by, text: $0.text, visibility: $0.isPublic ? "Public" : "Internal")
       }, hasUpdates: !incident.updates.isEmpty,
       published: incident.publishedAt != nil, resolution: incident.resolutionSummary, flags: flags,
+      isResolved: current.record.status == .resolved, patientSafety: incident.patientSafety,
+      needsClinicalReview: incident.patientSafety && incident.clinicalReview == nil,
+      canReviewClinically: request.staffUser?.can(.reviewClinicalSafety) == true,
+      clinicalReview: incident.clinicalReview.map {
+        "\($0.hazard): \($0.likelihood.rawValue.replacingOccurrences(of: "_", with: " ")) likelihood, \($0.consequence.rawValue) consequence; hazard log \($0.hazardLogUpdated ? "updated" : "not updated")"
+      },
+      breachFlagged: incident.breach != nil, breachOpen: incident.breach != nil && incident.breach?.decision == nil,
+      breachDecision: incident.breach?.decision.map {
+        switch $0 {
+        case .reported(let reference, let at): "Reported to the ICO (DSPT \(reference)) on \(dates.string(at))"
+        case .notReportable(let reason): "Not reportable: \(reason)"
+        }
+      },
+      likelihoodOptions: HazardLikelihood.allCases.map {
+        Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized, selected: false)
+      },
+      consequenceOptions: HazardConsequence.allCases.map {
+        Option(value: $0.rawValue, label: $0.rawValue.capitalized, selected: false)
+      },
       members: incident.members.map { "\($0.name), \($0.role.displayName.lowercased())" }, hasMembers: !incident.members.isEmpty,
       peopleOptions: staff.map {
         Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: false)
@@ -278,6 +313,101 @@ struct StaffIncidentsController {
       }
       let link = "\(request.casework.config.publicURL)/staff/cases/\(id.uuidString.lowercased())/incident"
       try await request.casework.cases.addToWorkingGroup(id, people: people, role: role, link: link, by: request.actor)
+    }
+  }
+
+  struct CloseForm: Content {
+    var what_happened: String?
+    var cause: String?
+    var contributing_factors: String?
+    var action_description: String?
+    var action_owner: String?
+    var action_due: String?
+  }
+
+  func close(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(CloseForm.self)
+    return try await act(request) { id in
+      var errors: [FieldError] = []
+      var actions: [ComplaintAction] = []
+      let due = APIController.date(form.action_due, field: "actionDue", errors: &errors)
+      if let description = InputRules.clean(form.action_description), let owner = InputRules.clean(form.action_owner), let due {
+        actions.append(ComplaintAction(description: description, owner: owner, due: due))
+      }
+      if !errors.isEmpty { throw CaseworkError.invalid(errors) }
+      let review = PostIncidentReview(
+        whatHappened: form.what_happened ?? "", cause: form.cause ?? "",
+        contributingFactors: InputRules.clean(form.contributing_factors),
+        actions: actions)
+      try await request.casework.cases.closeIncident(id, review: review, by: request.actor)
+    }
+  }
+
+  func patientSafety(_ request: Request) async throws -> Response {
+    try await act(request) { id in
+      let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
+      try await request.casework.cases.flagPatientSafety(id, reviewers: reviewers, by: request.actor)
+    }
+  }
+
+  struct ClinicalForm: Content {
+    var hazard: String?
+    var likelihood: String?
+    var consequence: String?
+    var hazard_log_updated: String?
+  }
+
+  func clinicalReview(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(ClinicalForm.self)
+    let user = try request.requireStaff()
+    return try await act(request) { id in
+      guard let likelihood = form.likelihood.flatMap(HazardLikelihood.init(rawValue:)),
+        let consequence = form.consequence.flatMap(HazardConsequence.init(rawValue:))
+      else {
+        throw CaseworkError.invalid([FieldError(field: "likelihood", message: "Choose the likelihood and the consequence.")])
+      }
+      try await request.casework.cases.recordClinicalReview(
+        id, hazard: form.hazard ?? "", likelihood: likelihood, consequence: consequence,
+        hazardLogUpdated: form.hazard_log_updated == "yes", by: request.actor, staffID: user.id)
+    }
+  }
+
+  struct BreachForm: Content {
+    var aware_date: String?
+    var aware_time: String?
+  }
+
+  func breach(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(BreachForm.self)
+    return try await act(request) { id in
+      var errors: [FieldError] = []
+      guard let day = APIController.date(form.aware_date, field: "awareAt", errors: &errors) else {
+        throw CaseworkError.invalid(
+          errors.isEmpty ? [FieldError(field: "awareAt", message: "Enter when we became aware.")] : errors)
+      }
+      let parts = (form.aware_time ?? "").split(separator: ":").compactMap { Int($0) }
+      let at = day.instant(hour: parts.first ?? 0, minute: parts.count > 1 ? parts[1] : 0)
+      try await request.casework.cases.flagBreach(id, awareAt: at, by: request.actor)
+    }
+  }
+
+  struct DecisionFormBreach: Content {
+    var decision: String?
+    var reference: String?
+    var reason: String?
+  }
+
+  func breachDecision(_ request: Request) async throws -> Response {
+    let form = try request.content.decode(DecisionFormBreach.self)
+    let user = try request.requireStaff()
+    return try await act(request) { id in
+      let decision: BreachRecord.Decision
+      switch form.decision {
+      case "reported": decision = .reported(reference: form.reference ?? "", at: request.casework.clock.now())
+      case "not_reportable": decision = .notReportable(reason: form.reason ?? "")
+      default: throw CaseworkError.invalid([FieldError(field: "decision", message: "Choose reported or not reportable.")])
+      }
+      try await request.casework.cases.decideBreach(id, decision, by: request.actor, staffID: user.id)
     }
   }
 }
