@@ -67,6 +67,9 @@ public struct SMTPTransport: MailTransport {
       .connect(host: settings.host, port: settings.port) { channel in
         channel.eventLoop.makeCompletedFuture {
           if implicitTLS { try channel.pipeline.syncOperations.addHandler(try self.tlsHandler()) }
+          // A server that stops answering must not hold the sender for ever: after a minute of
+          // silence the connection is closed and the message is tried again later.
+          try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(readTimeout: .seconds(60)), CloseWhenIdle()])
           return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }
       }
@@ -172,6 +175,24 @@ public struct SMTPTransport: MailTransport {
 
     func write(_ data: Data) async throws {
       try await outbound.write(ByteBuffer(bytes: data))
+    }
+  }
+}
+
+/// Closes the connection when `IdleStateHandler` reports that nothing was read for too long.
+final class CloseWhenIdle: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias InboundOut = ByteBuffer
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    context.fireChannelRead(data)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is IdleStateHandler.IdleStateEvent {
+      context.close(promise: nil)
+    } else {
+      context.fireUserInboundEventTriggered(event)
     }
   }
 }
