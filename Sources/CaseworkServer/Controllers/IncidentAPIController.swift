@@ -81,31 +81,39 @@ struct IncidentAPIController {
   func triage(_ request: Request) async throws -> Response {
     let id = try await caseID(request)
     let body = try APIController.decodeJSON(TriageBody.self, from: request)
-    let decision: TriageDecision
-    switch body.decision {
-    case "not_an_incident": decision = .notAnIncident(reason: body.reason ?? "")
-    case "declare":
-      let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
-      guard let subject = InputRules.clean(body.subject) else {
-        throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
-      }
-      decision = .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)
-    case "link":
-      guard let reference = body.incident.flatMap(CaseReference.init) else {
-        throw CaseworkError.invalid([
-          FieldError(field: "incident", message: "incident must be the reference of an open incident, like INC-2026-000007.")
-        ])
-      }
-      decision = .linkTo(reference)
-    default:
-      throw CaseworkError.invalid([
-        FieldError(field: "decision", message: "decision must be not_an_incident, declare or link.")
-      ])
-    }
+    let decision = try Self.decision(
+      body.decision, reason: body.reason, subject: body.subject, impact: body.impact, urgency: body.urgency,
+      incident: body.incident)
     let result = try await request.casework.cases.triage(id, decision, by: request.actor)
     guard let result else { return Response(status: .noContent) }
     return try await IncidentResponse(result, reports: try await reports(of: result.record.id, request)).encodeResponse(
       status: body.decision == "declare" ? .created : .ok, for: request)
+  }
+
+  /// A triage decision from a form or JSON body, each missing part named.
+  static func decision(
+    _ kind: String?, reason: String?, subject: String?, impact: Int?, urgency: Int?, incident: String?
+  ) throws -> TriageDecision {
+    switch kind {
+    case "not_an_incident": return .notAnIncident(reason: reason ?? "")
+    case "declare":
+      let (impact, urgency) = try levels(impact: impact, urgency: urgency)
+      guard let subject = InputRules.clean(subject) else {
+        throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
+      }
+      return .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)
+    case "link":
+      guard let reference = incident.flatMap(CaseReference.init) else {
+        throw CaseworkError.invalid([
+          FieldError(field: "incident", message: "Enter the reference of an open incident, like INC-2026-000007.")
+        ])
+      }
+      return .linkTo(reference)
+    default:
+      throw CaseworkError.invalid([
+        FieldError(field: "decision", message: "Choose a decision: not_an_incident, declare or link.")
+      ])
+    }
   }
 
   func reports(of id: CaseID, _ request: Request) async throws -> [String] {

@@ -83,25 +83,9 @@ struct StaffIncidentsController {
     guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseworkError.caseNotFound }
     let form = try request.content.decode(DecisionForm.self)
     do {
-      let decision: TriageDecision
-      switch form.decision {
-      case "not_an_incident": decision = .notAnIncident(reason: form.reason ?? "")
-      case "declare":
-        let (impact, urgency) = try IncidentAPIController.levels(impact: form.impact, urgency: form.urgency)
-        guard let subject = InputRules.clean(form.subject) else {
-          throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
-        }
-        decision = .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)
-      case "link":
-        guard let reference = form.incident.flatMap(CaseReference.init) else {
-          throw CaseworkError.invalid([
-            FieldError(field: "incident", message: "Enter the reference of an open incident, like INC-2026-000007.")
-          ])
-        }
-        decision = .linkTo(reference)
-      default:
-        throw CaseworkError.invalid([FieldError(field: "decision", message: "Choose what this report is.")])
-      }
+      let decision = try IncidentAPIController.decision(
+        form.decision, reason: form.reason, subject: form.subject, impact: form.impact, urgency: form.urgency,
+        incident: form.incident)
       if let incident = try await request.casework.cases.triage(id, decision, by: request.actor) {
         return request.redirect(to: "/staff/cases/\(incident.record.id.uuidString.lowercased())/incident", redirectType: .normal)
       }
