@@ -164,15 +164,8 @@ struct APIController {
       nextCursor: list.nextCursor?.token)
   }
 
-  private func findCase(_ request: Request) async throws -> Case {
-    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
-      throw CaseworkError.caseNotFound
-    }
-    return record
-  }
-
   func show(_ request: Request) async throws -> CaseResponse {
-    try await Self.response(for: try await findCase(request), request)
+    try await Self.response(for: try await request.caseParameter(), request)
   }
 
   static func response(for record: Case, _ request: Request) async throws -> CaseResponse {
@@ -182,13 +175,13 @@ struct APIController {
   }
 
   func messages(_ request: Request) async throws -> MessageListResponse {
-    let record = try await findCase(request)
+    let record = try await request.caseParameter()
     let messages = try await request.casework.cases.cases.messages(of: record.id)
     return MessageListResponse(data: messages.map(MessageResponse.init))
   }
 
   func addMessage(_ request: Request) async throws -> Response {
-    let record = try await findCase(request)
+    let record = try await request.caseParameter()
     let body = try Self.decodeJSON(CreateMessageRequest.self, from: request)
     let service = request.casework.cases
     let message: CaseMessage
@@ -201,7 +194,7 @@ struct APIController {
   }
 
   func update(_ request: Request) async throws -> CaseResponse {
-    let record = try await findCase(request)
+    let record = try await request.caseParameter()
     let body = try Self.decodeJSON(UpdateCaseRequest.self, from: request)
     var change = CaseUpdate(tags: body.tags)
     var errors: [FieldError] = []

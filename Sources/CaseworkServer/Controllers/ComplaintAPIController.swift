@@ -42,15 +42,8 @@ struct ComplaintAPIController {
     var outcome: String?
   }
 
-  private func caseID(_ request: Request) async throws -> CaseID {
-    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
-      throw CaseworkError.caseNotFound
-    }
-    return record.id
-  }
-
   func show(_ request: Request) async throws -> ComplaintResponse {
-    ComplaintResponse(try await request.casework.cases.complaint(try await caseID(request)))
+    ComplaintResponse(try await request.casework.cases.complaint(try await request.caseParameter().id))
   }
 
   func letter(_ request: Request) async throws -> Response {
@@ -61,13 +54,13 @@ struct ComplaintAPIController {
           field: "kind", message: "kind must be one of \(LetterKind.allCases.map(\.rawValue).joined(separator: ", ")).")
       ])
     }
-    let letter = try await request.casework.cases.letter(kind, for: try await caseID(request))
+    let letter = try await request.casework.cases.letter(kind, for: try await request.caseParameter().id)
     return try await LetterResponse(kind: kind.rawValue, subject: letter.subject, body: letter.body).encodeResponse(
       for: request)
   }
 
   func transition(_ request: Request) async throws -> ComplaintResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(TransitionBody.self, from: request)
     guard let stage = body.to.flatMap(ComplaintStage.init(rawValue:)) else {
       throw CaseworkError.invalid([
@@ -83,13 +76,13 @@ struct ComplaintAPIController {
   }
 
   func investigation(_ request: Request) async throws -> ComplaintResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let record = try APIController.decodeJSON(InvestigationRecord.self, from: request)
     return ComplaintResponse(try await request.casework.cases.updateInvestigation(id, record, by: request.actor))
   }
 
   func delay(_ request: Request) async throws -> ComplaintResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(DelayBody.self, from: request)
     var errors: [FieldError] = []
     let newDate = APIController.date(body.newDate, field: "newDate", errors: &errors)
@@ -102,7 +95,7 @@ struct ComplaintAPIController {
   }
 
   func timeLimit(_ request: Request) async throws -> ComplaintResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(TimeLimitBody.self, from: request)
     guard let accept = body.accept else {
       throw CaseworkError.invalid([FieldError(field: "accept", message: "accept is required: true or false.")])
@@ -114,7 +107,7 @@ struct ComplaintAPIController {
   }
 
   func ombudsman(_ request: Request) async throws -> ComplaintResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(OmbudsmanBody.self, from: request)
     var errors: [FieldError] = []
     let referredOn = APIController.date(body.referredOn, field: "referredOn", errors: &errors)

@@ -61,13 +61,6 @@ struct IncidentAPIController {
     var incident: String?
   }
 
-  private func caseID(_ request: Request) async throws -> CaseID {
-    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
-      throw CaseworkError.caseNotFound
-    }
-    return record.id
-  }
-
   static func levels(impact: Int?, urgency: Int?) throws -> (IncidentImpact, IncidentUrgency) {
     var errors: [FieldError] = []
     let impactLevel = impact.flatMap(IncidentImpact.init(rawValue:))
@@ -79,14 +72,14 @@ struct IncidentAPIController {
   }
 
   func triage(_ request: Request) async throws -> Response {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(TriageBody.self, from: request)
     let decision = try Self.decision(
       body.decision, reason: body.reason, subject: body.subject, impact: body.impact, urgency: body.urgency,
       incident: body.incident)
     let result = try await request.casework.cases.triage(id, decision, by: request.actor)
     guard let result else { return Response(status: .noContent) }
-    return try await IncidentResponse(result, reports: try await reports(of: result.record.id, request)).encodeResponse(
+    return try await IncidentResponse(result, reports: try await Self.reports(of: result.record.id, request)).encodeResponse(
       status: body.decision == "declare" ? .created : .ok, for: request)
   }
 
@@ -116,13 +109,13 @@ struct IncidentAPIController {
     }
   }
 
-  func reports(of id: CaseID, _ request: Request) async throws -> [String] {
+  static func reports(of id: CaseID, _ request: Request) async throws -> [String] {
     try await request.casework.cases.cases.links(of: id).filter { $0.relation == .reportOf }.map(\.reference.description)
   }
 
   func show(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
-    return IncidentResponse(try await request.casework.cases.incident(id), reports: try await reports(of: id, request))
+    let id = try await request.caseParameter().id
+    return IncidentResponse(try await request.casework.cases.incident(id), reports: try await Self.reports(of: id, request))
   }
 
   struct AssessmentBody: Decodable {
@@ -134,13 +127,13 @@ struct IncidentAPIController {
   }
 
   func assess(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(AssessmentBody.self, from: request)
     let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
     let result = try await request.casework.cases.assessIncident(
       id, impact: impact, urgency: urgency, override: body.severity.map { ($0, body.reason ?? "") }, by: request.actor,
       staffID: request.staffUser?.id)
-    return IncidentResponse(result, reports: try await reports(of: id, request))
+    return IncidentResponse(result, reports: try await Self.reports(of: id, request))
   }
 }
 
@@ -154,14 +147,12 @@ extension IncidentAPIController {
   }
 
   func addUpdate(_ request: Request) async throws -> Response {
-    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
-      throw CaseworkError.caseNotFound
-    }
+    let record = try await request.caseParameter()
     let body = try APIController.decodeJSON(UpdateBody.self, from: request)
     let result = try await request.casework.cases.addIncidentUpdate(
       record.id, text: body.text ?? "", isPublic: body.public ?? false, publish: body.publish ?? false, by: request.actor,
       name: request.staffUser?.name ?? "API")
-    return try await IncidentResponse(result, reports: try await reports(of: record.id, request)).encodeResponse(
+    return try await IncidentResponse(result, reports: try await Self.reports(of: record.id, request)).encodeResponse(
       status: .created, for: request)
   }
 }

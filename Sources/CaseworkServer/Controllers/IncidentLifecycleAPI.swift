@@ -17,16 +17,8 @@ struct IncidentLifecycleAPI {
     incident.grouped(APIAuthentication(permission: .reviewClinicalSafety)).post("clinical-review", use: clinicalReview)
   }
 
-  private func caseID(_ request: Request) async throws -> CaseID {
-    guard let key = request.parameters.get("id"), let record = try await request.casework.cases.find(key) else {
-      throw CaseworkError.caseNotFound
-    }
-    return record.id
-  }
-
   private func respond(_ result: IncidentCase, _ request: Request) async throws -> IncidentResponse {
-    let reports = try await request.casework.cases.cases.links(of: result.record.id).filter { $0.relation == .reportOf }
-    return IncidentResponse(result, reports: reports.map(\.reference.description))
+    IncidentResponse(result, reports: try await IncidentAPIController.reports(of: result.record.id, request))
   }
 
   struct ResolveBody: Decodable {
@@ -34,7 +26,7 @@ struct IncidentLifecycleAPI {
   }
 
   func resolve(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(ResolveBody.self, from: request)
     return try await respond(
       try await request.casework.cases.resolveIncident(id, summary: body.summary ?? "", by: request.actor), request)
@@ -45,7 +37,7 @@ struct IncidentLifecycleAPI {
   }
 
   func close(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(CloseBody.self, from: request)
     guard let review = body.review else {
       throw CaseworkError.invalid([
@@ -56,7 +48,7 @@ struct IncidentLifecycleAPI {
   }
 
   func patientSafety(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
     return try await respond(
       try await request.casework.cases.flagPatientSafety(id, reviewers: reviewers, by: request.actor), request)
@@ -70,7 +62,7 @@ struct IncidentLifecycleAPI {
   }
 
   func clinicalReview(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(ClinicalReviewBody.self, from: request)
     var errors: [FieldError] = []
     let likelihood = body.likelihood.flatMap(HazardLikelihood.init(rawValue:))
@@ -105,7 +97,7 @@ struct IncidentLifecycleAPI {
   }
 
   func breach(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(BreachBody.self, from: request)
     guard let awareAt = body.awareAt else {
       throw CaseworkError.invalid([
@@ -123,7 +115,7 @@ struct IncidentLifecycleAPI {
   }
 
   func breachDecision(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(DecisionBody.self, from: request)
     let decision: BreachRecord.Decision
     switch body.decision {
@@ -150,7 +142,7 @@ struct IncidentLifecycleAPI {
   }
 
   func addMembers(_ request: Request) async throws -> IncidentResponse {
-    let id = try await caseID(request)
+    let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(MembersBody.self, from: request)
     let people = try await Self.people(staff: body.staff, staffRole: body.staffRole, request)
     guard let role = body.role.flatMap(GroupRole.init(rawValue:)) else {

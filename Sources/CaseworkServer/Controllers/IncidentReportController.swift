@@ -37,11 +37,7 @@ struct IncidentReportController {
 
   func submit(_ request: Request) async throws -> Response {
     let services = request.casework
-    if let wait = services.submissionLimiter.attempt(request.clientAddress, now: services.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
-        detail: "You have sent several reports in a short time. Please wait before sending another.", seconds: wait)
-    }
+    try request.limitPublicSubmissions()
     try await request.requireIntakeOpen()
     let form = try request.content.decode(Submission.self)
     var errors: [FieldError] = []

@@ -38,13 +38,7 @@ struct PublicController {
 
   func submitSupport(_ request: Request) async throws -> Response {
     let services = request.casework
-    if let wait = services.submissionLimiter.attempt(request.clientAddress, now: services.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
-        detail:
-          "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
-        seconds: wait)
-    }
+    try request.limitPublicSubmissions()
     try await request.requireIntakeOpen()
     let submission = try request.content.decode(SupportSubmission.self)
     let input = NewCaseInput(

@@ -8,7 +8,7 @@ import Vapor
 /// `X-Casework-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the shared
 /// secret. Calls older than the replay window are refused, and the same post delivered twice
 /// makes one report.
-public struct SocialWebhookController {
+public struct SocialWebhookController: Sendable {
   static let replayWindow: TimeInterval = 300
   let secret: String?
 

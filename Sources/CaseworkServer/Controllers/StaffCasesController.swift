@@ -118,13 +118,8 @@ struct StaffCasesController {
     return try await Pages.render(request, "staff-inbox", inboxPage)
   }
 
-  private func caseID(_ request: Request) throws -> CaseID {
-    guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw CaseworkError.caseNotFound }
-    return id
-  }
-
   func show(_ request: Request) async throws -> Response {
-    try await renderCase(request, id: try caseID(request))
+    try await renderCase(request, id: try request.caseIDParameter())
   }
 
   private func renderCase(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok)
@@ -138,7 +133,7 @@ struct StaffCasesController {
 
   /// Runs a change and returns to the case page; a field error shows the page again with it.
   private func act(_ request: Request, field: String, _ change: (CaseID) async throws -> Void) async throws -> Response {
-    let id = try caseID(request)
+    let id = try request.caseIDParameter()
     do {
       try await change(id)
       return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())", redirectType: .normal)

@@ -29,15 +29,10 @@ struct StaffComplaintsController {
     "referredOn": "referred_on",
   ]
 
-  private func caseID(_ request: Request) throws -> CaseID {
-    guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw CaseworkError.caseNotFound }
-    return id
-  }
-
   func path(_ id: CaseID) -> String { "/staff/cases/\(id.uuidString.lowercased())/complaint" }
 
   func show(_ request: Request) async throws -> Response {
-    try await render(request, id: try caseID(request))
+    try await render(request, id: try request.caseIDParameter())
   }
 
   func render(_ request: Request, id: CaseID, errors: FormErrors = FormErrors(), status: HTTPStatus = .ok) async throws
@@ -63,7 +58,7 @@ struct StaffComplaintsController {
 
   /// Runs a step and returns to the complaint page; a refused step shows the page with why.
   private func act(_ request: Request, _ step: (CaseID) async throws -> Void) async throws -> Response {
-    let id = try caseID(request)
+    let id = try request.caseIDParameter()
     do {
       try await step(id)
       return request.redirect(to: path(id), redirectType: .normal)
@@ -236,7 +231,7 @@ struct StaffComplaintsController {
   /// Raises a complaint from a support request and opens it.
   func raise(_ request: Request) async throws -> Response {
     let form = try request.content.decode(RaiseForm.self)
-    let id = try caseID(request)
+    let id = try request.caseIDParameter()
     var errors: [FieldError] = []
     var input = ComplaintInput()
     input.incidentDate = APIController.date(form.incident_date, field: "incidentDate", errors: &errors)
@@ -248,7 +243,7 @@ struct StaffComplaintsController {
 
   /// A letter on its own page, to print and post.
   func printable(_ request: Request) async throws -> Response {
-    let id = try caseID(request)
+    let id = try request.caseIDParameter()
     guard let kind = request.parameters.get("kind").flatMap({ LetterKind(rawValue: $0.replacingOccurrences(of: "-", with: "_")) })
     else { throw Abort(.notFound) }
     let service = request.casework.cases

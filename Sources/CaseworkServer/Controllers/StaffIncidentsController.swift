@@ -80,7 +80,7 @@ struct StaffIncidentsController {
   }
 
   func decide(_ request: Request) async throws -> Response {
-    guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseworkError.caseNotFound }
+    let id = try request.caseIDParameter()
     let form = try request.content.decode(DecisionForm.self)
     do {
       let decision = try IncidentAPIController.decision(
@@ -149,12 +149,7 @@ struct StaffIncidentsController {
     var subject: String
   }
 
-  private func caseID(_ request: Request) throws -> CaseID {
-    guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseworkError.caseNotFound }
-    return id
-  }
-
-  func show(_ request: Request) async throws -> Response { try await render(request, id: try caseID(request)) }
+  func show(_ request: Request) async throws -> Response { try await render(request, id: try request.caseIDParameter()) }
 
   func render(_ request: Request, id: CaseID, errors: FormErrors = FormErrors()) async throws -> Response {
     let services = request.casework
@@ -227,7 +222,7 @@ struct StaffIncidentsController {
   }
 
   private func act(_ request: Request, _ step: (CaseID) async throws -> Void) async throws -> Response {
-    let id = try caseID(request)
+    let id = try request.caseIDParameter()
     do {
       try await step(id)
       return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())/incident", redirectType: .normal)

@@ -119,10 +119,7 @@ struct StatusPageController {
     let snapshot = try await snapshot(request)
     let base = request.casework.config.publicURL
     let formatter = ISO8601DateFormatter()
-    func escape(_ text: String) -> String {
-      text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;")
-    }
+    let escape = ComplaintCharts.escape
     var entries: [(Date, String)] = []
     for incident in snapshot.incidents {
       for (index, update) in incident.updates.enumerated() {

@@ -226,9 +226,7 @@ struct StaffReportsController {
     guard (2000...2100).contains(year) else {
       throw CaseworkError.invalid([FieldError(field: "year", message: "Choose a year from 2000 to 2100.")])
     }
-    let handle = DatabaseHandle(
-      databases: request.application.databases, eventLoopGroup: request.application.eventLoopGroup, logger: request.logger)
-    return IncidentReport(year: year, rows: try await SQLIncidentReports(handle: handle).rows())
+    return IncidentReport(year: year, rows: try await SQLIncidentReports(handle: request.databaseHandle).rows())
   }
 
   func incidentsPage(_ request: Request) async throws -> Response {
@@ -238,10 +236,7 @@ struct StaffReportsController {
 
   func incidentsCSV(_ request: Request) async throws -> Response {
     let report = try await incidentReport(request)
-    let response = Response(status: .ok, body: .init(string: report.csv))
-    response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"incidents-\(report.year).csv\"")
-    return response
+    return csvResponse(report.csv, filename: "incidents-\(report.year).csv")
   }
 
   func report(_ request: Request) async throws -> ComplaintReport {
@@ -251,9 +246,7 @@ struct StaffReportsController {
     guard (2000...2100).contains(year) else {
       throw CaseworkError.invalid([FieldError(field: "year", message: "Choose a year from 2000 to 2100.")])
     }
-    let handle = DatabaseHandle(
-      databases: request.application.databases, eventLoopGroup: request.application.eventLoopGroup, logger: request.logger)
-    return ComplaintReport(year: year, rows: try await SQLComplaintReports(handle: handle).rows(year: year))
+    return ComplaintReport(year: year, rows: try await SQLComplaintReports(handle: request.databaseHandle).rows(year: year))
   }
 
   func page(_ request: Request) async throws -> Response {
@@ -262,9 +255,6 @@ struct StaffReportsController {
 
   func csv(_ request: Request) async throws -> Response {
     let report = try await report(request)
-    let response = Response(status: .ok, body: .init(string: report.csv))
-    response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"complaints-\(report.year).csv\"")
-    return response
+    return csvResponse(report.csv, filename: "complaints-\(report.year).csv")
   }
 }
