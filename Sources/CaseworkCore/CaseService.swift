@@ -95,7 +95,8 @@ public struct CaseService: Sendable {
         CaseMessage(
           caseID: id, kind: .outbound, author: .system,
           body: acknowledgement(
-            kind: valid.kind, screening: screening, delayed: valid.tags.contains(Self.receivedWhileStoppedTag)),
+            kind: valid.kind, screening: screening, delayed: valid.tags.contains(Self.receivedWhileStoppedTag),
+            channel: valid.channel),
           createdAt: now.addingTimeInterval(0.001)))
     }
     var tags = valid.tags
@@ -155,7 +156,7 @@ public struct CaseService: Sendable {
   /// Email that arrived while intake was stopped, processed once it reopened.
   public static let receivedWhileStoppedTag = "received-while-intake-stopped"
 
-  func acknowledgement(kind: CaseKind, screening: ScreeningResult, delayed: Bool = false) -> String {
+  func acknowledgement(kind: CaseKind, screening: ScreeningResult, delayed: Bool = false, channel: Channel = .web) -> String {
     var parts: [String] = []
     if delayed {
       parts.append(
@@ -165,14 +166,21 @@ public struct CaseService: Sendable {
     if let signposting = safetyNet.signposting(for: screening), screening.isEmergency {
       parts.append(signposting)
     }
-    parts.append(
-      "Thank you for contacting us. We have received your \(kind.displayName.lowercased()) and its reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply to you."
-    )
+    if channel == .chat {
+      // Said in the chat itself: the visitor is still there, and replies come in the chat.
+      parts.append(
+        "Thank you for contacting us. Your reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply here."
+      )
+    } else {
+      parts.append(
+        "Thank you for contacting us. We have received your \(kind.displayName.lowercased()) and its reference is \(CaseDraft.referencePlaceholder). A member of the support team will reply to you."
+      )
+    }
     if let signposting = safetyNet.signposting(for: screening), !screening.isEmergency {
       parts.append(signposting)
     }
     parts.append(safetyNet.notice)
-    if kind != .complaint {
+    if kind != .complaint, channel != .chat {
       parts.append("If you are not happy with our response, reply to it and tell us you wish to escalate.")
     }
     return parts.joined(separator: "\n\n")
@@ -211,28 +219,39 @@ public struct CaseService: Sendable {
   /// A staff reply to the requester. Replying to a new case opens it.
   @discardableResult
   public func reply(to id: CaseID, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
-    try await addMessage(to: id, kind: .outbound, body: body, by: actor)
+    let (record, messages) = try await addMessage(to: id, kind: .outbound, body: body, by: actor)
+    return (record, messages[0])
   }
 
   @discardableResult
   public func addNote(to id: CaseID, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
-    try await addMessage(to: id, kind: .note, body: body, by: actor)
+    let (record, messages) = try await addMessage(to: id, kind: .note, body: body, by: actor)
+    return (record, messages[0])
+  }
+
+  /// A line of a live chat copied into its case's conversation: screened and counted like any
+  /// message, but never emailed (the visitor read it in the chat). Returns the case and the
+  /// messages added: the line, then any signposting screening added.
+  @discardableResult
+  public func recordChatLine(to id: CaseID, kind: MessageKind, body: String, by actor: Actor) async throws -> (
+    Case, [CaseMessage]
+  ) {
+    try await addMessage(to: id, kind: kind, body: body, by: actor, autoReply: false, email: false)
   }
 
   /// The requester writes again: screened like any intake, and the case reopens.
   @discardableResult
   public func requesterReply(to id: CaseID, body: String, autoReply: Bool = true) async throws -> (Case, CaseMessage) {
-    let (record, message) = try await addMessage(to: id, kind: .inbound, body: body, by: .requester, autoReply: autoReply)
+    let (record, messages) = try await addMessage(to: id, kind: .inbound, body: body, by: .requester, autoReply: autoReply)
+    let message = messages[0]
     guard record.kind == .complaint else { return (record, message) }
     try await complaintAfterReply(id, text: message.body)
     return (try await cases.find(id: id) ?? record, message)
   }
 
-  private func addMessage(to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true) async throws
-    -> (
-      Case, CaseMessage
-    )
-  {
+  private func addMessage(
+    to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true, email: Bool = true
+  ) async throws -> (Case, [CaseMessage]) {
     guard let text = InputRules.clean(body) else {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
     }
@@ -278,13 +297,13 @@ public struct CaseService: Sendable {
     // Staff replies go out by email; automatic ones (signposting) only when allowed.
     change.outgoing = messages.compactMap { message in
       let automatic = message.author == .system
-      guard !automatic || autoReply else { return nil }
+      guard email, !automatic || autoReply else { return nil }
       return OutgoingEmail.carrying(
         message, reference: current.reference.description, subject: current.subject, requester: current.requester,
         automatic: automatic, reply: true)
     }
     try await cases.save(change)
-    return (updated, messages[0])
+    return (updated, messages)
   }
 
   // MARK: Fields

@@ -78,11 +78,14 @@ public enum CaseworkApp {
 
     try await store.primeConnections(
       app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
-    app.casework = makeServices(app, config: config, clock: clock)
+    app.casework = try makeServices(app, config: config, store: store, clock: clock)
+    app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
   }
 
-  static func makeServices(_ app: Application, config: AppConfig, clock: any WallClock) -> CaseworkServices {
+  static func makeServices(_ app: Application, config: AppConfig, store: StoreConfiguration, clock: any WallClock) throws
+    -> CaseworkServices
+  {
     let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     let hasher = SHA256SecretHasher()
     let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs))
@@ -97,6 +100,12 @@ public enum CaseworkApp {
       letterTemplates: SQLSettingsStore(handle: handle))
     let intake = SQLIntakeSwitch(handle: handle)
     let signer = HMACMessageSigner()
+    let chat = ChatService(
+      store: SQLChatStore(handle: handle), cases: cases, staff: staff, intake: intake, clock: clock, hasher: hasher)
+    var relay: PostgresChatRelay?
+    if case .postgres(let url, let searchPath) = store {
+      relay = try PostgresChatRelay(url: url, searchPath: searchPath, handle: handle, logger: app.logger)
+    }
     return CaseworkServices(
       config: config, clock: clock, hasher: hasher,
       cases: cases,
@@ -112,7 +121,8 @@ public enum CaseworkApp {
         kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024,
         returnedMail: SQLOutbox(handle: handle), intake: intake),
       intake: intake, status: SQLStatusStore(handle: handle),
-      messageSigner: signer)
+      messageSigner: signer, chat: chat, chatHub: ChatHub(chats: chat, relay: relay, logger: app.logger),
+      chatStartLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600))
   }
 
   static func routes(_ app: Application, config: AppConfig, resources: URL) throws {
@@ -146,6 +156,7 @@ public enum CaseworkApp {
     StaffIncidentsController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
+    ChatController().boot(app, pages: pages, staffPages: staffPages)
   }
 
   /// Templates, static files and the OpenAPI document ship inside the binary's resource bundle,

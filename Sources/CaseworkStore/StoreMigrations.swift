@@ -15,5 +15,6 @@ public enum StoreMigrations {
     M0010_CreateIntakeEvents(),
     M0011_CreateStatusComponents(),
     M0012_CreateWebhookDeliveries(),
+    M0013_CreateChats(),
   ]
 }

@@ -40,10 +40,14 @@ struct SecurityHeaders: AsyncMiddleware {
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
     if response.headers.contentType == .html {
-      response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+      // Only the chat page may be framed (by the widget on the service's own pages).
+      let framable = request.storage[FramingAllowedKey.self] == true
+      if !framable { response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY") }
       response.headers.replaceOrAdd(
         name: "Content-Security-Policy",
-        value: "default-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+        value:
+          "default-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors \(framable ? "*" : "'none'")"
+      )
       response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     }
     return response

@@ -49,6 +49,12 @@ public struct CaseworkServices: Sendable {
   /// The status page's components and published incidents (domain §8).
   public var status: SQLStatusStore
   public var messageSigner: HMACMessageSigner
+  /// Live chat's rules and storage (domain §7).
+  public var chat: ChatService
+  /// This process's chat sockets, and the fan-out to other processes.
+  var chatHub: ChatHub
+  /// New chats per client address (each opens a case, like a form submission).
+  public var chatStartLimiter: RateLimiter
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }
 }

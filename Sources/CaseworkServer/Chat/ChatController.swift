@@ -1,0 +1,122 @@
+import CaseworkCore
+import Foundation
+import Vapor
+
+/// Live chat's pages and sockets: the visitor's page (also framed by the embeddable widget),
+/// the console's chat panel, and the two WebSocket endpoints.
+struct ChatController {
+  /// Bytes in one WebSocket frame: room for the longest line in any script, with its JSON.
+  static let maxFrameBytes = 64 * 1024
+
+  func boot(_ app: Application, pages: any RoutesBuilder, staffPages: any RoutesBuilder) {
+    pages.get("chat", use: visitorPage)
+    // Refusals are plain HTTP answers before any upgrade: a refused upgrade left the
+    // connection hanging.
+    app.get("chat", "socket") { request -> Response in
+      guard Self.sameOrigin(request) else { throw Abort(.forbidden, reason: "Chat is only open to this site's pages.") }
+      return request.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: Self.maxFrameBytes)) { request, socket in
+        VisitorChatSocket.attach(request, socket)
+      }
+    }
+    staffPages.grouped(StaffAuthentication(permission: .workCases)).get("staff", "chat", use: staffPage)
+    app.grouped(app.sessions.middleware).get("staff", "chat", "socket") { request async throws -> Response in
+      // A browser's socket carries the session cookie, so it must come from our own pages.
+      guard let user = try await StaffSocketAuthentication.user(for: request) else {
+        throw Abort(.unauthorized, reason: "Sign in to the staff console to use live chat.")
+      }
+      return request.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: Self.maxFrameBytes)) { request, socket in
+        StaffChatSocket.attach(request, socket, user: user)
+      }
+    }
+  }
+
+  /// A socket opened by a page of another site is refused: browsers send `Origin`, and ours
+  /// must match the host the page came from. Clients that are not browsers send none.
+  static func sameOrigin(_ request: Request) -> Bool {
+    guard let origin = request.headers.first(name: .origin) else { return true }
+    guard let host = request.headers.first(name: .host), let url = URL(string: origin), let originHost = url.host else {
+      return false
+    }
+    let originWithPort = url.port.map { "\(originHost):\($0)" } ?? originHost
+    return originWithPort.lowercased() == host.lowercased()
+  }
+
+  struct VisitorPage: Encodable {
+    var layout: Layout
+    var embedded: Bool
+    var hoursWords: String
+    var isOpen: Bool
+    var intakeMessage: String?
+    var maxMessage: Int
+    var schedule: [String]
+  }
+
+  func visitorPage(_ request: Request) async throws -> Response {
+    let services = request.casework
+    let availability = services.chat.hours.availability(at: services.clock.now())
+    let intake = try await services.intake.current()
+    let embedded = (try? request.query.get(Bool.self, at: "embed")) == true
+    if embedded { request.storage[FramingAllowedKey.self] = true }
+    return try await request.view.render(
+      "chat",
+      VisitorPage(
+        layout: Layout(request, title: "Live chat"), embedded: embedded, hoursWords: availability.words,
+        isOpen: availability.isOpen, intakeMessage: intake.isOpen ? nil : intake.message, maxMessage: ChatRules.maxMessage,
+        schedule: [
+          "Monday to Friday: 08:00 to 20:00", "Saturday: 09:00 to 17:00", "Sunday and bank holidays: 09:00 to 13:00",
+        ])
+    ).encodeResponse(for: request)
+  }
+
+  struct StaffPage: Encodable {
+    var layout: Layout
+    var selected: String?
+    var hoursWords: String
+  }
+
+  func staffPage(_ request: Request) async throws -> View {
+    let services = request.casework
+    let selected = (try? request.query.get(UUID.self, at: "chat"))?.uuidString
+    return try await request.view.render(
+      "staff-chat",
+      StaffPage(
+        layout: Layout(request, title: "Live chat"), selected: selected,
+        hoursWords: services.chat.hours.availability(at: services.clock.now()).words))
+  }
+}
+
+/// Set by a page that may be shown in another site's frame (the chat widget).
+struct FramingAllowedKey: StorageKey {
+  typealias Value = Bool
+}
+
+/// Who is opening the console's chat socket: a signed-in session from our own pages, or an
+/// API token (for integrations), for an active user who may work cases.
+enum StaffSocketAuthentication {
+  static func user(for request: Request) async throws -> StaffUser? {
+    let services = request.casework
+    if let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 {
+      guard let (token, user) = try await services.tokens.find(tokenHash: services.hasher.digest(bearer)),
+        token.revokedAt == nil, user.active, user.can(.workCases)
+      else { return nil }
+      return user
+    }
+    guard ChatController.sameOrigin(request), request.headers.first(name: .origin) != nil || request.hasSession else {
+      return nil
+    }
+    let now = services.clock.now().timeIntervalSince1970
+    let signedInAt = request.session.data[StaffAuthentication.signedInAtKey].flatMap(Double.init) ?? 0
+    guard now - signedInAt < StaffAuthentication.maximumSessionAge,
+      let id = request.session.data[StaffAuthentication.sessionKey].flatMap(UUID.init(uuidString:)),
+      let user = try await services.staff.find(id: id), user.active, !user.mustChangePassword, user.can(.workCases)
+    else { return nil }
+    return user
+  }
+}
+
+/// Closes the chat relay's listening connection when the application stops.
+struct ChatHubShutdown: LifecycleHandler {
+  func shutdownAsync(_ application: Application) async {
+    await application.casework.chatHub.stop()
+  }
+}

@@ -1,0 +1,168 @@
+import CaseworkCore
+import Foundation
+
+/// A frame a chat client sends: `type` says which fields matter.
+///
+/// Visitor: `hello {token?, lastSeq?}`, `send {clientId, body, name?, email?}`, `typing {active}`,
+/// `ack {seq}`, `end`, `transcript {email?}`.
+/// Staff: `hello`, `presence {status}`, `watch {chatId, lastSeq?}`, `accept {chatId}`,
+/// `reply`/`note {chatId, clientId, body}`, `transfer {chatId, to}`, `end {chatId}`,
+/// `typing {chatId, active}`, `incident {chatId}`.
+struct ClientFrame: Decodable, Sendable {
+  var type: String
+  var token: String?
+  var lastSeq: Int?
+  var seq: Int?
+  var name: String?
+  var email: String?
+  var clientId: String?
+  var body: String?
+  var active: Bool?
+  var chatId: UUID?
+  var to: UUID?
+  var status: String?
+
+  static func decode(_ text: String) -> ClientFrame? {
+    try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
+  }
+
+  /// A client's id for a line: short printable text, or none.
+  var validClientID: String? {
+    guard let clientId, !clientId.isEmpty, clientId.count <= 64,
+      clientId.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+    else { return nil }
+    return clientId
+  }
+}
+
+/// What the server sends. Fields left nil are not written.
+struct ServerFrame: Encodable, Sendable {
+  struct Line: Encodable, Sendable {
+    var seq: Int
+    var author: String
+    var name: String?
+    var body: String
+    var at: Date
+    var clientId: String?
+  }
+
+  struct Hours: Encodable, Sendable {
+    var open: Bool
+    var words: String
+    var nextOpening: Date?
+  }
+
+  struct Intake: Encodable, Sendable {
+    var open: Bool
+    var message: String?
+  }
+
+  struct QueueEntry: Encodable, Sendable {
+    var chatId: UUID
+    var caseId: UUID?
+    var reference: String?
+    var state: String
+    var visitorName: String
+    var waitingSince: Date
+    var outOfHours: Bool
+    var agentId: UUID?
+    var agentName: String?
+    var lastSeq: Int
+  }
+
+  struct Agent: Encodable, Sendable {
+    var id: UUID
+    var name: String
+    var status: String?
+  }
+
+  var type: String
+  var chatId: UUID?
+  var token: String?
+  var reference: String?
+  var caseId: UUID?
+  var state: String?
+  var lastSeq: Int?
+  var line: Line?
+  var clientId: String?
+  var seq: Int?
+  var from: String?
+  var active: Bool?
+  var hours: Hours?
+  var intake: Intake?
+  var code: String?
+  var message: String?
+  var retryAfter: Int?
+  var queue: [QueueEntry]?
+  var agents: [Agent]?
+  var colleagues: [Agent]?
+  var me: Agent?
+  var email: String?
+  var reset: Bool?
+
+  init(type: String) {
+    self.type = type
+  }
+
+  static func line(_ message: ChatMessage) -> ServerFrame {
+    var frame = ServerFrame(type: "message")
+    frame.chatId = message.chatID
+    frame.line = Line(
+      seq: message.seq, author: message.author.rawValue, name: message.authorName, body: message.body, at: message.createdAt,
+      clientId: message.clientID)
+    return frame
+  }
+
+  static func error(_ error: ChatError) -> ServerFrame {
+    var frame = ServerFrame(type: "error")
+    frame.code = error.code
+    frame.message = error.message
+    if case .tooFast(let seconds) = error { frame.retryAfter = seconds }
+    return frame
+  }
+
+  static func received(_ message: ChatMessage) -> ServerFrame {
+    var frame = ServerFrame(type: "received")
+    frame.chatId = message.chatID
+    frame.clientId = message.clientID
+    frame.seq = message.seq
+    return frame
+  }
+
+  static func entry(_ chat: Chat) -> QueueEntry {
+    QueueEntry(
+      chatId: chat.id, caseId: chat.caseID, reference: chat.reference, state: chat.state.rawValue,
+      visitorName: chat.visitorName ?? ChatService.visitorFallbackName, waitingSince: chat.waitingSince,
+      outOfHours: chat.outOfHours, agentId: chat.agentID, agentName: chat.agentName, lastSeq: chat.lastSeq)
+  }
+
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return encoder
+  }()
+
+  var text: String {
+    // Encoding these plain values cannot fail; an empty object would only confuse a client.
+    (try? String(decoding: Self.encoder.encode(self), as: UTF8.self)) ?? "{}"
+  }
+}
+
+extension Error {
+  /// Any failure as something a chat client can show: Core's chat errors as they are, field
+  /// errors with their message, anything else as a retryable failure.
+  var asChatError: ChatError {
+    if let chat = self as? ChatError { return chat }
+    if let casework = self as? CaseworkError {
+      switch casework {
+      case .invalid(let errors): return .invalid(errors.first?.message ?? "Check what you entered.")
+      case .conflict(let text): return .conflict(text)
+      case .caseNotFound: return .notFound
+      case .forbidden(let text): return .invalid(text)
+      default: return .conflict("That could not be done. Try again.")
+      }
+    }
+    return .conflict("Something went wrong on our side. Try again in a moment.")
+  }
+}
