@@ -189,6 +189,22 @@ struct BrowserSession: Sendable {
     try Data(base64Encoded: encoded)?.write(to: URL(fileURLWithPath: path))
   }
 
+  /// Runs a script in the page and returns its result.
+  func execute(_ script: String) async throws -> Any? {
+    try await driver.call(.POST, "/session/\(id)/execute/sync", ["script": script, "args": []])["value"]
+  }
+
+  /// Cuts the browser off the network (or restores it), as when a phone loses signal.
+  func setOffline(_ offline: Bool) async throws {
+    try await driver.call(
+      .POST, "/session/\(id)/chromium/network_conditions",
+      [
+        "network_conditions": [
+          "offline": offline, "latency": 0, "download_throughput": 1_000_000, "upload_throughput": 1_000_000,
+        ]
+      ])
+  }
+
   func close() async {
     _ = try? await driver.call(.DELETE, "/session/\(id)")
   }

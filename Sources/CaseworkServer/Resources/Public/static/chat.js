@@ -13,7 +13,7 @@
   var lastSeq = saved.lastSeq || 0;
   var pending = []; // {clientId, body, element}
   var shown = {};   // seq -> element
-  var socket = null, retries = 0, ended = false, intakeOpen = true, typingTimer = null, lastTyping = 0;
+  var socket = null, reconnectTimer = null, retries = 0, ended = false, intakeOpen = true, typingTimer = null, lastTyping = 0;
   var el = function (id) { return document.getElementById(id); };
   var log = el("chat-log"), message = el("chat-message"), alertBox = el("chat-alert");
 
@@ -160,9 +160,17 @@
       socket = null;
       var wait = Math.min(10000, 500 * Math.pow(2, retries++));
       status("Connection lost. Reconnecting…");
-      window.setTimeout(connect, wait);
+      window.clearTimeout(reconnectTimer);
+      reconnectTimer = window.setTimeout(connect, wait);
     };
   }
+
+  // The browser knows before TCP does when the network goes: drop the socket at once (lines
+  // written meanwhile wait in the page) and reconnect as soon as it is back.
+  window.addEventListener("offline", function () { if (socket) socket.close(); });
+  window.addEventListener("online", function () {
+    if (!socket) { retries = 0; window.clearTimeout(reconnectTimer); connect(); }
+  });
 
   el("chat-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -5,7 +5,7 @@
   var root = document.getElementById("staff-chat");
   if (!root || !window.WebSocket) return;
   var el = function (id) { return document.getElementById(id); };
-  var socket = null, retries = 0, queue = [], me = null, colleagues = [];
+  var socket = null, reconnectTimer = null, retries = 0, queue = [], me = null, colleagues = [];
   var selected = root.getAttribute("data-selected") || null;
   var lines = {};   // chatId -> {seq: line}
   var pending = {}; // clientId -> {chatId, body}
@@ -176,9 +176,14 @@
     socket.onclose = function () {
       socket = null;
       status("Connection lost. Reconnecting…");
-      window.setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retries++)));
+      window.clearTimeout(reconnectTimer);
+      reconnectTimer = window.setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retries++)));
     };
   }
+  window.addEventListener("offline", function () { if (socket) socket.close(); });
+  window.addEventListener("online", function () {
+    if (!socket) { retries = 0; window.clearTimeout(reconnectTimer); connect(); }
+  });
 
   function post(kind) {
     var box = el("staff-chat-message");

@@ -1,0 +1,56 @@
+import CaseworkCore
+import CaseworkServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Live chat pages")
+struct ChatPageTests {
+  @Test("the chat page puts the safety net and the hours first, works without JavaScript by pointing to the form")
+  func visitorPage() async throws {
+    try await withApp(.sqlite) { app in
+      let page = try await (try FormClient(app)).get("/chat")
+      #expect(page.status == .ok)
+      let html = page.html
+      let notice = try #require(html.range(of: "call 999 in an emergency only"))
+      let hours = try #require(html.range(of: "Open now until 17:00."))
+      let form = try #require(html.range(of: "<form id=\"chat-form\""))
+      #expect(notice.lowerBound < hours.lowerBound && hours.lowerBound < form.lowerBound)
+      #expect(html.contains("Sunday and bank holidays: 09:00 to 13:00"))
+      #expect(html.contains("<noscript>"))
+      #expect(html.contains("href=\"/support\""))
+      #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+    }
+  }
+
+  @Test("only the embedded chat page may be framed, and the widget script is served")
+  func widget() async throws {
+    try await withApp(.sqlite) { app in
+      let embedded = try await (try FormClient(app)).get("/chat?embed=true")
+      #expect(embedded.headers.first(name: "X-Frame-Options") == nil)
+      #expect(embedded.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") == true)
+      let other = try await (try FormClient(app)).get("/support")
+      #expect(other.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+      try await app.testing().test(.GET, "/static/chat-widget.js") { response async in
+        #expect(response.status == .ok)
+        #expect(response.body.string.contains("/chat?embed=true"))
+      }
+    }
+  }
+
+  @Test("the console's chat panel needs a signed-in member of staff")
+  func staffPage() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff("priya@casework.test")
+      let client = try FormClient(app)
+      let anonymous = try await client.get("/staff/chat")
+      #expect(anonymous.status == .seeOther || anonymous.status == .found)
+      _ = try await client.signIn("priya@casework.test")
+      let page = try await client.get("/staff/chat")
+      #expect(page.status == .ok)
+      #expect(page.html.contains("id=\"chat-queue\""))
+      #expect(page.html.contains("/static/staff-chat.js"))
+    }
+  }
+}
