@@ -84,6 +84,11 @@ let package = Package(
     // Benchmarks: run by scripts/bench/deadlines in a release build.
     .executableTarget(name: "DeadlineBench", dependencies: ["CaseworkCore"], path: "Benchmarks/DeadlineBench"),
     .executableTarget(name: "MailBench", dependencies: ["CaseworkMail"], path: "Benchmarks/MailBench"),
+    // Live chat load: idle connections held, conversations timed (scripts/bench/chat).
+    .executableTarget(
+      name: "ChatBench",
+      dependencies: [.product(name: "Vapor", package: "vapor"), .product(name: "NIOPosix", package: "swift-nio")],
+      path: "Benchmarks/ChatBench"),
     .testTarget(
       name: "CaseworkCoreTests",
       dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
