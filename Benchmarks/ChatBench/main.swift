@@ -61,7 +61,9 @@ final class Tally: Sendable {
   }
 }
 
-func connect(_ url: String, headers: HTTPHeaders = [:], group: any EventLoopGroup, onText: @escaping @Sendable (WebSocket, String) -> Void)
+func connect(
+  _ url: String, headers: HTTPHeaders = [:], group: any EventLoopGroup, onText: @escaping @Sendable (WebSocket, String) -> Void
+)
   async throws -> WebSocket
 {
   let box = NIOLockedValueBox<WebSocket?>(nil)

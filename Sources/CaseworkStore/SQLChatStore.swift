@@ -49,6 +49,12 @@ public struct SQLChatStore: ChatStore {
       .map(Self.chat)
   }
 
+  public func chat(caseID: CaseID) async throws -> Chat? {
+    let d = BindDialect(postgres: handle.isPostgres)
+    return try await handle.sql.raw("SELECT \(unsafeRaw: Self.chatColumns) FROM chats WHERE case_id = \(d.uuid(caseID))")
+      .first().map(Self.chat)
+  }
+
   public func append(_ line: NewChatLine, to chatID: ChatID, at: Date, requireOpen: Bool) async throws -> (
     message: ChatMessage, duplicate: Bool
   ) {

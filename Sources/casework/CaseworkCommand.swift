@@ -101,6 +101,15 @@ struct Serve: AsyncParsableCommand {
       let host = hostname ?? config.hostname
       let port = self.port ?? config.port
       app.environment.arguments = ["casework", "serve", "--hostname", host, "--port", String(port)]
+      // Vapor stops on these signals too; chat sockets are told "going away" at the same time,
+      // so the graceful stop does not wait for them to time out.
+      let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { Task { await CaseworkApp.closeChatConnections(app) } }
+        source.resume()
+        return source
+      }
+      defer { signals.forEach { $0.cancel() } }
       try await app.execute()
     }
   }

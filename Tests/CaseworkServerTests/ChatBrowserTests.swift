@@ -25,10 +25,12 @@ struct ChatBrowserTests {
         try? await visitor.screenshot(to: "/tmp/chat-visitor.png")
         try? await agent.screenshot(to: "/tmp/chat-agent.png")
         await driver.stop()
+        await CaseworkApp.closeChatConnections(app)
         await app.server.shutdown()
         throw error
       }
       await driver.stop()
+      await CaseworkApp.closeChatConnections(app)
       await app.server.shutdown()
     }
   }

@@ -121,6 +121,12 @@ struct ChatLifecycleTests {
       try visitor.client.send(["type": "send", "clientId": "late", "body": "One more thing"])
       #expect(try await visitor.client.next("error")["code"] as? String == "ended")
 
+      // The case page links back to the chat in the console.
+      let console = try FormClient(app)
+      _ = try await console.signIn("sam@casework.test")
+      let casePage = try await console.get("/staff/cases/\(caseID.uuidString.lowercased())")
+      #expect(casePage.html.contains("href=\"/staff/chat?chat=\(chatID.uuidString)\" id=\"chat-link\""))
+
       let complaint = try await app.casework.cases.raiseComplaint(
         from: caseID, complaint: ComplaintInput(incidentDate: LocalDate(testStart)), by: .staff(colleague.id))
       #expect(complaint.record.kind == .complaint)
@@ -143,10 +149,12 @@ struct ChatLifecycleTests {
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = try #require(app.http.server.shared.localAddress?.port)
         let result = try await body(app, "127.0.0.1:\(port)")
+        await CaseworkApp.closeChatConnections(app)
         await app.server.shutdown()
         try await app.asyncShutdown()
         return result
       } catch {
+        await CaseworkApp.closeChatConnections(app)
         await app.server.shutdown()
         try? await app.asyncShutdown()
         throw error

@@ -15,9 +15,11 @@ func withRunningApp<T>(
     let port = try #require(app.http.server.shared.localAddress?.port)
     do {
       let result = try await body(app, "127.0.0.1:\(port)")
+      await CaseworkApp.closeChatConnections(app)
       await app.server.shutdown()
       return result
     } catch {
+      await CaseworkApp.closeChatConnections(app)
       await app.server.shutdown()
       throw error
     }

@@ -128,6 +128,8 @@ public protocol ChatStore: Sendable {
   func create(_ chat: Chat, tokenHash: String, first: NewChatLine) async throws -> ChatMessage
   func chat(id: ChatID) async throws -> Chat?
   func chat(tokenHash: String) async throws -> Chat?
+  /// The chat a case was opened from, if any.
+  func chat(caseID: CaseID) async throws -> Chat?
   /// Gives the line the chat's next sequence number and stores it, in one transaction. A line
   /// whose `clientID` the chat already has is not stored again: the stored one comes back
   /// with `duplicate` true. With `requireOpen`, a line for an ended chat is refused

@@ -114,6 +114,14 @@ enum StaffSocketAuthentication {
   }
 }
 
+extension CaseworkApp {
+  /// Closes every chat socket with "going away". Run before the HTTP server stops: open
+  /// WebSockets would otherwise hold its graceful shutdown until it times out.
+  public static func closeChatConnections(_ app: Application) async {
+    await app.casework.chatHub.closeAll()
+  }
+}
+
 /// Closes the chat relay's listening connection when the application stops.
 struct ChatHubShutdown: LifecycleHandler {
   func shutdownAsync(_ application: Application) async {

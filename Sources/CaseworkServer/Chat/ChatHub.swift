@@ -72,8 +72,23 @@ actor ChatHub {
     await relayStarted?.value
   }
 
-  func connectionStarted() { running += 1 }
-  func connectionFinished() { running -= 1 }
+  private var sockets: [UUID: WebSocket] = [:]
+
+  func connectionStarted(_ connection: UUID, socket: WebSocket) {
+    running += 1
+    sockets[connection] = socket
+  }
+
+  func connectionFinished(_ connection: UUID) {
+    running -= 1
+    sockets[connection] = nil
+  }
+
+  /// Says "going away" on every socket, so the server can stop at once and clients reconnect
+  /// (to another process, or to this one when it is back).
+  func closeAll() {
+    for socket in sockets.values { socket.close(code: .goingAway, promise: nil) }
+  }
 
   /// Stops the relay and waits (up to 3 s) for connection handlers to finish.
   func stop() async {

@@ -25,7 +25,7 @@ final class StaffChatSocket: Sendable {
   }
 
   func run(_ frames: AsyncStream<String>) async {
-    await hub.connectionStarted()
+    await hub.connectionStarted(id, socket: socket)
     await hub.addStaff(id, staffID: user.id, socket: socket)
     for await text in frames {
       guard !(await hub.isStopped) else { break }
@@ -40,7 +40,7 @@ final class StaffChatSocket: Sendable {
       try? await services.chat.store.clearPresence(user.id)
       await hub.publishPanel()
     }
-    await hub.connectionFinished()
+    await hub.connectionFinished(id)
   }
 
   func send(_ frame: ServerFrame) {

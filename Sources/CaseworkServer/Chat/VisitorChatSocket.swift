@@ -31,7 +31,7 @@ final class VisitorChatSocket: Sendable {
   }
 
   func run(_ frames: AsyncStream<String>) async {
-    await hub.connectionStarted()
+    await hub.connectionStarted(id, socket: socket)
     for await text in frames {
       guard !(await hub.isStopped) else { break }
       guard let frame = ClientFrame.decode(text) else {
@@ -41,7 +41,7 @@ final class VisitorChatSocket: Sendable {
       await handle(frame)
     }
     if let chat { await hub.removeVisitor(id, chat: chat.id) }
-    await hub.connectionFinished()
+    await hub.connectionFinished(id)
   }
 
   func send(_ frame: ServerFrame) {

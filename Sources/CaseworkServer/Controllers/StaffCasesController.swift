@@ -127,8 +127,11 @@ struct StaffCasesController {
   {
     let detail = try await request.casework.cases.detail(id)
     let staff = try await request.casework.staff.all()
-    return try await Pages.render(
-      request, "staff-case", StaffCasePage(request, detail: detail, staff: staff, errors: errors), status: status)
+    var page = StaffCasePage(request, detail: detail, staff: staff, errors: errors)
+    if detail.record.channel == .chat, let chat = try await request.casework.chat.store.chat(caseID: id) {
+      page.chatLink = "/staff/chat?chat=\(chat.id.uuidString)"
+    }
+    return try await Pages.render(request, "staff-case", page, status: status)
   }
 
   /// Runs a change and returns to the case page; a field error shows the page again with it.

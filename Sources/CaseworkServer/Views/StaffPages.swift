@@ -86,6 +86,8 @@ struct StaffCasePage: Encodable {
 
   var layout: Layout
   var c: CaseView
+  /// The console's chat panel for a case opened by live chat.
+  var chatLink: String?
   var messages: [MessageView]
   var audit: [AuditView]
   var links: [LinkView]
