@@ -67,7 +67,10 @@ func connect(
   async throws -> WebSocket
 {
   let box = NIOLockedValueBox<WebSocket?>(nil)
-  try await WebSocket.connect(to: url, headers: headers, on: group) { socket in
+  // The console's queue frame grows with the queue: past the client's default 16 KB.
+  try await WebSocket.connect(
+    to: url, headers: headers, configuration: WebSocketClient.Configuration(maxFrameSize: 1 << 20), on: group
+  ) { socket in
     socket.onText(onText)
     box.withLockedValue { $0 = socket }
   }
@@ -112,7 +115,9 @@ var agentHeaders = HTTPHeaders()
 agentHeaders.bearerAuthorization = BearerAuthorization(token: options.token)
 let agentBox = NIOLockedValueBox<WebSocket?>(nil)
 let counter = NIOLockedValueBox(0)
+let agentFrames = NIOLockedValueBox(0)
 let agent = try await connect("ws://\(options.host)/staff/chat/socket", headers: agentHeaders, group: group) { socket, text in
+  agentFrames.withLockedValue { $0 += 1 }
   guard let frame = try? decoder.decode(Frame.self, from: Data(text.utf8)) else { return }
   if frame.type == "error" { tally.error(frame.code ?? "?") }
   guard frame.type == "message", let line = frame.line, line.author == "visitor", let chat = frame.chatId,
@@ -180,6 +185,6 @@ print(String(format: "ran %.1f s: %d visitor lines sent", elapsed, round * visit
 report("visitor → agent", toAgent)
 report("agent → visitor", toVisitor)
 report("both directions", toAgent + toVisitor)
-print("errors: \(tally.errors.withLockedValue { $0 })")
+print("errors: \(tally.errors.withLockedValue { $0 }); frames the agent received: \(agentFrames.withLockedValue { $0 })")
 for socket in idle + visitors + [agent] { socket.close(promise: nil) }
 try await group.shutdownGracefully()

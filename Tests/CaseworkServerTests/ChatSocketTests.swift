@@ -97,7 +97,13 @@ struct ChatSocketTests {
 
       // The case holds the transcript, and is the agent's.
       let chat = try #require(try await app.casework.chat.store.chat(id: UUID(uuidString: visitor.chatID)!))
-      let detail = try await app.casework.cases.detail(try #require(chat.caseID))
+      let caseID = try #require(chat.caseID)
+      // Agents' lines reach the case just after they are delivered.
+      var detail = try await app.casework.cases.detail(caseID)
+      for _ in 0..<100 where !detail.messages.contains(where: { $0.body == "Please update to 4.3" }) {
+        try await Task.sleep(for: .milliseconds(50))
+        detail = try await app.casework.cases.detail(caseID)
+      }
       #expect(detail.record.channel == .chat)
       #expect(detail.record.assigneeID == user.id)
       #expect(detail.record.status == .open)

@@ -172,19 +172,24 @@ public struct ChatService: Sendable {
     return (chat, [try await system(chat, "\(user.name) from the support team has joined the chat.")])
   }
 
-  /// An agent's reply (seen by the visitor) or note (staff only), stored, then added to the case.
+  /// An agent's reply (seen by the visitor) or note (staff only), stored. `afterAgentLine`
+  /// adds it to the case; the server runs that after delivering the line, so an agent's next
+  /// line never waits for the case's bookkeeping.
   public func agentSend(_ chatID: ChatID, by user: StaffUser, clientID: String?, body: String, note: Bool) async throws -> (
     message: ChatMessage, duplicate: Bool
   ) {
     let text = try ChatRules.validate(body)
-    guard let chat = try await store.chat(id: chatID) else { throw ChatError.notFound }
-    let stored = try await store.append(
+    return try await store.append(
       NewChatLine(author: note ? .note : .agent, staffID: user.id, authorName: user.name, body: text, clientID: clientID),
       to: chatID, at: clock.now().wholeMilliseconds, requireOpen: !note)
-    if !stored.duplicate, let caseID = chat.caseID {
-      try await cases.recordChatLine(to: caseID, kind: note ? .note : .outbound, body: text, by: .staff(user.id))
-    }
-    return stored
+  }
+
+  /// An agent's stored line added to the chat's case: a reply as outbound (never emailed), a
+  /// note as a note.
+  public func afterAgentLine(_ message: ChatMessage) async throws {
+    guard let staffID = message.staffID, let caseID = try await store.chat(id: message.chatID)?.caseID else { return }
+    try await cases.recordChatLine(
+      to: caseID, kind: message.author == .note ? .note : .outbound, body: message.body, by: .staff(staffID))
   }
 
   /// Hands an active chat (and its case) to a colleague.

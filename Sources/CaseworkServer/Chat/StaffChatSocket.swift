@@ -10,16 +10,36 @@ final class StaffChatSocket: Sendable {
   let services: CaseworkServices
   let user: StaffUser
   var hub: ChatHub { services.chatHub }
+  let logger: Logger
 
-  init(socket: WebSocket, services: CaseworkServices, user: StaffUser) {
+  /// Lines to add to their cases, in order, off the path that delivers them.
+  let caseLines: AsyncStream<ChatMessage>.Continuation
+  private let pendingCaseLines: AsyncStream<ChatMessage>
+
+  init(socket: WebSocket, services: CaseworkServices, user: StaffUser, logger: Logger) {
+    self.logger = logger
     self.socket = socket
     self.services = services
     self.user = user
+    (pendingCaseLines, caseLines) = AsyncStream.makeStream(of: ChatMessage.self)
+  }
+
+  /// Adds each delivered line to its case. A failure is logged without the text; the line
+  /// itself is already stored in the chat.
+  func recordCaseLines() async {
+    for await message in pendingCaseLines {
+      do {
+        try await services.chat.afterAgentLine(message)
+      } catch {
+        logger.warning(
+          "A chat line could not be added to its case", metadata: ["chat": "\(message.chatID)", "seq": "\(message.seq)"])
+      }
+    }
   }
 
   /// Called on the socket's event loop, so the handlers are in place before the first frame.
   static func attach(_ request: Request, _ socket: WebSocket, user: StaffUser) {
-    let connection = StaffChatSocket(socket: socket, services: request.casework, user: user)
+    let connection = StaffChatSocket(socket: socket, services: request.casework, user: user, logger: request.logger)
     let frames = ChatFrameStream.open(socket)
     Task { await connection.run(frames) }
   }
@@ -27,6 +47,8 @@ final class StaffChatSocket: Sendable {
   func run(_ frames: AsyncStream<String>) async {
     await hub.connectionStarted(id, socket: socket)
     await hub.addStaff(id, staffID: user.id, socket: socket)
+    let recorder = Task { await recordCaseLines() }
+    defer { recorder.cancel() }
     for await text in frames {
       guard !(await hub.isStopped) else { break }
       guard let frame = ClientFrame.decode(text) else {
@@ -35,6 +57,8 @@ final class StaffChatSocket: Sendable {
       }
       await handle(frame)
     }
+    caseLines.finish()
+    await recorder.value
     // The last console of this person here has closed: they are no longer available.
     if await hub.removeStaff(id), !(await hub.isStopped) {
       try? await services.chat.store.clearPresence(user.id)
@@ -80,7 +104,10 @@ final class StaffChatSocket: Sendable {
           try required(frame.chatId), by: user, clientID: frame.validClientID, body: frame.body ?? "",
           note: frame.type == "note")
         send(.received(message))
-        if !duplicate { await hub.publish(message) }
+        if !duplicate {
+          await hub.publish(message)
+          caseLines.yield(message)
+        }
       case "transfer":
         let (chat, lines) = try await chats.transfer(
           try required(frame.chatId), to: try required(frame.to, "Choose who to transfer the chat to."), by: user)
