@@ -24,11 +24,15 @@ struct ChatBrowserTests {
       } catch {
         try? await visitor.screenshot(to: "/tmp/chat-visitor.png")
         try? await agent.screenshot(to: "/tmp/chat-agent.png")
+        await visitor.close()
+        await agent.close()
         await driver.stop()
         await CaseworkApp.closeChatConnections(app)
         await app.server.shutdown()
         throw error
       }
+      await visitor.close()
+      await agent.close()
       await driver.stop()
       await CaseworkApp.closeChatConnections(app)
       await app.server.shutdown()
