@@ -103,5 +103,12 @@ struct ChatBrowserTests {
     }
     #expect((try await visitor.execute("return document.querySelectorAll('#chat-log b').length;") as? Int) == 0)
     #expect(try await visitor.text("#chat-connection") == "Connected")
+
+    // The chat's case page: a line written after it was drawn appears in its timeline.
+    try await agent.click("#chat-case-link")
+    #expect(try await agent.waitFor("Open the live chat").contains("Written while my signal was gone"))
+    try await visitor.type("#chat-message", "Updated now, it works")
+    try await visitor.click("#chat-send")
+    #expect(try await agent.waitFor("Updated now, it works").contains("New in the live chat"))
   }
 }

@@ -130,6 +130,8 @@ struct StaffCasesController {
     var page = StaffCasePage(request, detail: detail, staff: staff, errors: errors)
     if detail.record.channel == .chat, let chat = try await request.casework.chat.store.chat(caseID: id) {
       page.chatLink = "/staff/chat?chat=\(chat.id.uuidString)"
+      page.chatID = chat.id.uuidString
+      page.chatLastSeq = chat.lastSeq
     }
     return try await Pages.render(request, "staff-case", page, status: status)
   }

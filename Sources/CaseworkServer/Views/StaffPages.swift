@@ -88,6 +88,9 @@ struct StaffCasePage: Encodable {
   var c: CaseView
   /// The console's chat panel for a case opened by live chat.
   var chatLink: String?
+  var chatID: String?
+  /// The chat's last line when the page was drawn: later ones are added as they arrive.
+  var chatLastSeq: Int?
   var messages: [MessageView]
   var audit: [AuditView]
   var links: [LinkView]
