@@ -37,25 +37,61 @@ struct ChatProcessesTests {
     return text
   }
 
-  func serve(port: Int, environment: [String: String]) throws -> Process {
+  /// A server process, with what it prints kept in a file for a failure message.
+  struct Server {
+    var process: Process
+    var log: URL
+    var port: Int
+  }
+
+  func serve(environment: [String: String]) throws -> Server {
+    let port = try freePort()
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("casework-serve-\(port)-\(UUID().uuidString).log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let output = try FileHandle(forWritingTo: log)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.binary)
     process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(port)]
     process.environment = environment
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = output
     try process.run()
-    return process
+    return Server(process: process, log: log, port: port)
   }
 
-  /// Connects once the server is listening (it migrates and starts first).
-  func connect(_ url: String, headers: HTTPHeaders = [:]) async throws -> ChatClient {
+  /// A loopback port nothing listens on now (the kernel's choice for a socket bound to 0).
+  func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+      }
+    }
+    guard bound else { throw TestSetupError(description: "no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  /// Connects once the server is listening (it starts while the rest of the suite runs, so
+  /// it is given a minute). A server that exits is reported with what it printed.
+  func connect(_ server: Server, _ path: String, headers: HTTPHeaders = [:]) async throws -> ChatClient {
     var lastError: (any Error)?
-    for _ in 0..<200 {
-      do { return try await ChatClient.connect(url, headers: headers) } catch { lastError = error }
+    for _ in 0..<600 {
+      guard server.process.isRunning else {
+        let printed = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
+        throw TestSetupError(description: "casework serve exited: \(printed.suffix(2000))")
+      }
+      do { return try await ChatClient.connect("ws://127.0.0.1:\(server.port)\(path)", headers: headers) } catch {
+        lastError = error
+      }
       try await Task.sleep(for: .milliseconds(100))
     }
-    throw lastError ?? TestSetupError(description: "could not connect to \(url)")
+    throw lastError ?? TestSetupError(description: "could not connect to port \(server.port)")
   }
 
   @Test("a visitor on one process and an agent on another exchange lines, state and typing")
@@ -82,7 +118,7 @@ struct ChatProcessesTests {
     environment["LOG_LEVEL"] = "error"
     environment["CASEWORK_BCRYPT_COST"] = "4"
     environment["CASEWORK_DATA_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
-    var servers: [Process] = []
+    var servers: [Server] = []
     do {
       _ = try await run(["migrate"], environment: environment)
       _ = try await run(
@@ -93,15 +129,14 @@ struct ChatProcessesTests {
       let token = try #require(
         try await run(["tokens", "create", "--user", "agent@casework.test", "--name", "chat"], environment: environment)
           .split(separator: "\n").last.map(String.init))
-      let ports = (Int.random(in: 20_000..<40_000), Int.random(in: 40_000..<60_000))
-      servers = [try serve(port: ports.0, environment: environment), try serve(port: ports.1, environment: environment)]
+      servers = [try serve(environment: environment), try serve(environment: environment)]
 
       var headers = HTTPHeaders()
       headers.bearerAuthorization = BearerAuthorization(token: token)
-      let agent = try await connect("ws://127.0.0.1:\(ports.1)/staff/chat/socket", headers: headers)
+      let agent = try await connect(servers[1], "/staff/chat/socket", headers: headers)
       try agent.send(["type": "hello"])
       try await agent.next("panel")
-      let visitor = try await connect("ws://127.0.0.1:\(ports.0)/chat/socket")
+      let visitor = try await connect(servers[0], "/chat/socket")
       try visitor.send(["type": "hello"])
       try await visitor.next("welcome")
       try visitor.send(["type": "send", "clientId": "a", "body": "Hello from process one"])
@@ -136,7 +171,10 @@ struct ChatProcessesTests {
     try await admin.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run()
   }
 
-  func stop(_ servers: [Process]) {
-    for server in servers where server.isRunning { server.terminate() }
+  func stop(_ servers: [Server]) {
+    for server in servers {
+      if server.process.isRunning { server.process.terminate() }
+      try? FileManager.default.removeItem(at: server.log)
+    }
   }
 }
