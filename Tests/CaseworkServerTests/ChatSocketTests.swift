@@ -172,6 +172,15 @@ struct ChatSocketTests {
       let slow = try await client.next("error") { $0["code"] as? String == "too_fast" }
       #expect((slow["retryAfter"] as? Int ?? 0) >= 1)
       #expect((slow["message"] as? String ?? "").contains("slow down"))
+      // Reconnecting does not give a flooder a fresh allowance.
+      await client.close()
+      try await Task.sleep(for: .milliseconds(200))
+      let reconnected = try await ChatClient.connect("ws://\(host)/chat/socket")
+      try reconnected.send(["type": "hello", "token": visitor.token, "lastSeq": 0])
+      try await reconnected.next("welcome")
+      try reconnected.send(["type": "send", "clientId": "after-reconnect", "body": "and again"])
+      #expect(try await reconnected.next("error")["code"] as? String == "too_fast")
+      await reconnected.close()
       let chatID = UUID(uuidString: visitor.chatID)!
       let stored = try await app.casework.chat.store.messages(of: chatID, after: 0, limit: 100)
       #expect(!stored.contains { $0.body.isEmpty || $0.body.count > ChatRules.maxMessage })

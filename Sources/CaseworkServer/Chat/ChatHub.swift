@@ -36,10 +36,8 @@ actor ChatHub {
 
   func removeVisitor(_ connection: UUID, chat: ChatID) {
     visitors[chat]?[connection] = nil
-    if visitors[chat]?.isEmpty == true {
-      visitors[chat] = nil
-      floods[chat] = nil
-    }
+    // The chat's flood allowance is kept: reconnecting must not reset it.
+    if visitors[chat]?.isEmpty == true { visitors[chat] = nil }
   }
 
   func addStaff(_ connection: UUID, staffID: StaffID, socket: WebSocket) async {
@@ -57,6 +55,8 @@ actor ChatHub {
 
   /// One visitor line's allowance (per chat, whatever the number of tabs).
   func take(_ chat: ChatID, at now: Date) throws(ChatError) {
+    // Bounded: a full allowance comes back within seconds, so forgetting all is harmless.
+    if floods.count > 50_000 { floods.removeAll() }
     var guardState = floods[chat] ?? FloodGuard()
     defer { floods[chat] = guardState }
     try guardState.take(at: now)

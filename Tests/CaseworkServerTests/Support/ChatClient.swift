@@ -21,8 +21,8 @@ final class ChatClient: Sendable {
     let box = NIOLockedValueBox<WebSocket?>(nil)
     try await WebSocket.connect(to: url, headers: headers, on: MultiThreadedEventLoopGroup.singleton) { socket in
       box.withLockedValue { $0 = socket }
-      socket.onText { _, text in Task { await inbox.append(text) } }
-      socket.onClose.whenComplete { _ in Task { await inbox.markClosed() } }
+      socket.onText { _, text in inbox.append(text) }
+      socket.onClose.whenComplete { _ in inbox.markClosed() }
     }
     // The upgrade callback may run just after `connect` returns.
     for _ in 0..<200 where box.withLockedValue({ $0 }) == nil {
@@ -73,17 +73,17 @@ final class ChatClient: Sendable {
   {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-      if let text = await inbox.take(type: type, matches: matches), let frame = FrameInbox.parse(text) { return frame }
+      if let text = inbox.take(type: type, matches: matches), let frame = FrameInbox.parse(text) { return frame }
       try await Task.sleep(for: .milliseconds(10))
     }
-    let left = await inbox.remaining()
+    let left = inbox.remaining()
     throw TestSetupError(description: "no \(type) frame within \(timeout) s; inbox: \(left.prefix(5))")
   }
 
   /// Every frame of a type that arrives within `seconds`.
   func collect(_ type: String, for seconds: Double) async throws -> [[String: Any]] {
     try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-    return await inbox.takeAll(type: type).compactMap(FrameInbox.parse)
+    return inbox.takeAll(type: type).compactMap(FrameInbox.parse)
   }
 
   func close() async {
@@ -91,39 +91,45 @@ final class ChatClient: Sendable {
   }
 
   var isClosed: Bool {
-    get async { await inbox.closed }
+    inbox.closed
   }
 }
 
-actor FrameInbox {
-  private var frames: [String] = []
-  private(set) var closed = false
+/// Frames in arrival order: appended under a lock from the socket's event loop (a task per
+/// frame could reorder them).
+final class FrameInbox: Sendable {
+  private let state = NIOLockedValueBox<(frames: [String], closed: Bool)>(([], false))
 
-  func append(_ text: String) { frames.append(text) }
-  func markClosed() { closed = true }
-  func remaining() -> [String] { frames }
+  var closed: Bool { state.withLockedValue { $0.closed } }
+  func append(_ text: String) { state.withLockedValue { $0.frames.append(text) } }
+  func markClosed() { state.withLockedValue { $0.closed = true } }
+  func remaining() -> [String] { state.withLockedValue { $0.frames } }
 
   static func parse(_ text: String) -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
   }
 
   func take(type: String, matches: @Sendable ([String: Any]) -> Bool) -> String? {
-    for (index, text) in frames.enumerated() {
-      guard let frame = Self.parse(text), frame["type"] as? String == type, matches(frame) else { continue }
-      frames.remove(at: index)
-      return text
+    state.withLockedValue { state in
+      for (index, text) in state.frames.enumerated() {
+        guard let frame = Self.parse(text), frame["type"] as? String == type, matches(frame) else { continue }
+        state.frames.remove(at: index)
+        return text
+      }
+      return nil
     }
-    return nil
   }
 
   func takeAll(type: String) -> [String] {
-    var taken: [String] = []
-    frames.removeAll { text in
-      guard let frame = Self.parse(text), frame["type"] as? String == type else { return false }
-      taken.append(text)
-      return true
+    state.withLockedValue { state in
+      var taken: [String] = []
+      state.frames.removeAll { text in
+        guard let frame = Self.parse(text), frame["type"] as? String == type else { return false }
+        taken.append(text)
+        return true
+      }
+      return taken
     }
-    return taken
   }
 }
 
