@@ -6,7 +6,7 @@ import Testing
 import Vapor
 
 /// A WebSocket chat client for tests: frames arrive in an inbox, and `next` waits (up to
-/// 10 s) for the first frame of a type and takes it out of the inbox.
+/// 30 s: the whole suite shares two cores) for the first frame of a type and takes it out.
 final class ChatClient: Sendable {
   let socket: WebSocket
   let inbox: FrameInbox
@@ -68,7 +68,7 @@ final class ChatClient: Sendable {
   }
 
   @discardableResult
-  func next(_ type: String, timeout: Double = 10, where matches: @Sendable ([String: Any]) -> Bool = { _ in true })
+  func next(_ type: String, timeout: Double = 30, where matches: @Sendable ([String: Any]) -> Bool = { _ in true })
     async throws -> [String: Any]
   {
     let deadline = Date().addingTimeInterval(timeout)
