@@ -71,11 +71,6 @@ extension CaseService {
 
   /// "Friday 27 November 2026".
   static func longDate(_ date: LocalDate) -> String {
-    let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    let months = [
-      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    ]
-    let (year, month, day) = date.components
-    return "\(names[date.weekday - 1]) \(day) \(months[month - 1]) \(year)"
+    "\(date.weekdayName) \(date.longText)"
   }
 }

@@ -26,7 +26,7 @@ struct CalendarCommand: AsyncParsableCommand {
       }
       for event in holidays.events(in: year) {
         let notes = event.notes.isEmpty ? "" : " (\(event.notes))"
-        print("\(event.date)  \(weekdayName(event.date))  \(event.title)\(notes)")
+        print("\(event.date)  \(event.date.weekdayName)  \(event.title)\(notes)")
       }
     }
   }
@@ -92,7 +92,7 @@ struct CalendarCommand: AsyncParsableCommand {
       formatter.timeZone = LondonTime.timeZone
       if let workingDays {
         let day = WorkingDays(holidays: holidays).nthWorkingDay(after: LocalDate(start), workingDays)
-        print("\(formatter.string(from: day.endOfDay))  (end of \(weekdayName(day)) \(day))")
+        print("\(formatter.string(from: day.endOfDay))  (end of \(day.weekdayName) \(day))")
       } else if let realHours {
         print(formatter.string(from: start.addingTimeInterval(TimeInterval(realHours) * 3600)))
       } else {
@@ -105,7 +105,7 @@ struct CalendarCommand: AsyncParsableCommand {
           printError("The timetable \"\(timetable)\" is never open, so no business time passes on it.")
           throw ExitCode(1)
         }
-        print("\(formatter.string(from: due))  (\(weekdayName(LocalDate(due))), \(timetable))")
+        print("\(formatter.string(from: due))  (\(LocalDate(due).weekdayName), \(timetable))")
       }
       if holidays.usesFallback(year: LocalDate(start).year) {
         print("Note: no published bank holidays for \(LocalDate(start).year); the statutory rules were used.")
@@ -176,8 +176,4 @@ func loadPolicy() throws -> DeadlinePolicy {
     printError(problem.description)
     throw ExitCode(78)
   }
-}
-
-func weekdayName(_ date: LocalDate) -> String {
-  ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][date.weekday - 1]
 }

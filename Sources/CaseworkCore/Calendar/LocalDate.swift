@@ -47,6 +47,19 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
   public var isWeekend: Bool { weekday >= 6 }
 
+  /// "Monday" … "Sunday", as people in the UK read them (letters, chat, the CLI).
+  public var weekdayName: String {
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday - 1]
+  }
+
+  /// "January" … "December".
+  public var monthName: String {
+    [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+      "December",
+    ][components.month - 1]
+  }
+
   public var components: (year: Int, month: Int, day: Int) { Self.civil(from: dayNumber) }
   public var year: Int { components.year }
 

@@ -49,12 +49,12 @@ public struct ChatHours: Sendable {
   /// "We open again at 09:00 on Saturday." Today's and this week's openings are named by
   /// day; further ones by date too.
   public static func openingWords(_ next: Date, now: Date) -> String {
-    let days = LocalDate(next).dayNumber - LocalDate(now).dayNumber
+    let day = LocalDate(next)
     let when: String
-    switch days {
+    switch day.dayNumber - LocalDate(now).dayNumber {
     case 0: when = "today"
-    case 1...6: when = "on \(weekdayName(LocalDate(next)))"
-    default: when = "on \(weekdayName(LocalDate(next))) \(LocalDate(next).components.day) \(monthName(LocalDate(next)))"
+    case 1...6: when = "on \(day.weekdayName)"
+    default: when = "on \(day.weekdayName) \(day.components.day) \(day.monthName)"
     }
     return "We open again at \(clock(next)) \(when)."
   }
@@ -64,16 +64,5 @@ public struct ChatHours: Sendable {
     let hours = minutes / 60
     let rest = minutes % 60
     return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
-  }
-
-  static func weekdayName(_ date: LocalDate) -> String {
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][date.weekday - 1]
-  }
-
-  static func monthName(_ date: LocalDate) -> String {
-    [
-      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-      "December",
-    ][date.components.month - 1]
   }
 }

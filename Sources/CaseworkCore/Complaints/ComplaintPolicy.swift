@@ -30,12 +30,7 @@ public struct ComplaintPolicy: Sendable, Equatable {
 extension LocalDate {
   /// "21 November 2026", as letters write dates.
   public var longText: String {
-    let months = [
-      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-      "December",
-    ]
-    let (year, month, day) = components
-    return "\(day) \(months[month - 1]) \(year)"
+    "\(components.day) \(monthName) \(year)"
   }
 }
 

@@ -94,21 +94,12 @@ struct FramingAllowedKey: StorageKey {
 /// API token (for integrations), for an active user who may work cases.
 enum StaffSocketAuthentication {
   static func user(for request: Request) async throws -> StaffUser? {
-    let services = request.casework
-    if let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 {
-      guard let (token, user) = try await services.tokens.find(tokenHash: services.hasher.digest(bearer)),
-        token.revokedAt == nil, user.active, user.can(.workCases)
-      else { return nil }
+    if request.headers.bearerAuthorization != nil {
+      guard let (_, user) = try await APIAuthentication.tokenUser(request), user.can(.workCases) else { return nil }
       return user
     }
-    guard ChatController.sameOrigin(request), request.headers.first(name: .origin) != nil || request.hasSession else {
-      return nil
-    }
-    let now = services.clock.now().timeIntervalSince1970
-    let signedInAt = request.session.data[StaffAuthentication.signedInAtKey].flatMap(Double.init) ?? 0
-    guard now - signedInAt < StaffAuthentication.maximumSessionAge,
-      let id = request.session.data[StaffAuthentication.sessionKey].flatMap(UUID.init(uuidString:)),
-      let user = try await services.staff.find(id: id), user.active, !user.mustChangePassword, user.can(.workCases)
+    guard ChatController.sameOrigin(request), request.headers.first(name: .origin) != nil || request.hasSession,
+      let user = try await StaffAuthentication.signedInUser(request), !user.mustChangePassword, user.can(.workCases)
     else { return nil }
     return user
   }

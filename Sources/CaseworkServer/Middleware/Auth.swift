@@ -52,12 +52,18 @@ struct StaffAuthentication: AsyncMiddleware {
     request.session.data[signedInAtKey] = String(Int(request.casework.clock.now().timeIntervalSince1970))
   }
 
-  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+  /// The active user this request's session signed in, within the maximum session age.
+  static func signedInUser(_ request: Request) async throws -> StaffUser? {
     let now = request.casework.clock.now().timeIntervalSince1970
-    let signedInAt = request.session.data[Self.signedInAtKey].flatMap(Double.init) ?? 0
-    guard now - signedInAt < Self.maximumSessionAge, let idText = request.session.data[Self.sessionKey],
+    let signedInAt = request.session.data[signedInAtKey].flatMap(Double.init) ?? 0
+    guard now - signedInAt < maximumSessionAge, let idText = request.session.data[sessionKey],
       let id = UUID(uuidString: idText), let user = try await request.casework.staff.find(id: id), user.active
-    else {
+    else { return nil }
+    return user
+  }
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    guard let user = try await Self.signedInUser(request) else {
       if request.hasSession, request.session.data[Self.sessionKey] != nil { request.session.destroy() }
       let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : "/staff/cases"
       return request.redirect(
@@ -83,10 +89,9 @@ struct StaffAuthentication: AsyncMiddleware {
 struct APIAuthentication: AsyncMiddleware {
   let permission: Permission
 
-  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else {
-      return try unauthorized("Send an API token as Authorization: Bearer <token>.")
-    }
+  /// The request's bearer token and its user, when both are valid (unrevoked, active).
+  static func tokenUser(_ request: Request) async throws -> (APIToken, StaffUser)? {
+    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else { return nil }
     let services = request.casework
     let hash = services.hasher.digest(bearer)
     let now = services.clock.now()
@@ -95,7 +100,15 @@ struct APIAuthentication: AsyncMiddleware {
       services.tokenCache.put(hash, token: fetched.0, user: fetched.1, now: now)
       found = fetched
     }
-    guard let (token, user) = found, token.revokedAt == nil, user.active else {
+    guard let (token, user) = found, token.revokedAt == nil, user.active else { return nil }
+    return (token, user)
+  }
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else {
+      return try unauthorized("Send an API token as Authorization: Bearer <token>.")
+    }
+    guard let (token, user) = try await Self.tokenUser(request) else {
       return try unauthorized("This API token is not valid or has been revoked.")
     }
     guard user.can(permission) else {
