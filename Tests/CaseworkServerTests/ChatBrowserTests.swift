@@ -10,32 +10,25 @@ import Vapor
 struct ChatBrowserTests {
   @Test("visitor and agent chat; the visitor's network drops and is restored; every line appears once")
   func chatJourney() async throws {
-    try await withApp(.sqlite) { app in
+    try await withRunningApp(.sqlite) { app, host in
       try await app.makeStaff("priya@casework.test")
-      try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-      let port = try #require(app.http.server.shared.localAddress?.port)
-      let site = "http://127.0.0.1:\(port)"
       let driver = WebDriver(client: app.client)
       try await driver.start()
       let visitor = try await driver.newSession()
       let agent = try await driver.newSession()
       do {
-        try await journey(visitor: visitor, agent: agent, site: site)
+        try await journey(visitor: visitor, agent: agent, site: "http://\(host)")
       } catch {
         try? await visitor.screenshot(to: "/tmp/chat-visitor.png")
         try? await agent.screenshot(to: "/tmp/chat-agent.png")
         await visitor.close()
         await agent.close()
         await driver.stop()
-        await CaseworkApp.closeChatConnections(app)
-        await app.server.shutdown()
         throw error
       }
       await visitor.close()
       await agent.close()
       await driver.stop()
-      await CaseworkApp.closeChatConnections(app)
-      await app.server.shutdown()
     }
   }
 

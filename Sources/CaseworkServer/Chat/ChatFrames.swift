@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import Vapor
 
 /// A frame a chat client sends: `type` says which fields matter.
 ///
@@ -164,5 +165,32 @@ extension Error {
       }
     }
     return .conflict("Something went wrong on our side. Try again in a moment.")
+  }
+}
+
+/// A socket's text frames in arrival order, for one task to handle one at a time. A client
+/// that floods faster than frames are handled loses the oldest beyond 256 and is told why by
+/// the flood guard long before that.
+enum ChatFrameStream {
+  static func open(_ socket: WebSocket) -> AsyncStream<String> {
+    let (frames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
+    socket.onText { _, text in continuation.yield(text) }
+    socket.onClose.whenComplete { _ in continuation.finish() }
+    return frames
+  }
+
+  /// Hands each frame to `handle`, one at a time, until the socket closes or the server stops.
+  /// A frame that is not JSON is answered with an error and skipped.
+  static func each(
+    _ frames: AsyncStream<String>, hub: ChatHub, socket: WebSocket, _ handle: (ClientFrame) async -> Void
+  ) async {
+    for await text in frames {
+      guard !(await hub.isStopped) else { break }
+      guard let frame = ClientFrame.decode(text) else {
+        socket.send(ServerFrame.error(.invalid("That message could not be read.")).text, promise: nil)
+        continue
+      }
+      await handle(frame)
+    }
   }
 }

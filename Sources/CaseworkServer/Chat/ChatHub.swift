@@ -145,7 +145,7 @@ actor ChatHub {
   private func deliver(_ message: ChatMessage) {
     let text = ServerFrame.line(message).text
     if message.author.isVisibleToVisitor {
-      for socket in visitors[message.chatID]?.values ?? [:].values { socket.send(text, promise: nil) }
+      for socket in visitors[message.chatID, default: [:]].values { socket.send(text, promise: nil) }
     }
     for entry in staff.values { entry.socket.send(text, promise: nil) }
   }
@@ -160,7 +160,7 @@ actor ChatHub {
     if from == ChatAuthor.visitor.rawValue {
       for entry in staff.values { entry.socket.send(text, promise: nil) }
     } else {
-      for socket in visitors[chat]?.values ?? [:].values { socket.send(text, promise: nil) }
+      for socket in visitors[chat, default: [:]].values { socket.send(text, promise: nil) }
     }
   }
 

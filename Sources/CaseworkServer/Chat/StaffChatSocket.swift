@@ -48,15 +48,7 @@ final class StaffChatSocket: Sendable {
     await hub.connectionStarted(id, socket: socket)
     await hub.addStaff(id, staffID: user.id, socket: socket)
     let recorder = Task { await recordCaseLines() }
-    defer { recorder.cancel() }
-    for await text in frames {
-      guard !(await hub.isStopped) else { break }
-      guard let frame = ClientFrame.decode(text) else {
-        send(.error(.invalid("That message could not be read.")))
-        continue
-      }
-      await handle(frame)
-    }
+    await ChatFrameStream.each(frames, hub: hub, socket: socket, handle)
     caseLines.finish()
     await recorder.value
     // The last console of this person here has closed: they are no longer available.
@@ -136,17 +128,5 @@ final class StaffChatSocket: Sendable {
   private func required<T>(_ value: T?, _ message: String = "Say which chat.") throws -> T {
     guard let value else { throw ChatError.invalid(message) }
     return value
-  }
-}
-
-/// A socket's text frames in arrival order, for one task to handle one at a time. A client
-/// that floods faster than frames are handled loses the oldest beyond 256 and is told why by
-/// the flood guard long before that.
-enum ChatFrameStream {
-  static func open(_ socket: WebSocket) -> AsyncStream<String> {
-    let (frames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
-    socket.onText { _, text in continuation.yield(text) }
-    socket.onClose.whenComplete { _ in continuation.finish() }
-    return frames
   }
 }

@@ -32,14 +32,7 @@ final class VisitorChatSocket: Sendable {
 
   func run(_ frames: AsyncStream<String>) async {
     await hub.connectionStarted(id, socket: socket)
-    for await text in frames {
-      guard !(await hub.isStopped) else { break }
-      guard let frame = ClientFrame.decode(text) else {
-        send(.error(.invalid("That message could not be read.")))
-        continue
-      }
-      await handle(frame)
-    }
+    await ChatFrameStream.each(frames, hub: hub, socket: socket, handle)
     if let chat { await hub.removeVisitor(id, chat: chat.id) }
     await hub.connectionFinished(id)
   }
