@@ -46,6 +46,7 @@ let package = Package(
         .product(name: "SQLiteKit", package: "sqlite-kit"),
         .product(name: "SQLiteNIO", package: "sqlite-nio"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),

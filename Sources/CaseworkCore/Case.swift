@@ -135,7 +135,7 @@ public struct CaseMessage: Sendable, Codable, Equatable, Identifiable {
   public var body: String
   public var createdAt: Date
 
-  public init(id: UUID = UUID(), caseID: CaseID, kind: MessageKind, author: Actor, body: String, createdAt: Date) {
+  public init(id: UUID = .timeOrdered(), caseID: CaseID, kind: MessageKind, author: Actor, body: String, createdAt: Date) {
     self.id = id
     self.caseID = caseID
     self.kind = kind
@@ -157,7 +157,7 @@ public struct AuditEvent: Sendable, Codable, Equatable {
   public var before: String?
   public var after: String?
 
-  public init(id: UUID = UUID(), caseID: CaseID, actor: Actor, at: Date, field: String, before: String?, after: String?) {
+  public init(id: UUID = .timeOrdered(), caseID: CaseID, actor: Actor, at: Date, field: String, before: String?, after: String?) {
     self.id = id
     self.caseID = caseID
     self.actor = actor

@@ -84,7 +84,7 @@ public struct CaseService: Sendable {
     let screening = screener.screen(valid.subject, valid.description)
     // An NHS number written in the text is lifted into its own field when that is empty.
     if valid.requester.nhsNumber == nil { valid.requester.nhsNumber = screening.nhsNumbers.first }
-    let id = CaseID()
+    let id = CaseID.timeOrdered()
     let token = SecretGenerator.token()
     var messages = [
       CaseMessage(caseID: id, kind: .inbound, author: .requester, body: valid.description, createdAt: now)

@@ -17,7 +17,8 @@ public struct OutgoingEmail: Sendable, Equatable, Identifiable {
   public var createdAt: Date
 
   public init(
-    id: UUID = UUID(), caseID: CaseID, caseMessageID: UUID, toName: String, toAddress: String, subject: String, body: String,
+    id: UUID = .timeOrdered(), caseID: CaseID, caseMessageID: UUID, toName: String, toAddress: String, subject: String,
+    body: String,
     isAutomatic: Bool, createdAt: Date
   ) {
     self.id = id

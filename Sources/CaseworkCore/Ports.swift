@@ -73,8 +73,8 @@ public struct CaseDraft: Sendable {
   public func outgoing(for reference: CaseReference) -> [OutgoingEmail] {
     outgoing.map { email in
       var filled = email
-      filled.subject = email.subject.replacingOccurrences(of: Self.referencePlaceholder, with: reference.description)
-      filled.body = email.body.replacingOccurrences(of: Self.referencePlaceholder, with: reference.description)
+      filled.subject = email.subject.replacingPlaceholder(Self.referencePlaceholder, with: reference.description)
+      filled.body = email.body.replacingPlaceholder(Self.referencePlaceholder, with: reference.description)
       return filled
     }
   }
@@ -85,7 +85,7 @@ public struct CaseDraft: Sendable {
     messages.map { message in
       guard message.author == .system else { return message }
       var filled = message
-      filled.body = message.body.replacingOccurrences(of: Self.referencePlaceholder, with: reference.description)
+      filled.body = message.body.replacingPlaceholder(Self.referencePlaceholder, with: reference.description)
       return filled
     }
   }
@@ -170,4 +170,35 @@ public protocol TokenRepository: Sendable {
   func find(tokenHash: String) async throws -> (APIToken, StaffUser)?
   func tokens(of userID: StaffID) async throws -> [APIToken]
   func revoke(id: UUID, at: Date) async throws
+}
+
+extension String {
+  /// Every occurrence of `placeholder` replaced by `value`, matched byte for byte. Used where
+  /// Foundation's `replacingOccurrences` (which goes through `NSString`) showed in profiles of
+  /// case creation, inside the serial commit.
+  public func replacingPlaceholder(_ placeholder: String, with value: String) -> String {
+    let text = Array(utf8)
+    let pattern = Array(placeholder.utf8)
+    guard !pattern.isEmpty, text.count >= pattern.count else { return self }
+    var result: [UInt8] = []
+    var index = 0
+    var found = false
+    while index < text.count {
+      if text[index] == pattern[0], index + pattern.count <= text.count,
+        text[index..<index + pattern.count].elementsEqual(pattern)
+      {
+        if !found {
+          result.reserveCapacity(text.count + value.utf8.count)
+          result.append(contentsOf: text[0..<index])
+          found = true
+        }
+        result.append(contentsOf: value.utf8)
+        index += pattern.count
+      } else {
+        if found { result.append(text[index]) }
+        index += 1
+      }
+    }
+    return found ? String(decoding: result, as: UTF8.self) : self
+  }
 }

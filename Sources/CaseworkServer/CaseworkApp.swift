@@ -74,21 +74,25 @@ public enum CaseworkApp {
     app.middleware.use(RequestLogging())
     app.middleware.use(ErrorResponder())
     app.middleware.use(SecurityHeaders())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StaticFiles(publicDirectory: app.directory.publicDirectory))
 
     try await store.primeConnections(
       app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
-    app.casework = try makeServices(app, config: config, store: store, clock: clock)
+    let writer = try store.dedicatedWriter(durability: config.sqliteDurability, logger: app.logger)
+    if let writer { app.lifecycle.use(DedicatedWriterShutdown(writer: writer)) }
+    app.storage[DedicatedWriterKey.self] = writer
+    app.casework = try makeServices(app, config: config, store: store, clock: clock, writer: writer)
     app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
   }
 
-  static func makeServices(_ app: Application, config: AppConfig, store: StoreConfiguration, clock: any WallClock) throws
-    -> CaseworkServices
-  {
-    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+  static func makeServices(
+    _ app: Application, config: AppConfig, store: StoreConfiguration, clock: any WallClock, writer: DedicatedWriter?
+  ) throws -> CaseworkServices {
+    let handle = app.databaseHandle(logger: app.logger)
     let hasher = SHA256SecretHasher()
-    let caseRepository = BatchingCaseRepository(base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs))
+    let caseRepository = BatchingCaseRepository(
+      base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs), writer: writer)
     let staff = SQLStaffRepository(handle: handle)
     let tokens = SQLTokenRepository(handle: handle)
     let policy = config.policy
@@ -214,7 +218,7 @@ extension CaseworkApp {
   /// The outbox sender with the configured transport: SMTP when `SMTP_URL` is set, otherwise
   /// `.eml` files under the data directory.
   public static func outboxSender(_ app: Application, transport: (any MailTransport)? = nil) -> OutboxSender {
-    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    let handle = app.databaseHandle(logger: app.logger)
     let files = FileMailTransport(
       directory: URL(fileURLWithPath: app.casework.config.dataDirectory).appendingPathComponent("outbox"))
     let configured: any MailTransport =
@@ -224,7 +228,7 @@ extension CaseworkApp {
   }
 
   public static func webhookSender(_ app: Application) -> WebhookSender {
-    let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    let handle = app.databaseHandle(logger: app.logger)
     return WebhookSender(
       deliveries: SQLWebhookDeliveries(handle: handle), client: app.client, secret: app.casework.config.webhookSecret ?? "",
       services: app.casework, logger: app.logger)
@@ -232,5 +236,26 @@ extension CaseworkApp {
 
   public static func loadDemo(_ app: Application, cases: Int) async throws -> [String] {
     try await DemoData.load(app, cases: cases)
+  }
+}
+
+/// Closes the case writer's connection and stops its threads when the application stops.
+struct DedicatedWriterShutdown: LifecycleHandler {
+  let writer: DedicatedWriter
+
+  func shutdownAsync(_ application: Application) async {
+    await writer.shutdown()
+  }
+}
+
+struct DedicatedWriterKey: StorageKey {
+  typealias Value = DedicatedWriter
+}
+
+extension Application {
+  /// The database handle every repository of this application uses: the pool for reads, and
+  /// on SQLite the dedicated writer for transactions.
+  func databaseHandle(logger: Logger) -> DatabaseHandle {
+    DatabaseHandle(databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: storage[DedicatedWriterKey.self])
   }
 }

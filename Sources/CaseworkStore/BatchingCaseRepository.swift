@@ -1,14 +1,18 @@
 import CaseworkCore
 import Foundation
 
-/// Group commit (see `GroupCommit`) for case creation; everything else passes straight through.
+/// Group commit (see `GroupCommit`) for case creation, on the dedicated writer's connection
+/// when there is one; everything else passes straight through.
 public struct BatchingCaseRepository: CaseRepository {
   let base: SQLCaseRepository
   let batcher: GroupCommit<CaseDraft, Case>
 
-  public init(base: SQLCaseRepository, maxBatch: Int = 256) {
+  public init(base: SQLCaseRepository, writer: DedicatedWriter? = nil, maxBatch: Int = 256) {
     self.base = base
-    self.batcher = GroupCommit(maxBatch: maxBatch) { drafts in try await base.create(drafts) }
+    self.batcher = GroupCommit(maxBatch: maxBatch) { drafts in
+      guard let writer else { return try await base.create(drafts) }
+      return try await writer.transaction { db in try await SQLCaseRepository.insert(drafts, on: db) }
+    }
   }
 
   public func create(_ drafts: [CaseDraft]) async throws -> [Case] { try await batcher.submit(drafts) }

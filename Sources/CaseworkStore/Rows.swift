@@ -229,12 +229,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case corruptRow(table: String, id: UUID)
   case duplicate(String)
   case counterUnavailable(kind: String, year: Int)
+  case writerStopped
 
   public var description: String {
     switch self {
     case .corruptRow(let table, let id): "A row in \(table) (\(id)) holds a value this version does not know."
     case .duplicate(let what): "\(what) already exists."
     case .counterUnavailable(let kind, let year): "The reference counter for \(kind) \(year) could not be read or created."
+    case .writerStopped: "The server is shutting down and no longer writes new cases."
     }
   }
 }

@@ -19,44 +19,47 @@ public struct SQLCaseRepository: CaseRepository {
 
   public func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     guard !drafts.isEmpty else { return [] }
-    return try await handle.transaction { db in
-      var references: [UUID: CaseReference] = [:]
-      let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
-      for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
-        let first = try await Self.allocate(members.count, in: series, on: db)
-        for (offset, draft) in members.enumerated() {
-          references[draft.id] = CaseReference(kind: series.kind, year: series.year, number: first + offset)
-        }
+    return try await handle.transaction { db in try await Self.insert(drafts, on: db) }
+  }
+
+  /// Writes new cases with every row they carry inside the caller's transaction.
+  static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase) async throws -> [Case] {
+    var references: [UUID: CaseReference] = [:]
+    let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
+    for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
+      let first = try await Self.allocate(members.count, in: series, on: db)
+      for (offset, draft) in members.enumerated() {
+        references[draft.id] = CaseReference(kind: series.kind, year: series.year, number: first + offset)
       }
-      var cases: [Case] = []
-      var caseRows: [CaseRow] = []
-      var messageRows: [MessageRow] = []
-      var auditRows: [AuditRow] = []
-      var tagRows: [TagRow] = []
-      var deadlineRows: [DeadlineRow] = []
-      var outboxRows: [OutboxRow] = []
-      for draft in drafts {
-        let reference = references[draft.id]!
-        let record = draft.makeCase(reference: reference)
-        cases.append(record)
-        caseRows.append(CaseRow(record, accessTokenHash: draft.accessTokenHash))
-        messageRows += draft.messages(for: reference).map(MessageRow.init)
-        auditRows += draft.audit.map(AuditRow.init)
-        tagRows += record.tags.map { TagRow(case_id: record.id, tag: $0) }
-        deadlineRows += draft.deadlines.map(DeadlineRow.init)
-        outboxRows += draft.outgoing(for: reference).map(OutboxRow.init)
-      }
-      try await Self.insert(caseRows, into: "cases", on: db)
-      try await Self.insert(messageRows, into: "case_messages", on: db)
-      try await Self.insert(auditRows, into: "audit_events", on: db)
-      try await Self.insert(tagRows, into: "case_tags", on: db)
-      try await Self.insert(deadlineRows, into: "deadlines", on: db)
-      try await Self.insert(outboxRows, into: "outbox", on: db)
-      for draft in drafts {
-        if let complaint = draft.complaint { try await ComplaintRows.write(complaint, at: draft.createdAt, on: db) }
-      }
-      return cases
     }
+    var cases: [Case] = []
+    var caseRows: [CaseRow] = []
+    var messageRows: [MessageRow] = []
+    var auditRows: [AuditRow] = []
+    var tagRows: [TagRow] = []
+    var deadlineRows: [DeadlineRow] = []
+    var outboxRows: [OutboxRow] = []
+    for draft in drafts {
+      let reference = references[draft.id]!
+      let record = draft.makeCase(reference: reference)
+      cases.append(record)
+      caseRows.append(CaseRow(record, accessTokenHash: draft.accessTokenHash))
+      messageRows += draft.messages(for: reference).map(MessageRow.init)
+      auditRows += draft.audit.map(AuditRow.init)
+      tagRows += record.tags.map { TagRow(case_id: record.id, tag: $0) }
+      deadlineRows += draft.deadlines.map(DeadlineRow.init)
+      outboxRows += draft.outgoing(for: reference).map(OutboxRow.init)
+    }
+    try await Self.insert(caseRows, into: "cases", on: db)
+    try await Self.insert(messageRows, into: "case_messages", on: db)
+    try await Self.insert(auditRows, into: "audit_events", on: db)
+    try await Self.insert(tagRows, into: "case_tags", on: db)
+    try await Self.insert(deadlineRows, into: "deadlines", on: db)
+    try await Self.insert(outboxRows, into: "outbox", on: db)
+    for draft in drafts {
+      if let complaint = draft.complaint { try await ComplaintRows.write(complaint, at: draft.createdAt, on: db) }
+    }
+    return cases
   }
 
   struct ReferenceSeries: Hashable, Sendable {

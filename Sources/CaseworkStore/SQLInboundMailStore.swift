@@ -53,7 +53,7 @@ public struct SQLInboundMailStore: InboundMailStore {
   /// the same batch) are then read back by key, with the case an earlier delivery went to.
   static func insert(_ batch: [Arrival], on db: any SQLDatabase) async throws -> [StoredInboundMail] {
     let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
-    let ids = batch.map { _ in UUID() }
+    let ids = batch.map { _ in UUID.timeOrdered() }
     let rows = zip(ids, batch).map { id, arrival in
       SQLGroupExpression([
         dialect.uuid(id), SQLBind(arrival.dedupeKey), SQLBind(arrival.source), SQLBind(arrival.raw), SQLBind(arrival.raw.count),

@@ -42,7 +42,7 @@ public struct SQLJobQueue: Sendable {
   public func enqueue(kind: String, payload: String, runAt: Date? = nil, maxAttempts: Int = 5) async throws -> UUID {
     let now = clock.now().wholeMilliseconds
     let row = JobRow(
-      id: UUID(), kind: kind, payload: payload, state: "queued", attempts: 0, max_attempts: maxAttempts,
+      id: .timeOrdered(), kind: kind, payload: payload, state: "queued", attempts: 0, max_attempts: maxAttempts,
       run_at: runAt ?? now, locked_by: nil, locked_until: nil, last_error: nil, created_at: now, finished_at: nil)
     try await handle.sql.insert(into: "jobs").model(row, nilEncodingStrategy: .asNil).run()
     return row.id

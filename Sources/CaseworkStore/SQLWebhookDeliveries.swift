@@ -28,7 +28,7 @@ public struct SQLWebhookDeliveries: Sendable {
         try await db.raw(
           """
           INSERT INTO webhook_deliveries (id, event_id, event, case_id, url, payload, state, attempts, next_attempt_at, created_at)
-          VALUES (\(dialect.uuid(UUID())), \(dialect.uuid(event.id)), \(bind: event.kind), \(dialect.uuid(event.caseID)), \(bind: url), \(bind: event.payload), 'pending', 0, \(bind: now.wholeMilliseconds), \(bind: now.wholeMilliseconds))
+          VALUES (\(dialect.uuid(UUID.timeOrdered())), \(dialect.uuid(event.id)), \(bind: event.kind), \(dialect.uuid(event.caseID)), \(bind: url), \(bind: event.payload), 'pending', 0, \(bind: now.wholeMilliseconds), \(bind: now.wholeMilliseconds))
           """
         ).run()
       }

@@ -33,10 +33,10 @@ public enum StoreConfiguration: Sendable, Equatable {
     case .sqliteMemory(let identifier):
       databases.use(.sqlite(SQLiteConfiguration(storage: .memory(identifier: identifier)), sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):
-      var configuration = try SQLPostgresConfiguration(url: url)
-      configuration.searchPath = searchPath
       databases.use(
-        .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .debug), as: .psql)
+        .postgres(
+          configuration: try Self.postgresConfiguration(url: url, searchPath: searchPath), maxConnectionsPerEventLoop: 8,
+          sqlLogLevel: .debug), as: .psql)
     }
   }
 
@@ -63,6 +63,26 @@ public enum StoreConfiguration: Sendable, Equatable {
   }
 }
 
+extension StoreConfiguration {
+  /// The connection new cases are written on (see `DedicatedWriter`), or nil for SQLite in
+  /// memory, where a second connection to the shared cache would meet table locks that SQLite
+  /// reports at once instead of waiting.
+  public func dedicatedWriter(durability: SQLiteDurability, logger: Logger) throws -> DedicatedWriter? {
+    switch self {
+    case .sqliteFile(let path): DedicatedWriter(.sqlite(path: path, durability: durability), logger: logger)
+    case .sqliteMemory: nil
+    case .postgres(let url, let searchPath):
+      DedicatedWriter(.postgres(try Self.postgresConfiguration(url: url, searchPath: searchPath)), logger: logger)
+    }
+  }
+
+  static func postgresConfiguration(url: String, searchPath: [String]?) throws -> SQLPostgresConfiguration {
+    var configuration = try SQLPostgresConfiguration(url: url)
+    configuration.searchPath = searchPath
+    return configuration
+  }
+}
+
 public enum SQLiteDurability: String, Sendable, CaseIterable {
   case normal, full
 }
@@ -73,10 +93,14 @@ public struct DatabaseHandle: Sendable {
   public let eventLoopGroup: any EventLoopGroup
   public let logger: Logger
 
-  public init(databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+  /// Where transactions go instead of the pool (SQLite's dedicated writer), if anywhere.
+  public let writer: DedicatedWriter?
+
+  public init(databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writer: DedicatedWriter? = nil) {
     self.databases = databases
     self.eventLoopGroup = eventLoopGroup
     self.logger = logger
+    self.writer = writer.flatMap { $0.takesAllTransactions ? $0 : nil }
   }
 
   public var fluent: any Database {
@@ -87,10 +111,12 @@ public struct DatabaseHandle: Sendable {
 
   public var isPostgres: Bool { sql.dialect.name == "postgresql" }
 
-  /// Runs the body in one transaction on one connection. On SQLite the first statement of a
-  /// write transaction must be a write, so the lock is taken before anything is read.
+  /// Runs the body in one transaction on one connection: the writer's when there is one. On
+  /// the pool, SQLite's first statement of a write transaction must be a write, so that the
+  /// lock is taken before anything is read.
   public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-    try await fluent.transaction { database in
+    if let writer { return try await writer.transaction(body) }
+    return try await fluent.transaction { database in
       try await body(database as! any SQLDatabase)
     }
   }

@@ -81,7 +81,7 @@ public struct Chat: Sendable, Equatable, Identifiable {
   public var lastSeq: Int
 
   public init(
-    id: ChatID = UUID(), caseID: CaseID? = nil, reference: String? = nil, state: ChatState = .waiting,
+    id: ChatID = .timeOrdered(), caseID: CaseID? = nil, reference: String? = nil, state: ChatState = .waiting,
     visitorName: String? = nil, visitorEmail: String? = nil, agentID: StaffID? = nil, agentName: String? = nil,
     createdAt: Date, waitingSince: Date? = nil, acceptedAt: Date? = nil, endedAt: Date? = nil, outOfHours: Bool = false,
     lastSeq: Int = 0

@@ -55,7 +55,8 @@ public struct Deadline: Sendable, Equatable, Codable, Identifiable {
   public var breachNotifiedAt: Date?
 
   public init(
-    id: UUID = UUID(), caseID: CaseID, name: String, clock: DeadlineClock, length: DeadlineLength, warnFraction: Double = 0.75,
+    id: UUID = .timeOrdered(), caseID: CaseID, name: String, clock: DeadlineClock, length: DeadlineLength,
+    warnFraction: Double = 0.75,
     pausable: Bool = false, startAt: Date, dueAt: Date? = nil, warnAt: Date? = nil, pauses: [Pause] = [],
     extensions: [Extension] = [], state: State = .running, metAt: Date? = nil, warnedAt: Date? = nil,
     breachNotifiedAt: Date? = nil

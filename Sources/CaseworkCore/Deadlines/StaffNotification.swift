@@ -20,7 +20,8 @@ public struct StaffNotification: Sendable, Equatable, Identifiable {
   public var readAt: Date?
 
   public init(
-    id: UUID = UUID(), recipientID: StaffID, caseID: CaseID?, kind: Kind, message: String, createdAt: Date, readAt: Date? = nil
+    id: UUID = .timeOrdered(), recipientID: StaffID, caseID: CaseID?, kind: Kind, message: String, createdAt: Date,
+    readAt: Date? = nil
   ) {
     self.id = id
     self.recipientID = recipientID

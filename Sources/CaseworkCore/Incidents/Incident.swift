@@ -98,7 +98,7 @@ public struct IncidentUpdate: Sendable, Equatable, Codable, Identifiable {
   public var isPublic: Bool
   public var by: String
 
-  public init(id: UUID = UUID(), at: Date, text: String, isPublic: Bool, by: String) {
+  public init(id: UUID = .timeOrdered(), at: Date, text: String, isPublic: Bool, by: String) {
     self.id = id
     self.at = at
     self.text = text

@@ -9,7 +9,7 @@ public struct WebhookEvent: Sendable, Equatable {
   /// The JSON body, as sent.
   public var payload: String
 
-  public init(id: UUID = UUID(), kind: String, caseID: CaseID, payload: String) {
+  public init(id: UUID = .timeOrdered(), kind: String, caseID: CaseID, payload: String) {
     self.id = id
     self.kind = kind
     self.caseID = caseID
@@ -37,7 +37,7 @@ public struct WebhookEvent: Sendable, Equatable {
   static func incident(
     _ kind: String, _ current: IncidentCase, text: String, member: String? = nil, role: GroupRole? = nil, at: Date
   ) -> WebhookEvent {
-    let id = UUID()
+    let id = UUID.timeOrdered()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let body = Body(

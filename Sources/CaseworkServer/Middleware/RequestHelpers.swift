@@ -31,7 +31,7 @@ extension Request {
 
   /// A database handle for queries outside the repositories (reports).
   var databaseHandle: DatabaseHandle {
-    DatabaseHandle(databases: application.databases, eventLoopGroup: application.eventLoopGroup, logger: logger)
+    application.databaseHandle(logger: logger)
   }
 }
 

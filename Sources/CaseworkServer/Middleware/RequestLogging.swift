@@ -1,3 +1,4 @@
+import Synchronization
 import Vapor
 
 /// One log line per request: method, route pattern (never the real path, which may hold a
@@ -5,7 +6,7 @@ import Vapor
 struct RequestLogging: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let start = ContinuousClock.now
-    let requestID = request.headers.first(name: "X-Request-Id").flatMap { $0.count <= 64 ? $0 : nil } ?? UUID().uuidString
+    let requestID = request.headers.first(name: "X-Request-Id").flatMap { $0.count <= 64 ? $0 : nil } ?? Self.nextID()
     request.logger[metadataKey: "request-id"] = .string(requestID)
     let response: Response
     do {
@@ -17,6 +18,16 @@ struct RequestLogging: AsyncMiddleware {
     response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
     log(request, status: Int(response.status.code), start: start)
     return response
+  }
+
+  /// Request ids made here: a random prefix per process, then a count. Unique across processes
+  /// and restarts like a UUID, without drawing random bytes for every request.
+  private static let idPrefix = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+  private static let idCounter = Atomic<UInt64>(0)
+
+  static func nextID() -> String {
+    let number = idCounter.add(1, ordering: .relaxed).newValue
+    return "\(idPrefix)-\(String(number, radix: 16))"
   }
 
   private func log(_ request: Request, status: Int, start: ContinuousClock.Instant) {
@@ -39,7 +50,8 @@ struct SecurityHeaders: AsyncMiddleware {
     let response = try await next.respond(to: request)
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
-    if response.headers.contentType == .html {
+    // The raw header, not `contentType`, which parses the media type on every response.
+    if response.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
       // Only the chat page may be framed (by the widget on the service's own pages).
       let framable = request.storage[FramingAllowedKey.self] == true
       if !framable { response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY") }
@@ -51,5 +63,21 @@ struct SecurityHeaders: AsyncMiddleware {
       response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     }
     return response
+  }
+}
+
+/// Serves the files under `/static/` and nothing else: Vapor's `FileMiddleware` asks the file
+/// system (on a thread pool) about every request's path, which cost every API call a round trip.
+struct StaticFiles: AsyncMiddleware {
+  static let prefix = "/static/"
+  let files: FileMiddleware
+
+  init(publicDirectory: String) {
+    files = FileMiddleware(publicDirectory: publicDirectory)
+  }
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    guard request.url.path.hasPrefix(Self.prefix) else { return try await next.respond(to: request) }
+    return try await files.respond(to: request, chainingTo: next)
   }
 }

@@ -1,0 +1,211 @@
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// One database connection of its own, on a thread of its own, for writes. A batch of new cases
+/// (`GroupCommit`) is a handful of statements in a row; on the pooled connections every
+/// statement's answer came back on an event loop that is also serving HTTP, so under load each
+/// one queued behind requests and a batch spent most of its time waiting. Here every await of
+/// a write resumes on the writer's own loop, which does nothing else.
+///
+/// On SQLite every transaction of the process comes here (`DatabaseHandle.transaction`), one
+/// after another in the order they asked: SQLite has one writer at a time anyway, and its
+/// busy handler spins until the lock is free, so a pooled connection waiting for it could lose
+/// every race to back-to-back batches. On PostgreSQL only case creation uses it.
+public final class DedicatedWriter: Sendable {
+  public enum Engine: Sendable {
+    case sqlite(path: String, durability: SQLiteDurability)
+    case postgres(SQLPostgresConfiguration)
+  }
+
+  private struct Open: Sendable {
+    var database: any SQLDatabase
+    var isClosed: @Sendable () -> Bool
+    var close: @Sendable () async -> Void
+  }
+
+  /// The writer's name in `pg_stat_activity`, with the schema it writes to when one is set.
+  public static func postgresApplicationName(searchPath: [String]?) -> String {
+    String((["casework-case-writer"] + (searchPath?.prefix(1) ?? [])).joined(separator: " ").prefix(63))
+  }
+
+  /// How often the SQLite log is copied back into the database file (see `startCheckpoints`).
+  static let checkpointInterval = TimeAmount.milliseconds(200)
+
+  let engine: Engine
+  let logger: Logger
+  private let group: MultiThreadedEventLoopGroup
+  private let threadPool: NIOThreadPool
+  private let executor: EventLoopTaskExecutor
+  private let connection = NIOLockedValueBox<Open?>(nil)
+  private let stopped = NIOLockedValueBox(false)
+  private let turns = Turns()
+
+  /// Whether every transaction should come here rather than only case creation.
+  public var takesAllTransactions: Bool {
+    if case .sqlite = engine { true } else { false }
+  }
+
+  public init(_ engine: Engine, logger: Logger) {
+    self.engine = engine
+    self.logger = logger
+    group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    // Two threads: one for the writer's statements, one for the checkpoints beside them.
+    threadPool = NIOThreadPool(numberOfThreads: 2)
+    threadPool.start()
+    executor = EventLoopTaskExecutor(group.next())
+  }
+
+  /// Runs the body in one transaction on the writer's connection, opening (or reopening, after
+  /// a lost PostgreSQL connection) it first. SQLite takes the write lock at `BEGIN IMMEDIATE`,
+  /// so a batch never fails half-way for want of it.
+  public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    await turns.wait()
+    do {
+      let result = try await withTaskExecutorPreference(executor) { try await self.run(body) }
+      await turns.next()
+      return result
+    } catch {
+      await turns.next()
+      throw error
+    }
+  }
+
+  private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    let beginText = if case .sqlite = engine { "BEGIN IMMEDIATE" } else { "BEGIN" }
+    let begin = SQLQueryString(beginText)
+    var database = try await connect()
+    do {
+      try await database.raw(begin).run()
+    } catch  where connection.withLockedValue({ $0?.isClosed() ?? true }) {
+      // A connection that died while idle is found out at the first statement; nothing has
+      // been written yet, so open another and begin again.
+      database = try await connect()
+      try await database.raw(begin).run()
+    }
+    do {
+      let result = try await body(database)
+      try await database.raw("COMMIT").run()
+      return result
+    } catch {
+      try? await database.raw("ROLLBACK").run()
+      throw error
+    }
+  }
+
+  /// Closes the connection and stops the writer's threads. Later calls fail.
+  public func shutdown() async {
+    stopped.withLockedValue { $0 = true }
+    if let open = connection.withLockedValue({ value in
+      defer { value = nil }; return value
+    }) {
+      await open.close()
+    }
+    try? await threadPool.shutdownGracefully()
+    try? await group.shutdownGracefully()
+  }
+
+  private func connect() async throws -> any SQLDatabase {
+    if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
+    if let open = connection.withLockedValue({ $0 }), !open.isClosed() { return open.database }
+    let loop = executor.loop
+    let open: Open
+    switch engine {
+    case .sqlite(let path, let durability):
+      let connection = try await SQLiteConnection.open(
+        storage: .file(path: path), threadPool: threadPool, logger: logger, on: loop
+      )
+      .get()
+      let database: any SQLDatabase = connection.sql(queryLogLevel: nil)  // statements carry personal data
+      // The pooled connections' settings (the driver turns foreign keys on for each of them).
+      try await database.raw("PRAGMA foreign_keys = ON").run()
+      try await database.raw("PRAGMA synchronous=\(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
+      let checkpoints = try await startCheckpoints(path: path, on: loop)
+      open = Open(
+        database: database, isClosed: { connection.isClosed },
+        close: {
+          await checkpoints()
+          try? await connection.close().get()
+        })
+    case .postgres(let configuration):
+      var core = configuration.coreConfiguration
+      // Named, so that an operator looking at pg_stat_activity can tell it from the pool.
+      core.options.additionalStartupParameters.append(
+        ("application_name", Self.postgresApplicationName(searchPath: configuration.searchPath)))
+      let connection = try await PostgresConnection.connect(on: loop, configuration: core, id: 0, logger: logger).get()
+      let database: any SQLDatabase = connection.sql(queryLogLevel: nil)  // statements carry personal data
+      if let searchPath = configuration.searchPath {
+        try await database.raw("SET search_path TO \(idents: searchPath, joinedBy: ",")").run()
+      }
+      open = Open(database: database, isClosed: { connection.isClosed }, close: { try? await connection.close().get() })
+    }
+    connection.withLockedValue { $0 = open }
+    return open.database
+  }
+
+  /// Takes most of the copying of SQLite's write-ahead log into the database file (a
+  /// checkpoint) off the writer. SQLite has the commit that fills the log past 1,000 pages do
+  /// it, and every batch waiting behind that commit waits too. A second connection copies
+  /// what is committed on a timer, in parallel with the writes, so that when the writer's own
+  /// checkpoint comes round little is left to copy; the writer's checkpoint is kept because
+  /// only once a checkpoint has caught up does the next write start the log again from its
+  /// beginning, which keeps the file small. Returns what stops the timer and closes the
+  /// connection.
+  private func startCheckpoints(path: String, on loop: any EventLoop) async throws -> @Sendable () async -> Void {
+    let checkpointer = try await SQLiteConnection.open(
+      storage: .file(path: path), threadPool: threadPool, logger: logger, on: loop
+    ).get()
+    let logger = logger
+    let task = loop.scheduleRepeatedAsyncTask(initialDelay: Self.checkpointInterval, delay: Self.checkpointInterval) { _ in
+      checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)", [], logger: logger) { _ in }.recover { error in
+        logger.warning("SQLite checkpoint failed", metadata: ["error": "\(String(reflecting: error))"])
+      }
+    }
+    return {
+      let stopped = loop.makePromise(of: Void.self)
+      task.cancel(promise: stopped)
+      try? await stopped.futureResult.get()
+      try? await checkpointer.close().get()
+    }
+  }
+}
+
+/// Runs Swift concurrency jobs on one NIO event loop, for use as a task's executor preference.
+final class EventLoopTaskExecutor: TaskExecutor {
+  let loop: any EventLoop
+
+  init(_ loop: any EventLoop) { self.loop = loop }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+  }
+}
+
+/// Transactions on the writer's one connection, one at a time, first come first served.
+private actor Turns {
+  private var busy = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  func wait() async {
+    guard busy else {
+      busy = true
+      return
+    }
+    await withCheckedContinuation { waiting.append($0) }
+  }
+
+  /// Hands the connection to the next in line (still busy), or marks it free.
+  func next() {
+    if waiting.isEmpty {
+      busy = false
+    } else {
+      waiting.removeFirst().resume()
+    }
+  }
+}
