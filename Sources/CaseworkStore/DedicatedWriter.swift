@@ -65,14 +65,13 @@ public final class DedicatedWriter: Sendable {
   /// a lost PostgreSQL connection) it first. SQLite takes the write lock at `BEGIN IMMEDIATE`,
   /// so a batch never fails half-way for want of it.
   public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-    await turns.wait()
-    do {
-      let result = try await withTaskExecutorPreference(executor) { try await self.run(body) }
-      await turns.next()
-      return result
-    } catch {
-      await turns.next()
-      throw error
+    // Its threads are gone once it has stopped: nothing may be sent to them.
+    if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
+    // Everything from waiting for the turn onwards resumes on the writer's thread.
+    return try await withTaskExecutorPreference(executor) {
+      await self.turns.wait()
+      defer { self.turns.next() }
+      return try await self.run(body)
     }
   }
 
@@ -187,25 +186,44 @@ final class EventLoopTaskExecutor: TaskExecutor {
   }
 }
 
-/// Transactions on the writer's one connection, one at a time, first come first served.
-private actor Turns {
-  private var busy = false
-  private var waiting: [CheckedContinuation<Void, Never>] = []
-
-  func wait() async {
-    guard busy else {
-      busy = true
-      return
-    }
-    await withCheckedContinuation { waiting.append($0) }
+/// Transactions on the writer's one connection, one at a time, first come first served. A
+/// lock rather than an actor, so that taking a free turn never leaves the writer's thread.
+private final class Turns: Sendable {
+  private struct State {
+    var busy = false
+    var waiting: [CheckedContinuation<Void, Never>] = []
   }
 
-  /// Hands the connection to the next in line (still busy), or marks it free.
-  func next() {
-    if waiting.isEmpty {
-      busy = false
-    } else {
-      waiting.removeFirst().resume()
+  private let state = NIOLockedValueBox(State())
+
+  func wait() async {
+    if take(orQueue: nil) { return }
+    await withCheckedContinuation { continuation in
+      if take(orQueue: continuation) { continuation.resume() }
     }
+  }
+
+  /// Takes the turn if it is free; otherwise queues the continuation, if any, for `next`.
+  private func take(orQueue continuation: CheckedContinuation<Void, Never>?) -> Bool {
+    state.withLockedValue { state in
+      guard state.busy else {
+        state.busy = true
+        return true
+      }
+      if let continuation { state.waiting.append(continuation) }
+      return false
+    }
+  }
+
+  /// Hands the connection to the next in line (it stays busy), or marks it free.
+  func next() {
+    let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+      if state.waiting.isEmpty {
+        state.busy = false
+        return nil
+      }
+      return state.waiting.removeFirst()
+    }
+    next?.resume()
   }
 }
