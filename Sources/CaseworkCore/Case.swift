@@ -82,9 +82,9 @@ public enum Actor: Sendable, Equatable, Codable, CustomStringConvertible {
   /// Stable text form stored in the audit trail (`staff:<uuid>`, `requester`, ...).
   public var description: String {
     switch self {
-    case .staff(let id): "staff:\(id.uuidString.lowercased())"
+    case .staff(let id): "staff:\(id.lowercaseString)"
     case .requester: "requester"
-    case .apiToken(let id): "api:\(id.uuidString.lowercased())"
+    case .apiToken(let id): "api:\(id.lowercaseString)"
     case .system: "system"
     }
   }

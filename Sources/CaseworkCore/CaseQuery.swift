@@ -57,9 +57,7 @@ public struct CaseCursor: Sendable, Equatable {
 
   /// Opaque text form for URLs: the exact instant (shortest round-trip text of the double) and id.
   public var token: String {
-    Data("\(createdAt.timeIntervalSinceReferenceDate)_\(id.uuidString.lowercased())".utf8).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+    Base64URL.encode(Array("\(createdAt.timeIntervalSinceReferenceDate)_\(id.lowercaseString)".utf8))
   }
 
   public init?(token: String) {

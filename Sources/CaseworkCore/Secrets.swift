@@ -4,9 +4,16 @@ import Foundation
 /// base64url without padding.
 public enum SecretGenerator {
   public static func token(bytes count: Int = 32) -> String {
+    // Eight bytes per call to the system's generator: one per byte made a `getrandom` call
+    // per byte, 3% of the CPU of creating a case.
     var generator = SystemRandomNumberGenerator()
-    let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    return Base64URL.encode(bytes)
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(count + 7)
+    while bytes.count < count {
+      let word = generator.next() as UInt64
+      for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+    }
+    return Base64URL.encode(Array(bytes.prefix(count)))
   }
 }
 
@@ -21,10 +28,10 @@ public enum Base64URL {
     var index = 0
     while index + 2 < bytes.count {
       let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-      out += [
-        alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)],
-        alphabet[Int(chunk & 63)],
-      ]
+      out.append(alphabet[Int(chunk >> 18 & 63)])
+      out.append(alphabet[Int(chunk >> 12 & 63)])
+      out.append(alphabet[Int(chunk >> 6 & 63)])
+      out.append(alphabet[Int(chunk & 63)])
       index += 3
     }
     let rest = bytes.count - index

@@ -14,7 +14,7 @@ public struct ThreadingIDs: Sendable {
   }
 
   public func make(for caseID: CaseID, unique: String = SecretGenerator.token(bytes: 9)) -> String {
-    let hex = caseID.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let hex = String(caseID.lowercaseString.filter { $0 != "-" })
     let payload = "cw.\(hex).\(unique)"
     return "\(payload).\(signer.signature(payload))@\(domain)"
   }

@@ -9,7 +9,7 @@ public struct BatchingCaseRepository: CaseRepository {
 
   public init(base: SQLCaseRepository, writer: DedicatedWriter? = nil, maxBatch: Int = 256) {
     self.base = base
-    self.batcher = GroupCommit(maxBatch: maxBatch) { drafts in
+    self.batcher = GroupCommit(maxBatch: maxBatch, executor: writer?.taskExecutor) { drafts in
       guard let writer else { return try await base.create(drafts) }
       return try await writer.transaction { db in try await SQLCaseRepository.insert(drafts, on: db) }
     }

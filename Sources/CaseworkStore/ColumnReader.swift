@@ -1,6 +1,7 @@
 import CaseworkCore
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import PostgresNIO
 import SQLKit
 import SQLiteKit
@@ -26,12 +27,27 @@ struct UnreadableColumn: Error, CustomStringConvertible {
   var description: String { "The column \(column) holds a value of an unexpected type." }
 }
 
-struct SQLiteColumnReader: ColumnReader {
-  let row: SQLiteRow
+/// Reads one SQLite row. Columns are found by position: each read first tries the column after
+/// the last one read, so a reader that asks in the statement's order never searches, and none
+/// hashes a name (the driver's lookup by name hashed it for every value of every row).
+final class SQLiteColumnReader: ColumnReader {
+  private let columns: [SQLiteColumn]
+  private var next = 0
+
+  init(row: SQLiteRow) {
+    columns = row.columns
+  }
 
   private func value(_ column: String) -> SQLiteData? {
-    guard let data = row.column(column), data != .null else { return nil }
-    return data
+    let count = columns.count
+    var position = next < count && columns[next].name == column ? next : -1
+    if position < 0 {
+      guard let found = columns.firstIndex(where: { $0.name == column }) else { return nil }
+      position = found
+    }
+    next = position + 1
+    let data = columns[position].data
+    return data == .null ? nil : data
   }
 
   func optionalString(_ column: String) throws -> String? {
@@ -119,14 +135,25 @@ struct SQLRowColumnReader: ColumnReader {
 }
 
 extension DatabaseHandle {
-  /// Runs a query and hands back its rows as column readers, straight from the driver on SQLite.
-  func readRows(_ query: any SQLExpression, on db: (any SQLDatabase)? = nil) async throws -> [any ColumnReader] {
+  /// Runs a query and decodes each row with `decode`, reading straight from the driver. On
+  /// SQLite the rows are decoded on the database's thread as the statement steps: the driver's
+  /// row-by-row hand-over to the event loop (one scheduled task per row) was a tenth of the
+  /// CPU of listing a page of cases.
+  func readRows<T: Sendable>(
+    _ query: any SQLExpression, on db: (any SQLDatabase)? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
+  ) async throws -> [T] {
     let database = db ?? sql
     if let sqlite = database as? any SQLiteDatabase {
       let (text, binds) = database.serialize(query)
       let encoder = SQLiteDataEncoder()
       let values = try binds.map { try encoder.encode($0) }
-      return try await sqlite.query(text, values).map { SQLiteColumnReader(row: $0) }
+      let decoded = NIOLockedValueBox(DecodedRows<T>())
+      try await sqlite.withConnection { connection in
+        try await connection.query(text, values) { row in
+          decoded.withLockedValue { $0.add { try decode(SQLiteColumnReader(row: row)) } }
+        }
+      }
+      return try decoded.withLockedValue { try $0.result() }
     }
     if let postgres = database as? any PostgresDatabase {
       let (text, binds) = database.serialize(query)
@@ -134,10 +161,10 @@ extension DatabaseHandle {
         let query = PostgresQuery(unsafeSQL: text, binds: bindings)
         let logger = self.logger
         let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
-        return result.rows.map { PostgresColumnReader(row: $0.makeRandomAccess()) }
+        return try result.rows.map { try decode(PostgresColumnReader(row: $0.makeRandomAccess())) }
       }
     }
-    return try await database.raw("\(query)").all().map { SQLRowColumnReader(row: $0) }
+    return try await database.raw("\(query)").all().map { try decode(SQLRowColumnReader(row: $0)) }
   }
 
   /// PostgreSQL binds for the value types our queries use; nil for anything else, which then
@@ -170,4 +197,20 @@ struct PostgresColumnReader: ColumnReader {
   func optionalDate(_ column: String) throws -> Date? { try row[column].decode(Date?.self) }
   func bool(_ column: String) throws -> Bool { try row[column].decode(Bool.self) }
   func double(_ column: String) throws -> Double { try row[column].decode(Double.self) }
+}
+
+/// Rows decoded so far, or the first error; once a row fails, the rest are skipped.
+struct DecodedRows<T: Sendable>: Sendable {
+  private var rows: [T] = []
+  private var error: (any Error)?
+
+  mutating func add(_ decode: () throws -> T) {
+    guard error == nil else { return }
+    do { rows.append(try decode()) } catch { self.error = error }
+  }
+
+  func result() throws -> [T] {
+    if let error { throw error }
+    return rows
+  }
 }

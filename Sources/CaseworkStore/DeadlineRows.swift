@@ -35,30 +35,41 @@ struct DeadlineRow: Sendable {
   }
 
   init(row: any SQLRow) throws {
-    guard let value = try Self(reader: SQLRowColumnReader(row: row), prefix: "") else {
+    guard let value = try Self(reader: SQLRowColumnReader(row: row), names: Self.columns) else {
       throw StoreError.corruptRow(table: "deadlines", id: UUID())
     }
     self = value
   }
 
-  /// A deadline read from columns named with `prefix`; nil when the id is null (an outer join
-  /// that found none).
-  init?(reader row: some ColumnReader, prefix: String) throws {
-    func column(_ name: String) -> String { prefix + name }
-    guard let id = try row.optionalUUID(column("id")) else { return nil }
-    guard let clock = DeadlineClock(try row.string(column("clock"))),
-      let length = DeadlineLength(try row.string(column("length"))),
-      let state = Deadline.State(rawValue: try row.string(column("state"))),
-      let pauses = Self.list([Deadline.Pause].self, try row.string(column("pauses"))),
-      let extensions = Self.list([Deadline.Extension].self, try row.string(column("extensions")))
+  /// The columns as a statement that joins deadlines to cases names them.
+  static let joinedColumns = columns.map { "d_" + $0 }
+
+  /// A deadline read from the columns named in `names` (`columns` or `joinedColumns`), in
+  /// their order; nil when the id is null (an outer join that found none).
+  init?(reader row: some ColumnReader, names: [String]) throws {
+    guard let id = try row.optionalUUID(names[0]) else { return nil }
+    let caseID = try row.uuid(names[1])
+    let name = try row.string(names[2])
+    let clockText = try row.string(names[3])
+    let lengthText = try row.string(names[4])
+    let warnFraction = try row.double(names[5])
+    let pausable = try row.bool(names[6])
+    let startAt = try row.date(names[7])
+    let dueAt = try row.optionalDate(names[8])
+    let warnAt = try row.optionalDate(names[9])
+    let stateText = try row.string(names[10])
+    let metAt = try row.optionalDate(names[11])
+    let warnedAt = try row.optionalDate(names[12])
+    let breachNotifiedAt = try row.optionalDate(names[13])
+    guard let clock = DeadlineClock(clockText), let length = DeadlineLength(lengthText),
+      let state = Deadline.State(rawValue: stateText),
+      let pauses = Self.list([Deadline.Pause].self, try row.string(names[14])),
+      let extensions = Self.list([Deadline.Extension].self, try row.string(names[15]))
     else { throw StoreError.corruptRow(table: "deadlines", id: id) }
     deadline = Deadline(
-      id: id, caseID: try row.uuid(column("case_id")), name: try row.string(column("name")), clock: clock, length: length,
-      warnFraction: try row.double(column("warn_fraction")), pausable: try row.bool(column("pausable")),
-      startAt: try row.date(column("start_at")), dueAt: try row.optionalDate(column("due_at")),
-      warnAt: try row.optionalDate(column("warn_at")), pauses: pauses, extensions: extensions, state: state,
-      metAt: try row.optionalDate(column("met_at")), warnedAt: try row.optionalDate(column("warned_at")),
-      breachNotifiedAt: try row.optionalDate(column("breach_notified_at")))
+      id: id, caseID: caseID, name: name, clock: clock, length: length, warnFraction: warnFraction, pausable: pausable,
+      startAt: startAt, dueAt: dueAt, warnAt: warnAt, pauses: pauses, extensions: extensions, state: state, metAt: metAt,
+      warnedAt: warnedAt, breachNotifiedAt: breachNotifiedAt)
   }
 }
 

@@ -12,11 +12,14 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
   /// Writes the inputs in one transaction and returns one output per input, in order.
   private let write: @Sendable ([Input]) async throws -> [Output]
   private let maxBatch: Int
+  /// Where the batching runs, if somewhere in particular (the dedicated writer's thread).
+  private let executor: (any TaskExecutor)?
   private var queue: [Pending] = []
   private var writing = false
 
-  init(maxBatch: Int, write: @escaping @Sendable ([Input]) async throws -> [Output]) {
+  init(maxBatch: Int, executor: (any TaskExecutor)? = nil, write: @escaping @Sendable ([Input]) async throws -> [Output]) {
     self.maxBatch = maxBatch
+    self.executor = executor
     self.write = write
   }
 
@@ -25,7 +28,9 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
       queue.append(Pending(inputs: inputs, continuation: continuation))
       if !writing {
         writing = true
-        Task { await self.drain() }
+        // With the writer's executor preferred, the batching runs where the batches are written:
+        // between two batches the writer does not wait for a busy event loop to pick the next.
+        Task(executorPreference: executor) { await self.drain() }
       }
     }
   }

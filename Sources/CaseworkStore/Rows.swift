@@ -253,7 +253,7 @@ protocol InsertableRow {
 struct BindDialect {
   var postgres: Bool
 
-  func uuid(_ value: UUID) -> any SQLExpression { postgres ? SQLBind(value) : SQLBind(value.uuidString) }
+  func uuid(_ value: UUID) -> any SQLExpression { postgres ? SQLBind(value) : SQLBind(value.uppercaseString) }
   func uuid(_ value: UUID?) -> any SQLExpression { value.map { uuid($0) } ?? SQLLiteral.null }
   func text(_ value: String) -> any SQLExpression { SQLBind(value) }
   func text(_ value: String?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }

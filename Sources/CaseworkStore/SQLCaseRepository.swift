@@ -199,19 +199,17 @@ public struct SQLCaseRepository: CaseRepository {
       let joined = try await handle.readRows(
         SQLQueryString(
           """
-          SELECT c.*, \(unsafeRaw: DeadlineRow.columns.map { "d.\($0) AS d_\($0)" }.joined(separator: ", "))
+          SELECT c.*, \(unsafeRaw: DeadlineRow.joinedColumns.indices.map { "d.\(DeadlineRow.columns[$0]) AS \(DeadlineRow.joinedColumns[$0])" }.joined(separator: ", "))
           FROM (\(select.select)) c LEFT JOIN deadlines d ON d.case_id = c.id
           ORDER BY \(unsafeRaw: Self.outerOrder(query.sort)), d.start_at, d.name
-          """), on: db)
-      for row in joined {
-        let caseRow = try CaseRow(reader: row)
+          """), on: db
+      ) { row in (try CaseRow(reader: row), try DeadlineRow(reader: row, names: DeadlineRow.joinedColumns)?.deadline) }
+      for (caseRow, deadline) in joined {
         if rows.last?.id != caseRow.id { rows.append(caseRow) }
-        if let deadline = try DeadlineRow(reader: row, prefix: "d_")?.deadline {
-          deadlines[caseRow.id, default: []].append(deadline)
-        }
+        if let deadline { deadlines[caseRow.id, default: []].append(deadline) }
       }
     } else {
-      rows = try await handle.readRows(select.select, on: db).map { try CaseRow(reader: $0) }
+      rows = try await handle.readRows(select.select, on: db) { try CaseRow(reader: $0) }
     }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
     var next: CaseCursor?

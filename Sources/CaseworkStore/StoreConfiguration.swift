@@ -59,6 +59,7 @@ public enum StoreConfiguration: Sendable, Equatable {
     for loop in group.makeIterator() {
       let database = databases.database(logger: logger, on: loop)! as! any SQLDatabase
       try await database.raw("PRAGMA synchronous=\(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
+      try await database.raw("PRAGMA temp_store=MEMORY").run()  // as on the writer (see there)
     }
   }
 }

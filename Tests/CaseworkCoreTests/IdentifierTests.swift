@@ -41,3 +41,49 @@ struct IdentifierTests {
     #expect("{{reference".replacingPlaceholder(placeholder, with: "X") == "{{reference")
   }
 }
+
+@Suite("Identifier text, secrets and cursors")
+struct IdentifierTextTests {
+  @Test("ids are written as Foundation writes them, in upper and lower case")
+  func uuidText() {
+    for _ in 0..<2_000 {
+      let id = UUID()
+      #expect(id.uppercaseString == id.uuidString)
+      #expect(id.lowercaseString == id.uuidString.lowercased())
+      var bytes: [UInt8] = [UInt8(ascii: "x")]
+      id.writeLowercase(into: &bytes)
+      #expect(String(decoding: bytes, as: UTF8.self) == "x" + id.uuidString.lowercased())
+    }
+  }
+
+  @Test("secrets have the length their byte count gives, decode to that many bytes, and do not repeat")
+  func secrets() {
+    for count in [1, 7, 8, 9, 12, 16, 32, 33] {
+      let tokens = (0..<200).map { _ in SecretGenerator.token(bytes: count) }
+      if count >= 7 { #expect(Set(tokens).count == tokens.count, "bytes \(count)") }
+      for token in tokens {
+        #expect(token.count == (count * 4 + 2) / 3, "bytes \(count)")
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        #expect(Data(base64Encoded: base64)?.count == count)
+      }
+    }
+    // Every byte value turns up: the bytes come from the whole of each random word.
+    var seen = Set<UInt8>()
+    for _ in 0..<200 {
+      let token = SecretGenerator.token(bytes: 33)
+      seen.formUnion(
+        Data(base64Encoded: token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")) ?? Data())
+    }
+    #expect(seen.count == 256)
+  }
+
+  @Test("a cursor's token is base64url of its instant and id, and reads back")
+  func cursorToken() {
+    let cursor = CaseCursor(createdAt: Date(timeIntervalSinceReferenceDate: 815_000_000.123), id: UUID())
+    let expected = Data("815000000.123_\(cursor.id.uuidString.lowercased())".utf8).base64EncodedString()
+      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    #expect(cursor.token == expected)
+    #expect(CaseCursor(token: cursor.token) == cursor)
+  }
+}

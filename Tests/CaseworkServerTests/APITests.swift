@@ -275,4 +275,43 @@ struct JSONWriterTests {
     #expect(object["tags"] as? [String] == ["a", "b"])
     #expect((object["deadlines"] as? [Any])?.isEmpty == true)
   }
+
+  @Test("instants are written as ISO8601DateFormatter writes them, in UTC and on London's clock")
+  func instants() {
+    let utc = ISO8601DateFormatter()
+    let london = ISO8601DateFormatter()
+    london.timeZone = TimeZone(identifier: "Europe/London")!
+    // Seconds either side of the clock changes, and a spread from 1900 to 2100.
+    var instants: [Date] = [
+      Date(timeIntervalSince1970: 1_774_745_999), Date(timeIntervalSince1970: 1_774_746_000),
+      Date(timeIntervalSince1970: 1_792_889_999), Date(timeIntervalSince1970: 1_792_890_000),
+      Date(timeIntervalSince1970: -1), Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.999),
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<3_000 {
+      instants.append(Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))))
+    }
+    for instant in instants {
+      #expect(ISO8601.string(instant) == utc.string(from: instant))
+      #expect(ISO8601.londonString(instant) == london.string(from: instant))
+    }
+  }
+
+  @Test("ids are written in lower case, and a missing one as null")
+  func ids() throws {
+    let id = UUID()
+    var writer = JSONWriter()
+    writer.object { json in
+      json.field("id", id)
+      json.field("none", UUID?.none)
+      json.key("list")
+      json.array { list in
+        list.object { $0.field("flag", true) }
+        list.null()
+      }
+    }
+    #expect(
+      String(decoding: writer.bytes, as: UTF8.self)
+        == #"{"id":"\#(id.uuidString.lowercased())","none":null,"list":[{"flag":true},null]}"#)
+  }
 }

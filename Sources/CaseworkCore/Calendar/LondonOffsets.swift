@@ -62,7 +62,8 @@ extension LondonTime {
     return Date(timeIntervalSince1970: TimeInterval(utc) / 1000)
   }
 
-  static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+  /// Division rounding toward minus infinity, for instants before 1970.
+  public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
     let quotient = value / divisor
     return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
   }

@@ -31,6 +31,12 @@ public struct DeadlineClock: Sendable, Hashable, Codable, CustomStringConvertibl
   public var description: String { timetable.map { "\(kind.rawValue):\($0)" } ?? kind.rawValue }
 
   public init?(_ text: String) {
+    // Most clocks have no timetable; reading them needs no split (listing reads one per row).
+    if let kind = ClockKind(rawValue: text) {
+      guard kind != .businessHours else { return nil }
+      self.init(kind)
+      return
+    }
     let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
     guard let kind = ClockKind(rawValue: parts[0]) else { return nil }
     if kind == .businessHours {

@@ -67,7 +67,7 @@ struct CaseResponse: AsyncResponseEncodable {
     var emergency: Bool
   }
 
-  var id: String
+  var id: UUID
   var reference: String
   var kind: String
   var status: String
@@ -75,7 +75,7 @@ struct CaseResponse: AsyncResponseEncodable {
   var channel: String
   var subject: String
   var requester: RequesterBody
-  var assigneeId: String?
+  var assigneeId: UUID?
   var tags: [String]
   var flags: Flags
   var createdAt: Date
@@ -84,7 +84,7 @@ struct CaseResponse: AsyncResponseEncodable {
   var deadlines: [DeadlineResponse]
 
   init(_ record: Case, deadlines: [Deadline] = [], text: DeadlineText? = nil, now: Date = Date()) {
-    id = record.id.apiString
+    id = record.id
     reference = record.reference.description
     kind = record.kind.rawValue
     status = record.status.rawValue
@@ -94,7 +94,7 @@ struct CaseResponse: AsyncResponseEncodable {
     requester = RequesterBody(
       name: record.requester.name, email: record.requester.email, phone: record.requester.phone,
       organisation: record.requester.organisation, nhsNumber: record.requester.nhsNumber?.digits)
-    assigneeId = record.assigneeID?.apiString
+    assigneeId = record.assigneeID
     tags = record.tags
     flags = Flags(clinicalContent: record.clinicalFlag, emergency: record.emergencyFlag)
     createdAt = record.createdAt
@@ -119,7 +119,7 @@ struct DeadlineResponse {
 
   func write(to writer: inout JSONWriter) {
     writer.object { json in
-      json.field("id", deadline.id.apiString)
+      json.field("id", deadline.id)
       json.field("name", deadline.name)
       json.field("clock", deadline.clock.kind.rawValue)
       json.field("timetable", deadline.clock.timetable)
@@ -241,5 +241,5 @@ struct MessageListResponse: Content {
 
 extension UUID {
   /// Ids appear in URLs and JSON in lower case.
-  var apiString: String { uuidString.lowercased() }
+  var apiString: String { lowercaseString }
 }

@@ -1,0 +1,70 @@
+import FluentKit
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import Testing
+
+@testable import CaseworkStore
+
+@Suite("Reading rows straight from the driver")
+struct RowReadingTests {
+  /// A pooled in-memory SQLite database, as the server registers it.
+  func withHandle(_ body: (DatabaseHandle) async throws -> Void) async throws {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let pool = NIOThreadPool(numberOfThreads: 1)
+    pool.start()
+    let databases = Databases(threadPool: pool, on: group)
+    try StoreConfiguration.inMemory().register(on: databases)
+    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"))
+    var failure: (any Error)?
+    do { try await body(handle) } catch { failure = error }
+    await databases.shutdownAsync()
+    try await pool.shutdownGracefully()
+    try await group.shutdownGracefully()
+    if let failure { throw failure }
+  }
+
+  @Test("columns read in any order, by name; a missing column is an error; nulls read as nil")
+  func anyOrder() async throws {
+    try await withHandle { handle in
+      let rows = try await handle.readRows(
+        SQLQueryString("SELECT 'a' AS first, 2.5 AS second, NULL AS third, 'ABCDEF01-2345-6789-ABCD-EF0123456789' AS fourth")
+      ) { row in
+        (
+          try row.optionalUUID("fourth"), try row.string("first"), try row.optionalString("third"), try row.double("second"),
+          try row.string("first")
+        )
+      }
+      #expect(rows.count == 1)
+      #expect(rows[0].0 == UUID(uuidString: "ABCDEF01-2345-6789-ABCD-EF0123456789"))
+      #expect(rows[0].1 == "a" && rows[0].4 == "a")
+      #expect(rows[0].2 == nil)
+      #expect(rows[0].3 == 2.5)
+      await #expect(throws: UnreadableColumn.self) {
+        _ = try await handle.readRows(SQLQueryString("SELECT 1 AS present")) { try $0.string("absent") }
+      }
+    }
+  }
+
+  @Test("every row comes back, in the statement's order; a row that fails to decode fails the read")
+  func manyRows() async throws {
+    try await withHandle { handle in
+      let numbers = try await handle.readRows(
+        SQLQueryString(
+          "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 500) SELECT CAST(v AS TEXT) AS v FROM n")
+      ) { try $0.string("v") }
+      #expect(numbers == (1...500).map(String.init))
+      struct Odd: Error {}
+      await #expect(throws: Odd.self) {
+        _ = try await handle.readRows(
+          SQLQueryString("SELECT 'x' AS v UNION ALL SELECT 'odd' UNION ALL SELECT 'y'")
+        ) { row in
+          let value = try row.string("v")
+          if value == "odd" { throw Odd() }
+          return value
+        }
+      }
+    }
+  }
+}
