@@ -91,4 +91,42 @@ struct CaseWriterTests {
       #expect(try await app.casework.cases.find(after.record.reference.description) == after.record)
     }
   }
+
+  @Test(
+    "a batch of new cases is written whole, however large, or not at all", arguments: Engine.all)
+  func wholeBatches(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let service = app.casework.cases
+      func drafts(_ count: Int, from start: Int) throws -> [CaseDraft] {
+        try (start..<start + count).map { index in
+          try service.draft(
+            NewCaseInput(
+              channel: .api, subject: "Batch case \(index)", description: "The app will not open", requesterName: "Ann Example",
+              requesterEmail: "p\(index)@example.com", tags: ["batch"]), by: .requester
+          ).0
+        }
+      }
+      // 420 cases and their messages, audit events, tags, deadlines and emails: more rows than
+      // one multi-row statement holds, so each table takes several.
+      let large = try drafts(420, from: 0)
+      let created = try await service.cases.create(large)
+      #expect(created.count == 420)
+      let sql = app.db as! any SQLDatabase
+      func count(_ table: String) async throws -> Int {
+        try await sql.raw("SELECT count(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
+      }
+      #expect(try await count("cases") == 420)
+      #expect(try await count("case_tags") == 420)
+      #expect(try await count("deadlines") == 420)
+      let messages = try await count("case_messages")
+      #expect(messages == 420 * (large[0].messages(for: created[0].reference).count))
+      // A small batch with one case whose id is already taken: nothing of it is written.
+      var clash = try drafts(3, from: 420)
+      clash[2].id = created[0].id
+      await #expect(throws: (any Error).self) { _ = try await service.cases.create(clash) }
+      #expect(try await count("cases") == 420)
+      #expect(try await count("case_messages") == messages)
+      #expect(try await count("case_tags") == 420)
+    }
+  }
 }
