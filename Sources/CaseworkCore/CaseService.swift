@@ -400,7 +400,7 @@ public struct CaseService: Sendable {
       }
     }
     record("status", old.status.rawValue, new.status.rawValue)
-    record("assignee", old.assigneeID?.uuidString.lowercased(), new.assigneeID?.uuidString.lowercased())
+    record("assignee", old.assigneeID?.lowercaseString, new.assigneeID?.lowercaseString)
     record("priority", old.priority.rawValue, new.priority.rawValue)
     record("tags", old.tags.joined(separator: ", "), new.tags.joined(separator: ", "))
     record("clinical_flag", String(old.clinicalFlag), String(new.clinicalFlag))

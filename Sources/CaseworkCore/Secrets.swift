@@ -8,12 +8,14 @@ public enum SecretGenerator {
     // per byte, 3% of the CPU of creating a case.
     var generator = SystemRandomNumberGenerator()
     var bytes = [UInt8]()
-    bytes.reserveCapacity(count + 7)
+    bytes.reserveCapacity(count)
     while bytes.count < count {
       let word = generator.next() as UInt64
-      for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+      for shift in stride(from: 0, to: min(64, 8 * (count - bytes.count)), by: 8) {
+        bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+      }
     }
-    return Base64URL.encode(Array(bytes.prefix(count)))
+    return Base64URL.encode(bytes)
   }
 }
 

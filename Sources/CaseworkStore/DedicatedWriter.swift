@@ -11,7 +11,8 @@ import SQLKit
 /// (`GroupCommit`) is a handful of statements in a row; on the pooled connections every
 /// statement's answer came back on an event loop that is also serving HTTP, so under load each
 /// one queued behind requests and a batch spent most of its time waiting. Here every await of
-/// a write resumes on the writer's own loop, which does nothing else.
+/// a write resumes on the writer's own thread, which does nothing else: on SQLite the thread
+/// its statements run on, on PostgreSQL the loop its socket is served on.
 ///
 /// On SQLite every transaction of the process comes here (`DatabaseHandle.transaction`), one
 /// after another in the order they asked: SQLite has one writer at a time anyway, and its

@@ -163,7 +163,7 @@ struct Users: AsyncParsableCommand {
         let (user, oneTime) = try await reportingErrors {
           try await app.casework.staffAccounts.create(email: email, name: name, role: role, password: password)
         }
-        print("Created \(user.role.displayName) \(user.email) (\(user.id.uuidString.lowercased())).")
+        print("Created \(user.role.displayName) \(user.email) (\(user.id.lowercaseString)).")
         if let oneTime { print("One-time password (shown once; they choose their own at first sign-in): \(oneTime)") }
       }
     }
@@ -177,7 +177,7 @@ struct Users: AsyncParsableCommand {
         try await app.autoMigrate()
         for user in try await app.casework.staff.all() {
           print(
-            "\(user.id.uuidString.lowercased())  \(user.role.rawValue)  \(user.active ? "active" : "inactive")  \(user.email)  \(user.name)"
+            "\(user.id.lowercaseString)  \(user.role.rawValue)  \(user.active ? "active" : "inactive")  \(user.email)  \(user.name)"
           )
         }
       }
@@ -207,7 +207,7 @@ struct Tokens: AsyncParsableCommand {
           throw ExitCode(1)
         }
         let (token, secret) = try await app.casework.staffAccounts.createToken(for: owner, name: name)
-        print("Created token \(token.id.uuidString.lowercased()) for \(owner.email). It is shown only once:")
+        print("Created token \(token.id.lowercaseString) for \(owner.email). It is shown only once:")
         print(secret)
       }
     }
@@ -227,7 +227,7 @@ struct Tokens: AsyncParsableCommand {
           throw ExitCode(1)
         }
         for token in try await app.casework.tokens.tokens(of: owner.id) {
-          print("\(token.id.uuidString.lowercased())  \(token.revokedAt == nil ? "active " : "revoked")  \(token.name)")
+          print("\(token.id.lowercaseString)  \(token.revokedAt == nil ? "active " : "revoked")  \(token.name)")
         }
       }
     }

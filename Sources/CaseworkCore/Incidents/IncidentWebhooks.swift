@@ -41,7 +41,7 @@ public struct WebhookEvent: Sendable, Equatable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let body = Body(
-      id: id.uuidString.lowercased(), event: kind, at: ISO8601DateFormatter().string(from: at),
+      id: id.lowercaseString, event: kind, at: ISO8601DateFormatter().string(from: at),
       incident: .init(
         reference: current.record.reference.description, subject: current.record.subject, severity: current.incident.severity,
         status: current.record.status.rawValue), text: text, member: member, role: role?.rawValue)

@@ -71,7 +71,7 @@ struct APIController {
       opened.record, deadlines: opened.deadlines, text: services.deadlineText, now: services.clock.now()
     )
     .response(status: .created)
-    response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.apiString)")
+    response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(opened.record.id.lowercaseString)")
     return response
   }
 

@@ -226,8 +226,8 @@ struct MessageResponse: Content {
   var createdAt: Date
 
   init(_ message: CaseMessage) {
-    id = message.id.apiString
-    caseId = message.caseID.apiString
+    id = message.id.lowercaseString
+    caseId = message.caseID.lowercaseString
     kind = message.kind == .outbound ? "reply" : message.kind.rawValue
     author = message.author.description
     body = message.body
@@ -237,9 +237,4 @@ struct MessageResponse: Content {
 
 struct MessageListResponse: Content {
   var data: [MessageResponse]
-}
-
-extension UUID {
-  /// Ids appear in URLs and JSON in lower case.
-  var apiString: String { lowercaseString }
 }

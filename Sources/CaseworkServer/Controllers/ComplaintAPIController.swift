@@ -156,7 +156,7 @@ struct ComplaintResponse: Content {
 
   init(_ current: ComplaintCase) {
     let complaint = current.complaint
-    caseId = current.record.id.apiString
+    caseId = current.record.id.lowercaseString
     reference = current.record.reference.description
     stage = complaint.stage.rawValue
     allowedNext = complaint.stage.allowedNext.map(\.rawValue)
@@ -172,6 +172,6 @@ struct ComplaintResponse: Content {
     delays = complaint.delays
     ombudsman = complaint.ombudsman
     followUp = complaint.followUp
-    raisedFrom = complaint.raisedFrom?.apiString
+    raisedFrom = complaint.raisedFrom?.lowercaseString
   }
 }

@@ -33,7 +33,7 @@ struct InboundMailController {
         }
       writer.object { json in
         json.field("outcome", word)
-        json.field("caseId", id.apiString)
+        json.field("caseId", id)
         json.field("reference", reference.description)
       }
     case .deferred:
@@ -44,7 +44,7 @@ struct InboundMailController {
       status = .ok
       writer.object { json in
         json.field("outcome", "duplicate")
-        json.field("caseId", id?.apiString)
+        json.field("caseId", id)
       }
     case .notAMessage:
       throw CaseworkError.invalid([

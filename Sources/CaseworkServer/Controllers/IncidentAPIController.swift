@@ -37,7 +37,7 @@ struct IncidentAPIController {
     return Queue(
       data: waiting.map {
         QueueItem(
-          caseId: $0.id.apiString, reference: $0.reference.description, subject: $0.subject, channel: $0.channel.rawValue,
+          caseId: $0.id.lowercaseString, reference: $0.reference.description, subject: $0.subject, channel: $0.channel.rawValue,
           receivedAt: $0.receivedAt, waitingMinutes: max(0, Int(now.timeIntervalSince($0.receivedAt) / 60)))
       })
   }
@@ -187,7 +187,7 @@ struct IncidentResponse: Content {
   var members: [WorkingGroupMember]
 
   init(_ current: IncidentCase, reports: [String]) {
-    caseId = current.record.id.apiString
+    caseId = current.record.id.lowercaseString
     reference = current.record.reference.description
     subject = current.record.subject
     status = current.record.status.rawValue

@@ -150,7 +150,7 @@ struct IncidentLifecycleAPI {
         FieldError(field: "role", message: "role must be one of \(GroupRole.allCases.map(\.rawValue).joined(separator: ", ")).")
       ])
     }
-    let link = "\(request.casework.config.publicURL)/staff/cases/\(id.uuidString.lowercased())/incident"
+    let link = "\(request.casework.config.publicURL)/staff/cases/\(id.lowercaseString)/incident"
     return try await respond(
       try await request.casework.cases.addToWorkingGroup(id, people: people, role: role, link: link, by: request.actor), request)
   }

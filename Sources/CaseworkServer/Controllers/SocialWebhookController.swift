@@ -75,7 +75,7 @@ public struct SocialWebhookController: Sendable {
       var writer = JSONWriter(capacity: 128)
       writer.object { json in
         json.field("outcome", "duplicate")
-        json.field("caseId", stored.caseID?.apiString)
+        json.field("caseId", stored.caseID?.lowercaseString)
       }
       return writer.response(status: .ok)
     }
@@ -95,7 +95,7 @@ public struct SocialWebhookController: Sendable {
     var writer = JSONWriter(capacity: 128)
     writer.object { json in
       json.field("outcome", "opened")
-      json.field("caseId", opened.record.id.apiString)
+      json.field("caseId", opened.record.id.lowercaseString)
       json.field("reference", opened.record.reference.description)
     }
     return writer.response(status: .created)

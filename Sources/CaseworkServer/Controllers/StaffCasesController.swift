@@ -63,7 +63,7 @@ struct StaffCasesController {
     let now = services.clock.now()
     let rows = list.cases.map { record in
       InboxRow(
-        id: record.id.uuidString.lowercased(), reference: record.reference.description,
+        id: record.id.lowercaseString, reference: record.reference.description,
         subject: NHSNumber.mask(in: record.subject), requester: record.requester.name, status: record.status.displayName,
         assignee: record.assigneeID.map { names[$0] ?? "Former staff member" } ?? "Unassigned",
         received: dates.string(record.receivedAt), urgent: record.priority == .urgent, clinical: record.clinicalFlag,
@@ -101,7 +101,7 @@ struct StaffCasesController {
         Option(value: "none", label: "Unassigned", selected: assigneeValue == "none"),
       ]
         + staff.filter(\.active).map {
-          let id = $0.id.uuidString.lowercased()
+          let id = $0.id.lowercaseString
           return Option(value: id, label: $0.name, selected: assigneeValue.lowercased() == id)
         },
       sortOptions: [
@@ -141,7 +141,7 @@ struct StaffCasesController {
     let id = try request.caseIDParameter()
     do {
       try await change(id)
-      return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())", redirectType: .normal)
+      return request.redirect(to: "/staff/cases/\(id.lowercaseString)", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       return try await renderCase(
         request, id: id,

@@ -29,7 +29,7 @@ struct StaffComplaintsController {
     "referredOn": "referred_on",
   ]
 
-  func path(_ id: CaseID) -> String { "/staff/cases/\(id.uuidString.lowercased())/complaint" }
+  func path(_ id: CaseID) -> String { "/staff/cases/\(id.lowercaseString)/complaint" }
 
   func show(_ request: Request) async throws -> Response {
     try await render(request, id: try request.caseIDParameter())
@@ -321,7 +321,7 @@ struct StaffRecordComplaintController {
     do {
       if !errors.isEmpty { throw CaseworkError.invalid(APIController.fieldErrors(of: input, now: services.clock.now()) + errors) }
       let opened = try await services.cases.open(input, by: request.actor)
-      return request.redirect(to: "/staff/cases/\(opened.record.id.uuidString.lowercased())/complaint", redirectType: .normal)
+      return request.redirect(to: "/staff/cases/\(opened.record.id.lowercaseString)/complaint", redirectType: .normal)
     } catch CaseworkError.invalid(let problems) {
       return try await Pages.render(
         request, "staff-complaint-new",

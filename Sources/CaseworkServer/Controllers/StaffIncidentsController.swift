@@ -59,7 +59,7 @@ struct StaffIncidentsController {
       let waited =
         minutes < 60 ? "\(minutes) min" : minutes < 2880 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) days"
       return QueuePage.Row(
-        id: record.id.uuidString.lowercased(), reference: record.reference.description,
+        id: record.id.lowercaseString, reference: record.reference.description,
         subject: NHSNumber.mask(in: record.subject),
         channel: record.channel.displayName, waited: waited)
     }
@@ -87,7 +87,7 @@ struct StaffIncidentsController {
         form.decision, reason: form.reason, subject: form.subject, impact: form.impact, urgency: form.urgency,
         incident: form.incident)
       if let incident = try await request.casework.cases.triage(id, decision, by: request.actor) {
-        return request.redirect(to: "/staff/cases/\(incident.record.id.uuidString.lowercased())/incident", redirectType: .normal)
+        return request.redirect(to: "/staff/cases/\(incident.record.id.lowercaseString)/incident", redirectType: .normal)
       }
       return request.redirect(to: "/staff/triage", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
@@ -167,7 +167,7 @@ struct StaffIncidentsController {
     if incident.personalDataBreach { flags.append("Personal data breach") }
     let page = IncidentPage(
       layout: Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")\(current.record.reference) \(current.record.subject)"),
-      id: id.uuidString.lowercased(), caseLink: "/staff/cases/\(id.uuidString.lowercased())",
+      id: id.lowercaseString, caseLink: "/staff/cases/\(id.lowercaseString)",
       reference: current.record.reference.description, subject: current.record.subject, status: current.record.status.displayName,
       isOpen: current.record.status.isActive, severity: incident.severity, suggested: incident.suggestedSeverity,
       overrideReason: incident.severityOverride?.reason,
@@ -183,7 +183,7 @@ struct StaffIncidentsController {
       },
       deadlines: deadlines, hasDeadlines: !deadlines.isEmpty,
       reports: reports.map {
-        LinkView(href: "/staff/cases/\($0.id.uuidString.lowercased())", reference: $0.reference.description, subject: $0.subject)
+        LinkView(href: "/staff/cases/\($0.id.lowercaseString)", reference: $0.reference.description, subject: $0.subject)
       }, reportCount: reports.count,
       updates: incident.updates.reversed().map {
         IncidentPage.Update(when: dates.string($0.at), by: $0.by, text: $0.text, visibility: $0.isPublic ? "Public" : "Internal")
@@ -210,7 +210,7 @@ struct StaffIncidentsController {
       },
       members: incident.members.map { "\($0.name), \($0.role.displayName.lowercased())" }, hasMembers: !incident.members.isEmpty,
       peopleOptions: staff.map {
-        Option(value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: false)
+        Option(value: $0.id.lowercaseString, label: "\($0.name) (\($0.role.displayName))", selected: false)
       }
         + StaffRole.allCases.map {
           Option(value: "role:\($0.rawValue)", label: "Everyone who is \($0.displayName.lowercased())", selected: false)
@@ -225,7 +225,7 @@ struct StaffIncidentsController {
     let id = try request.caseIDParameter()
     do {
       try await step(id)
-      return request.redirect(to: "/staff/cases/\(id.uuidString.lowercased())/incident", redirectType: .normal)
+      return request.redirect(to: "/staff/cases/\(id.lowercaseString)/incident", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       return try await render(request, id: id, errors: FormErrors(errors))
     }
@@ -290,7 +290,7 @@ struct StaffIncidentsController {
       guard let role = form.role.flatMap(GroupRole.init(rawValue:)) else {
         throw CaseworkError.invalid([FieldError(field: "role", message: "Choose the role in the working group.")])
       }
-      let link = "\(request.casework.config.publicURL)/staff/cases/\(id.uuidString.lowercased())/incident"
+      let link = "\(request.casework.config.publicURL)/staff/cases/\(id.lowercaseString)/incident"
       try await request.casework.cases.addToWorkingGroup(id, people: people, role: role, link: link, by: request.actor)
     }
   }

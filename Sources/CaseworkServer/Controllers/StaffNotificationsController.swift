@@ -20,7 +20,7 @@ struct StaffNotificationsController {
         NotificationsPage.Item(
           message: $0.message, when: dates.string($0.createdAt), unread: $0.readAt == nil,
           kindName: $0.kind == .deadlineBreach ? "Deadline missed" : "Deadline close",
-          caseLink: $0.caseID.map { "/staff/cases/\($0.uuidString.lowercased())" })
+          caseLink: $0.caseID.map { "/staff/cases/\($0.lowercaseString)" })
       },
       hasItems: !notifications.isEmpty,
       hasUnread: notifications.contains { $0.readAt == nil })

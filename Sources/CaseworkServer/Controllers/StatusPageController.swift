@@ -175,7 +175,7 @@ struct StaffStatusController {
     let components = try await request.casework.status.components()
     let rows = components.map { component in
       Page.Row(
-        id: component.id.uuidString.lowercased(), name: component.name,
+        id: component.id.lowercaseString, name: component.name,
         options: ComponentState.allCases.map {
           Option(value: $0.rawValue, label: $0.displayName, selected: $0 == component.state)
         })

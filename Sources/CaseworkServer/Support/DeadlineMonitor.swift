@@ -141,7 +141,7 @@ public struct DeadlineMonitor: Sendable {
         caseID: alert.deadline.caseID, actor: .system, at: now, field: "deadline.\(alert.deadline.name)",
         before: CaseService.summary(alert.deadline), after: alert.kind == .breach ? "breached" : "warning sent")
       // The same words by email, to each recipient's own address.
-      let link = services.config.publicURL + "/staff/cases/" + alert.deadline.caseID.uuidString.lowercased()
+      let link = services.config.publicURL + "/staff/cases/" + alert.deadline.caseID.lowercaseString
       let emails = notifications.compactMap { notification -> OutgoingEmail? in
         guard let person = byID[notification.recipientID] else { return nil }
         return OutgoingEmail(

@@ -30,7 +30,7 @@ public struct FileMailTransport: MailTransport {
   public func send(_ message: Data, from: String, to: [String]) async throws(MailSendError) {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      let name = "\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.lowercased()).eml"
+      let name = "\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().lowercaseString).eml"
       let temporary = directory.appendingPathComponent("." + name + ".tmp")
       try message.write(to: temporary)
       try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent(name))

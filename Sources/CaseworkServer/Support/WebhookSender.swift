@@ -39,7 +39,7 @@ public struct WebhookSender: Sendable {
       var headers = HTTPHeaders()
       headers.contentType = .json
       headers.add(name: "X-Casework-Event", value: call.event)
-      headers.add(name: "X-Casework-Delivery", value: call.id.uuidString.lowercased())
+      headers.add(name: "X-Casework-Delivery", value: call.id.lowercaseString)
       headers.add(name: "X-Casework-Timestamp", value: timestamp)
       headers.add(
         name: "X-Casework-Signature", value: SocialWebhookController.signature(secret: secret, timestamp: timestamp, body: body))

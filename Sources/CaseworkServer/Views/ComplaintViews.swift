@@ -89,7 +89,7 @@ struct StaffComplaintPage: Encodable {
   ) {
     let complaint = current.complaint
     let record = current.record
-    let id = record.id.uuidString.lowercased()
+    let id = record.id.lowercaseString
     let dates = DisplayDates()
     layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Complaint \(record.reference)")
     caseLink = "/staff/cases/\(id)"
@@ -143,7 +143,7 @@ struct StaffComplaintPage: Encodable {
       discussionHeldNo: investigation.discussionHeld == false, notes: investigation.notes ?? "")
     actions = investigation.actions.map {
       ActionView(
-        id: $0.id.uuidString.lowercased(), description: $0.description, owner: $0.owner, due: $0.due.longText,
+        id: $0.id.lowercaseString, description: $0.description, owner: $0.owner, due: $0.due.longText,
         done: $0.doneAt.map(dates.string))
     }
     delays = complaint.delays.map { DelayView(when: dates.string($0.at), reason: $0.reason, newDate: $0.newDate.longText) }

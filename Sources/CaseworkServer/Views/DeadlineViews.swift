@@ -27,7 +27,7 @@ struct DeadlineView: Encodable {
   var canExtend: Bool
 
   init(_ deadline: Deadline, text: DeadlineText, now: Date, dates: DisplayDates) {
-    id = deadline.id.uuidString.lowercased()
+    id = deadline.id.lowercaseString
     title = Self.title(deadline.name)
     clock = Self.clockName(deadline.clock)
     length = deadline.length.description

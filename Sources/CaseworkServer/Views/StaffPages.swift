@@ -136,7 +136,7 @@ struct StaffCasePage: Encodable {
     }
     layout = Layout(request, title: "\(record.reference) \(record.subject)")
     c = CaseView(
-      id: record.id.uuidString.lowercased(), reference: record.reference.description, kindName: record.kind.displayName,
+      id: record.id.lowercaseString, reference: record.reference.description, kindName: record.kind.displayName,
       subject: NHSNumber.mask(in: record.subject), statusName: record.status.displayName,
       priority: record.priority == .urgent ? "Urgent" : "Normal", channel: record.channel.displayName,
       requesterName: record.requester.name, requesterEmail: record.requester.email,
@@ -164,7 +164,7 @@ struct StaffCasePage: Encodable {
     }
     links = detail.links.map {
       LinkView(
-        relation: Self.describe($0.relation, outgoing: $0.outgoing), id: $0.id.uuidString.lowercased(),
+        relation: Self.describe($0.relation, outgoing: $0.outgoing), id: $0.id.lowercaseString,
         reference: $0.reference.description, subject: $0.subject)
     }
     hasLinks = !links.isEmpty
@@ -183,7 +183,7 @@ struct StaffCasePage: Encodable {
       [Option(value: "", label: "Unassigned", selected: record.assigneeID == nil)]
       + staff.filter(\.active).map {
         Option(
-          value: $0.id.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID
+          value: $0.id.lowercaseString, label: "\($0.name) (\($0.role.displayName))", selected: $0.id == record.assigneeID
         )
       }
     relationOptions = Self.linkableRelations.map {
@@ -223,7 +223,7 @@ struct UsersPage: Encodable {
     layout = Layout(request, title: "Staff users")
     self.users = users.map { user in
       UserView(
-        id: user.id.uuidString.lowercased(), name: user.name, email: user.email, roleName: user.role.displayName,
+        id: user.id.lowercaseString, name: user.name, email: user.email, roleName: user.role.displayName,
         active: user.active,
         roleOptions: StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: $0 == user.role) })
     }
