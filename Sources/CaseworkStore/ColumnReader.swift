@@ -20,6 +20,7 @@ protocol ColumnReader {
   func optionalDate(_ column: String) throws -> Date?
   func bool(_ column: String) throws -> Bool
   func double(_ column: String) throws -> Double
+  func int(_ column: String) throws -> Int
 }
 
 struct UnreadableColumn: Error, CustomStringConvertible {
@@ -119,6 +120,11 @@ final class SQLiteColumnReader: ColumnReader {
     default: throw UnreadableColumn(column: column)
     }
   }
+
+  func int(_ column: String) throws -> Int {
+    guard let data = value(column), case .integer(let value) = data else { throw UnreadableColumn(column: column) }
+    return value
+  }
 }
 
 struct SQLRowColumnReader: ColumnReader {
@@ -132,6 +138,7 @@ struct SQLRowColumnReader: ColumnReader {
   func optionalDate(_ column: String) throws -> Date? { try row.decode(column: column, as: Date?.self) }
   func bool(_ column: String) throws -> Bool { try row.decode(column: column, as: Bool.self) }
   func double(_ column: String) throws -> Double { try row.decode(column: column, as: Double.self) }
+  func int(_ column: String) throws -> Int { try row.decode(column: column, as: Int.self) }
 }
 
 extension DatabaseHandle {
@@ -143,8 +150,21 @@ extension DatabaseHandle {
     _ query: any SQLExpression, on db: (any SQLDatabase)? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T] {
     let database = db ?? sql
-    if let sqlite = database as? any SQLiteDatabase {
+    if database is any SQLiteDatabase || database is any PostgresDatabase {
       let (text, binds) = database.serialize(query)
+      if let rows = try await readRows(text, binds: binds, on: database, as: decode) { return rows }
+    }
+    return try await database.raw("\(query)").all().map { try decode(SQLRowColumnReader(row: $0)) }
+  }
+
+  /// Runs statement text with its binds (placeholders already in the engine's form) straight
+  /// through the driver; nil when the engine or a bind's type has no direct path.
+  func readRows<T: Sendable>(
+    _ text: String, binds: [any Encodable & Sendable], on db: (any SQLDatabase)? = nil,
+    as decode: @escaping @Sendable (any ColumnReader) throws -> T
+  ) async throws -> [T]? {
+    let database = db ?? sql
+    if let sqlite = database as? any SQLiteDatabase {
       let encoder = SQLiteDataEncoder()
       let values = try binds.map { try encoder.encode($0) }
       let decoded = NIOLockedValueBox(DecodedRows<T>())
@@ -156,7 +176,6 @@ extension DatabaseHandle {
       return try decoded.withLockedValue { try $0.result() }
     }
     if let postgres = database as? any PostgresDatabase {
-      let (text, binds) = database.serialize(query)
       if let bindings = Self.postgresBindings(binds) {
         let query = PostgresQuery(unsafeSQL: text, binds: bindings)
         let logger = self.logger
@@ -164,7 +183,7 @@ extension DatabaseHandle {
         return try result.rows.map { try decode(PostgresColumnReader(row: $0.makeRandomAccess())) }
       }
     }
-    return try await database.raw("\(query)").all().map { try decode(SQLRowColumnReader(row: $0)) }
+    return nil
   }
 
   /// PostgreSQL binds for the value types our queries use; nil for anything else, which then
@@ -197,6 +216,7 @@ struct PostgresColumnReader: ColumnReader {
   func optionalDate(_ column: String) throws -> Date? { try row[column].decode(Date?.self) }
   func bool(_ column: String) throws -> Bool { try row[column].decode(Bool.self) }
   func double(_ column: String) throws -> Double { try row[column].decode(Double.self) }
+  func int(_ column: String) throws -> Int { try row[column].decode(Int.self) }
 }
 
 /// Rows decoded so far, or the first error; once a row fails, the rest are skipped.

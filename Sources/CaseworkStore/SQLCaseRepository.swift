@@ -171,46 +171,31 @@ public struct SQLCaseRepository: CaseRepository {
 
   public func list(_ query: CaseQuery) async throws -> CaseList {
     let db = handle.sql
+    let postgres = db.dialect.name == "postgresql"
     let limit = max(1, min(query.limit, 200))
-    var select = applyFilters(query, to: selectCases(on: db))
-    if query.sort == .newest, let after = query.after {
-      select = select.where(
-        SQLQueryString(
-          "(created_at < \(bind: after.createdAt) OR (created_at = \(bind: after.createdAt) AND id < \(bind: after.id)))"))
-    }
-    switch query.sort {
-    case .newest: select = select.orderBy("created_at", .descending).orderBy("id", .descending)
-    case .oldest: select = select.orderBy("created_at", .ascending).orderBy("id", .ascending)
-    case .updated: select = select.orderBy("updated_at", .descending).orderBy("id", .descending)
-    case .deadline:
-      // Most urgent first; cases with no open deadline last, oldest first among them.
-      select = select.orderBy(
-        SQLOrderBy(
-          expression: SQLQueryString("CASE WHEN next_due_at IS NULL THEN 1 ELSE 0 END"), direction: SQLDirection.ascending)
-      )
-      .orderBy("next_due_at", .ascending).orderBy("created_at", .ascending).orderBy("id", .ascending)
-    }
-    select = select.limit(limit + 1).offset(query.after == nil ? max(0, query.offset) : 0)
+    let page = CaseListStatement.page(query, limit: limit, postgres: postgres)
     var rows: [CaseRow] = []
     var deadlines: [CaseID: [Deadline]] = [:]
     if query.includeDeadlines {
       // One statement for the page and its deadlines: a second round trip to the database
       // thread halved the listing rate.
-      let joined = try await handle.readRows(
-        SQLQueryString(
-          """
-          SELECT c.*, \(unsafeRaw: DeadlineRow.joinedColumns.indices.map { "d.\(DeadlineRow.columns[$0]) AS \(DeadlineRow.joinedColumns[$0])" }.joined(separator: ", "))
-          FROM (\(select.select)) c LEFT JOIN deadlines d ON d.case_id = c.id
-          ORDER BY \(unsafeRaw: Self.outerOrder(query.sort)), d.start_at, d.name
-          """), on: db
-      ) { row in (try CaseRow(reader: row), try DeadlineRow(reader: row, names: DeadlineRow.joinedColumns)?.deadline) }
+      let joined = try await handle.readRows(page.sql, binds: page.binds, on: db) { row in
+        (try CaseRow(reader: row), try DeadlineRow(reader: row, names: DeadlineRow.joinedColumns)?.deadline)
+      }
+      guard let joined else { throw StoreError.unsupportedEngine }
+      rows.reserveCapacity(joined.count)
+      var seen = Set<CaseID>(minimumCapacity: joined.count)
       for (caseRow, deadline) in joined {
-        if rows.last?.id != caseRow.id { rows.append(caseRow) }
+        if seen.insert(caseRow.id).inserted { rows.append(caseRow) }
         if let deadline { deadlines[caseRow.id, default: []].append(deadline) }
       }
+      for (id, list) in deadlines where list.count > 1 { deadlines[id] = list.sorted(by: CaseListing.precedes) }
     } else {
-      rows = try await handle.readRows(select.select, on: db) { try CaseRow(reader: $0) }
+      guard let read = try await handle.readRows(page.sql, binds: page.binds, on: db, as: { try CaseRow(reader: $0) })
+      else { throw StoreError.unsupportedEngine }
+      rows = read
     }
+    rows.sort { CaseListing.precedes($0, $1, in: query.sort) }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
     var next: CaseCursor?
     if rows.count > limit, query.sort == .newest, let last = cases.last {
@@ -218,46 +203,12 @@ public struct SQLCaseRepository: CaseRepository {
     }
     var total = -1
     if query.includeTotal {
-      let count = applyFilters(query, to: db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("cases"))
-      total = try await count.first(decodingColumn: "n", as: Int.self) ?? 0
+      let count = CaseListStatement.count(query, postgres: postgres)
+      guard let counted = try await handle.readRows(count.sql, binds: count.binds, on: db, as: { try $0.int("n") })
+      else { throw StoreError.unsupportedEngine }
+      total = counted.first ?? 0
     }
     return CaseList(cases: cases, total: total, nextCursor: next, deadlines: deadlines)
-  }
-
-  /// The page's order again, for the statement that wraps it.
-  static func outerOrder(_ sort: CaseSort) -> String {
-    switch sort {
-    case .newest: "c.created_at DESC, c.id DESC"
-    case .oldest: "c.created_at ASC, c.id ASC"
-    case .updated: "c.updated_at DESC, c.id DESC"
-    case .deadline: "CASE WHEN c.next_due_at IS NULL THEN 1 ELSE 0 END, c.next_due_at ASC, c.created_at ASC, c.id ASC"
-    }
-  }
-
-  private func applyFilters(_ query: CaseQuery, to builder: SQLSelectBuilder) -> SQLSelectBuilder {
-    var builder = builder
-    if !query.statuses.isEmpty { builder = builder.where("status", .in, query.statuses.map(\.rawValue)) }
-    if let kind = query.kind { builder = builder.where("kind", .equal, kind.rawValue) }
-    switch query.assignee {
-    case .anyone: break
-    case .unassigned: builder = builder.where("assignee_id", .is, SQLLiteral.null)
-    case .user(let id): builder = builder.where("assignee_id", .equal, id)
-    }
-    if let tag = query.tag {
-      builder = builder.where(SQLQueryString("id IN (SELECT case_id FROM case_tags WHERE tag = \(bind: tag))"))
-    }
-    if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-      let escaped = text.lowercased().replacingOccurrences(of: "!", with: "!!")
-        .replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_")
-      let pattern = "%\(escaped)%"
-      builder = builder.where(
-        SQLQueryString(
-          """
-          (LOWER(subject) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(requester_name) LIKE \(bind: pattern) ESCAPE '!' \
-          OR LOWER(requester_email) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(reference) LIKE \(bind: pattern) ESCAPE '!')
-          """))
-    }
-    return builder
   }
 
   // MARK: Changing
