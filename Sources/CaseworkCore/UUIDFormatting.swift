@@ -1,43 +1,48 @@
 import Foundation
 
 extension UUID {
-  private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
-  private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
   /// The 36-character form in lower case, the form the API and links give out.
-  public var lowercaseString: String { text(digits: Self.lowerDigits) }
+  public var lowercaseString: String { text(upperCase: false) }
 
   /// The 36-character form in upper case, as `uuidString` writes it (and as SQLite stores ids).
   /// `uuidString` formats through `snprintf`, which showed in profiles of writing and listing
   /// cases, where every row carries several ids.
-  public var uppercaseString: String { text(digits: Self.upperDigits) }
+  public var uppercaseString: String { text(upperCase: true) }
 
-  /// Appends the lower-case form to `bytes`.
+  /// Appends the lower-case form to `bytes`, in one append.
   public func writeLowercase(into bytes: inout [UInt8]) {
-    withUnsafeBytes(of: uuid) { raw in
-      for (index, byte) in raw.enumerated() {
-        if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(Self.lowerDigits[Int(byte >> 4)])
-        bytes.append(Self.lowerDigits[Int(byte & 0x0f)])
-      }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+      write(upperCase: false, to: buffer.baseAddress!)
+      bytes.append(contentsOf: buffer)
     }
   }
 
-  private func text(digits: [UInt8]) -> String {
+  private func text(upperCase: Bool) -> String {
     String(unsafeUninitializedCapacity: 36) { buffer in
+      write(upperCase: upperCase, to: buffer.baseAddress!)
+      return 36
+    }
+  }
+
+  /// Writes the 36 characters at `target`. Digits are computed, not looked up: a static table
+  /// costs a `swift_once` check on every use.
+  private func write(upperCase: Bool, to target: UnsafeMutablePointer<UInt8>) {
+    let letterBase: UInt8 = upperCase ? UInt8(ascii: "A") - 10 : UInt8(ascii: "a") - 10
+    @inline(__always) func digit(_ value: UInt8) -> UInt8 {
+      value < 10 ? UInt8(ascii: "0") + value : letterBase + value
+    }
+    withUnsafeBytes(of: uuid) { raw in
       var position = 0
-      withUnsafeBytes(of: uuid) { raw in
-        for (index, byte) in raw.enumerated() {
-          if index == 4 || index == 6 || index == 8 || index == 10 {
-            buffer[position] = UInt8(ascii: "-")
-            position += 1
-          }
-          buffer[position] = digits[Int(byte >> 4)]
-          buffer[position + 1] = digits[Int(byte & 0x0f)]
-          position += 2
+      for index in 0..<16 {
+        if index == 4 || index == 6 || index == 8 || index == 10 {
+          target[position] = UInt8(ascii: "-")
+          position += 1
         }
+        let byte = raw[index]
+        target[position] = digit(byte >> 4)
+        target[position + 1] = digit(byte & 0x0f)
+        position += 2
       }
-      return position
     }
   }
 }

@@ -54,10 +54,9 @@ struct CaseListStatement {
     statement.whereClause(conditions)
     statement.sql += " ORDER BY "
     statement.sql += orderBy(query.sort)
-    statement.sql += " LIMIT "
-    statement.bind(limit + 1)
-    statement.sql += " OFFSET "
-    statement.bind(query.after == nil ? max(0, query.offset) : 0)
+    // Numbers, not binds: SQLite compiles a statement again on its first step when a bound
+    // LIMIT's value is set, which doubled the cost of preparing this one.
+    statement.sql += " LIMIT \(limit + 1) OFFSET \(query.after == nil ? max(0, query.offset) : 0)"
     if query.includeDeadlines {
       statement.sql += ") c LEFT JOIN deadlines d ON d.case_id = c.id"
     }
