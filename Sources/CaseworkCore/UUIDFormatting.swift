@@ -9,12 +9,9 @@ extension UUID {
   /// cases, where every row carries several ids.
   public var uppercaseString: String { text(upperCase: true) }
 
-  /// Appends the lower-case form to `bytes`, in one append.
-  public func writeLowercase(into bytes: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
-      write(upperCase: false, to: buffer.baseAddress!)
-      bytes.append(contentsOf: buffer)
-    }
+  /// Writes the lower-case form's 36 bytes at `target`.
+  public func writeLowercase(to target: UnsafeMutablePointer<UInt8>) {
+    write(upperCase: false, to: target)
   }
 
   private func text(upperCase: Bool) -> String {

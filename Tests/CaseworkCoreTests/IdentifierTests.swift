@@ -50,9 +50,9 @@ struct IdentifierTextTests {
       let id = UUID()
       #expect(id.uppercaseString == id.uuidString)
       #expect(id.lowercaseString == id.uuidString.lowercased())
-      var bytes: [UInt8] = [UInt8(ascii: "x")]
-      id.writeLowercase(into: &bytes)
-      #expect(String(decoding: bytes, as: UTF8.self) == "x" + id.uuidString.lowercased())
+      var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: 38)
+      bytes.withUnsafeMutableBufferPointer { id.writeLowercase(to: $0.baseAddress! + 1) }
+      #expect(String(decoding: bytes, as: UTF8.self) == "x" + id.uuidString.lowercased() + "x")
     }
   }
 

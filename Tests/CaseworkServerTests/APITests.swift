@@ -297,6 +297,23 @@ struct JSONWriterTests {
     }
   }
 
+  @Test("a writer that starts small grows as it goes and loses nothing")
+  func growth() throws {
+    let texts = (0..<500).map { index in
+      String(repeating: "é\"\\\n\u{7}", count: index % 9) + "text \(index) " + String(repeating: "x", count: index % 130)
+    }
+    var writer = JSONWriter(capacity: 1)
+    writer.object { json in
+      json.field("texts", texts)
+      json.field("at", Date(timeIntervalSince1970: 0))
+      json.londonField("london", Date(timeIntervalSince1970: 1_790_000_000))
+    }
+    let object = try #require(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+    #expect(object["texts"] as? [String] == texts)
+    #expect(object["at"] as? String == "1970-01-01T00:00:00Z")
+    #expect(object["london"] as? String == "2026-09-21T15:13:20+01:00")
+  }
+
   @Test("ids are written in lower case, and a missing one as null")
   func ids() throws {
     let id = UUID()
