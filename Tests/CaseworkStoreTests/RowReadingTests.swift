@@ -9,13 +9,29 @@ import Testing
 
 @Suite("Reading rows straight from the driver")
 struct RowReadingTests {
-  /// A pooled in-memory SQLite database, as the server registers it.
-  func withHandle(_ body: (DatabaseHandle) async throws -> Void) async throws {
+  /// The engines to read from: both, unless CASEWORK_TEST_ENGINES names fewer. PostgreSQL
+  /// needs CASEWORK_TEST_POSTGRES_URL, which the test command sets; without it the test fails.
+  static var engines: [String] {
+    let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] ?? "sqlite,postgres"
+    return names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      ["sqlite", "postgres"].contains($0)
+    }
+  }
+
+  /// A pooled in-memory SQLite database, as the server registers it, or the test PostgreSQL
+  /// server.
+  func withHandle(_ engine: String, _ body: (DatabaseHandle) async throws -> Void) async throws {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let pool = NIOThreadPool(numberOfThreads: 1)
     pool.start()
     let databases = Databases(threadPool: pool, on: group)
-    try StoreConfiguration.inMemory().register(on: databases)
+    if engine == "postgres" {
+      let url = try #require(
+        ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
+      try StoreConfiguration.postgres(url: url, searchPath: nil).register(on: databases)
+    } else {
+      try StoreConfiguration.inMemory().register(on: databases)
+    }
     let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"))
     var failure: (any Error)?
     do { try await body(handle) } catch { failure = error }
@@ -25,15 +41,18 @@ struct RowReadingTests {
     if let failure { throw failure }
   }
 
-  @Test("columns read in any order, by name; a missing column is an error; nulls read as nil")
-  func anyOrder() async throws {
-    try await withHandle { handle in
-      let rows = try await handle.readRows(
-        SQLQueryString("SELECT 'a' AS first, 2.5 AS second, NULL AS third, 'ABCDEF01-2345-6789-ABCD-EF0123456789' AS fourth")
-      ) { row in
+  @Test(
+    "columns read in any order, by name; a missing column is an error; nulls read as nil", arguments: Self.engines)
+  func anyOrder(engine: String) async throws {
+    try await withHandle(engine) { handle in
+      let statement =
+        engine == "postgres"
+        ? "SELECT 'a' AS first, 2.5::float8 AS second, NULL::text AS third, 'ABCDEF01-2345-6789-ABCD-EF0123456789'::uuid AS fourth, 7::int8 AS fifth"
+        : "SELECT 'a' AS first, 2.5 AS second, NULL AS third, 'ABCDEF01-2345-6789-ABCD-EF0123456789' AS fourth, 7 AS fifth"
+      let rows = try await handle.readRows(SQLQueryString(stringLiteral: statement)) { row in
         (
           try row.optionalUUID("fourth"), try row.string("first"), try row.optionalString("third"), try row.double("second"),
-          try row.string("first")
+          try row.string("first"), try row.int("fifth")
         )
       }
       #expect(rows.count == 1)
@@ -41,15 +60,16 @@ struct RowReadingTests {
       #expect(rows[0].1 == "a" && rows[0].4 == "a")
       #expect(rows[0].2 == nil)
       #expect(rows[0].3 == 2.5)
+      #expect(rows[0].5 == 7)
       await #expect(throws: UnreadableColumn.self) {
         _ = try await handle.readRows(SQLQueryString("SELECT 1 AS present")) { try $0.string("absent") }
       }
     }
   }
 
-  @Test("every row comes back, in the statement's order; a row that fails to decode fails the read")
-  func manyRows() async throws {
-    try await withHandle { handle in
+  @Test("every row comes back, in the statement's order; a row that fails to decode fails the read", arguments: Self.engines)
+  func manyRows(engine: String) async throws {
+    try await withHandle(engine) { handle in
       let numbers = try await handle.readRows(
         SQLQueryString(
           "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 500) SELECT CAST(v AS TEXT) AS v FROM n")
