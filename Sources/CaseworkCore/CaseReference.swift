@@ -14,25 +14,79 @@ public struct CaseReference: Sendable, Hashable, Codable, CustomStringConvertibl
 
   public var description: String {
     let digits = String(number)
-    let padded = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-    return "\(kind.referencePrefix)-\(year)-\(padded)"
+    let prefix = kind.referencePrefix
+    let length = prefix.utf8.count + 1 + 4 + 1 + max(6, digits.utf8.count)
+    guard (0...9999).contains(year) else {
+      return "\(prefix)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)) + digits)"
+    }
+    // Written in one buffer: a page of fifty cases writes fifty of these.
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var position = 0
+      for byte in prefix.utf8 {
+        buffer[position] = byte
+        position += 1
+      }
+      buffer[position] = UInt8(ascii: "-")
+      var rest = year
+      for offset in stride(from: 4, through: 1, by: -1) {
+        buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      }
+      buffer[position + 5] = UInt8(ascii: "-")
+      position += 6
+      for _ in 0..<max(0, 6 - digits.utf8.count) {
+        buffer[position] = UInt8(ascii: "0")
+        position += 1
+      }
+      for byte in digits.utf8 {
+        buffer[position] = byte
+        position += 1
+      }
+      return position
+    }
   }
 
   /// Parses a reference case-insensitively, with surrounding spaces allowed. Works on bytes:
   /// every listed case parses its stored reference.
   public init?(_ text: String) {
-    var bytes = Substring(text).utf8[...]
-    while bytes.first == UInt8(ascii: " ") { bytes = bytes.dropFirst() }
-    while bytes.last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
-    let parts = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[1].count == 4, parts[2].count >= 6, parts[2].count <= 12,
-      let kind = CaseKind(referencePrefix: String(decoding: parts[0].map { $0 & 0xDF }, as: UTF8.self)),
-      let year = Self.digits(parts[1]), let number = Self.digits(parts[2]), number > 0
-    else { return nil }
-    self.init(kind: kind, year: year, number: number)
+    var text = text
+    guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+    self = parsed
   }
 
-  private static func digits(_ bytes: Substring.UTF8View.SubSequence) -> Int? {
+  /// `PREFIX-YYYY-NNNNNN` in any case, in one pass and without allocating.
+  private static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> CaseReference? {
+    var start = 0
+    var end = raw.count
+    while start < end, raw[start] == UInt8(ascii: " ") { start += 1 }
+    while end > start, raw[end - 1] == UInt8(ascii: " ") { end -= 1 }
+    var dashes: (Int, Int) = (-1, -1)
+    for index in start..<end where raw[index] == UInt8(ascii: "-") {
+      if dashes.0 < 0 {
+        dashes.0 = index
+      } else if dashes.1 < 0 {
+        dashes.1 = index
+      } else {
+        return nil
+      }
+    }
+    let (first, second) = dashes
+    guard first >= 0, second >= 0, second - first - 1 == 4, (6...12).contains(end - second - 1),
+      let kind = kind(prefix: UnsafeBufferPointer(rebasing: raw[start..<first])),
+      let year = digits(UnsafeBufferPointer(rebasing: raw[(first + 1)..<second])),
+      let number = digits(UnsafeBufferPointer(rebasing: raw[(second + 1)..<end])), number > 0
+    else { return nil }
+    return CaseReference(kind: kind, year: year, number: number)
+  }
+
+  private static func kind(prefix: UnsafeBufferPointer<UInt8>) -> CaseKind? {
+    CaseKind.allCases.first { kind in
+      let expected = kind.referencePrefix.utf8
+      return expected.count == prefix.count && zip(expected, prefix).allSatisfy { $0 == $1 & 0xDF }
+    }
+  }
+
+  private static func digits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     var value = 0
     for byte in bytes {
       guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }

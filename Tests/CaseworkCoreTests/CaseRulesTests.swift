@@ -14,8 +14,26 @@ struct CaseRulesTests {
   @Test("references parse back, case-insensitively, and junk does not parse")
   func referenceParsing() {
     #expect(CaseReference(" sr-2026-000123 ") == CaseReference(kind: .supportRequest, year: 2026, number: 123))
-    for junk in ["SR-2026-123", "XX-2026-000001", "SR-26-000001", "SR-2026-000000", "SR-2026-00001a", "SR2026000001"] {
+    for junk in [
+      "SR-2026-123", "XX-2026-000001", "SR-26-000001", "SR-2026-000000", "SR-2026-00001a", "SR2026000001", "",
+      "SR-2026-000001-1", "-SR-2026-000001", "SR--2026-000001", "S-2026-000001", "SRX-2026-000001", "SR-2026-0000000000001",
+      "Sr-2O26-000001", "SR-2026- 00001",
+    ] {
       #expect(CaseReference(junk) == nil, "\(junk)")
+    }
+    #expect(CaseReference("cMp-2026-000000000001 ") == CaseReference(kind: .complaint, year: 2026, number: 1))
+    // Every kind, across years and lengths of number, reads back what it writes.
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let kind = CaseKind.allCases.randomElement(using: &generator)!
+      let number = Int.random(in: 1...999_999_999_999, using: &generator) >> Int.random(in: 0...39, using: &generator)
+      let reference = CaseReference(kind: kind, year: Int.random(in: 1900...2200, using: &generator), number: max(1, number))
+      let text = reference.description
+      let digits = String(reference.number)
+      #expect(
+        text == "\(kind.referencePrefix)-\(reference.year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)")
+      #expect(CaseReference(text) == reference)
+      #expect(CaseReference(" \(text.lowercased())  ") == reference)
     }
   }
 
