@@ -7,26 +7,25 @@ enum UUIDText {
     var text = text
     return text.withUTF8 { bytes -> UUID? in
       guard bytes.count == 36 else { return nil }
-      var value: [UInt8] = Array(repeating: 0, count: 16)
-      var index = 0
-      var position = 0
-      while position < 36 {
-        if position == 8 || position == 13 || position == 18 || position == 23 {
-          guard bytes[position] == UInt8(ascii: "-") else { return nil }
-          position += 1
-          continue
+      // Into the id's own 16 bytes: an array here was an allocation for every id read.
+      var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+      let parsed = withUnsafeMutableBytes(of: &value) { target -> Bool in
+        var index = 0
+        var position = 0
+        while position < 36 {
+          if position == 8 || position == 13 || position == 18 || position == 23 {
+            guard bytes[position] == UInt8(ascii: "-") else { return false }
+            position += 1
+            continue
+          }
+          guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return false }
+          target[index] = high << 4 | low
+          index += 1
+          position += 2
         }
-        guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return nil }
-        value[index] = high << 4 | low
-        index += 1
-        position += 2
+        return true
       }
-      return UUID(
-        uuid: (
-          value[0], value[1], value[2], value[3], value[4], value[5], value[6], value[7], value[8], value[9], value[10],
-          value[11],
-          value[12], value[13], value[14], value[15]
-        ))
+      return parsed ? UUID(uuid: value) : nil
     }
   }
 
