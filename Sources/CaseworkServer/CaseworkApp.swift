@@ -78,21 +78,21 @@ public enum CaseworkApp {
 
     try await store.primeConnections(
       app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)
-    let writers = try store.dedicatedWriters(durability: config.sqliteDurability, logger: app.logger)
-    for writer in writers { app.lifecycle.use(DedicatedWriterShutdown(writer: writer)) }
-    app.storage[DedicatedWriterKey.self] = writers.first
-    app.casework = try makeServices(app, config: config, store: store, clock: clock, writers: writers)
+    let writer = try store.dedicatedWriter(durability: config.sqliteDurability, logger: app.logger)
+    if let writer { app.lifecycle.use(DedicatedWriterShutdown(writer: writer)) }
+    app.storage[DedicatedWriterKey.self] = writer
+    app.casework = try makeServices(app, config: config, store: store, clock: clock, writer: writer)
     app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
   }
 
   static func makeServices(
-    _ app: Application, config: AppConfig, store: StoreConfiguration, clock: any WallClock, writers: [DedicatedWriter]
+    _ app: Application, config: AppConfig, store: StoreConfiguration, clock: any WallClock, writer: DedicatedWriter?
   ) throws -> CaseworkServices {
     let handle = app.databaseHandle(logger: app.logger)
     let hasher = SHA256SecretHasher()
     let caseRepository = BatchingCaseRepository(
-      base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs), writers: writers)
+      base: SQLCaseRepository(handle: handle, webhookURLs: config.webhookURLs), writer: writer)
     let staff = SQLStaffRepository(handle: handle)
     let tokens = SQLTokenRepository(handle: handle)
     let policy = config.policy

@@ -94,17 +94,6 @@ public final class DedicatedWriter: Sendable {
     }
   }
 
-  /// Runs the body on the writer's connection outside a transaction: each statement commits
-  /// on its own. For short statements whose locks must not last a whole batch.
-  public func autocommit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-    if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
-    return try await withTaskExecutorPreference(executor) {
-      await self.turns.wait()
-      defer { self.turns.next() }
-      return try await body(try await self.connect())
-    }
-  }
-
   private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
     let beginText = if case .sqlite = engine { "BEGIN IMMEDIATE" } else { "BEGIN" }
     let begin = SQLQueryString(beginText)

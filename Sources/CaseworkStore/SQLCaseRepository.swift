@@ -24,11 +24,6 @@ public struct SQLCaseRepository: CaseRepository {
 
   /// Writes new cases with every row they carry inside the caller's transaction.
   static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase) async throws -> [Case] {
-    try await insert(drafts, references: try await reserveReferences(for: drafts, on: db), on: db)
-  }
-
-  /// Reserves a reference for each draft, by id: one statement per kind and year.
-  static func reserveReferences(for drafts: [CaseDraft], on db: any SQLDatabase) async throws -> [UUID: CaseReference] {
     var references: [UUID: CaseReference] = [:]
     let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
     for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
@@ -37,14 +32,6 @@ public struct SQLCaseRepository: CaseRepository {
         references[draft.id] = CaseReference(kind: series.kind, year: series.year, number: first + offset)
       }
     }
-    return references
-  }
-
-  /// Writes new cases, with the references already reserved for them, inside the caller's
-  /// transaction.
-  static func insert(_ drafts: [CaseDraft], references: [UUID: CaseReference], on db: any SQLDatabase) async throws
-    -> [Case]
-  {
     var cases: [Case] = []
     var caseRows: [CaseRow] = []
     var messageRows: [MessageRow] = []

@@ -65,24 +65,17 @@ public enum StoreConfiguration: Sendable, Equatable {
 }
 
 extension StoreConfiguration {
-  /// The connections new cases are written on (see `DedicatedWriter` and
-  /// `BatchingCaseRepository`): one for a SQLite file, which has one writer at a time anyway;
-  /// `postgresCaseWriters` for PostgreSQL; none for SQLite in memory, where a second connection
-  /// to the shared cache would meet table locks that SQLite reports at once instead of waiting.
-  public func dedicatedWriters(durability: SQLiteDurability, logger: Logger) throws -> [DedicatedWriter] {
+  /// The connection new cases are written on (see `DedicatedWriter`), or nil for SQLite in
+  /// memory, where a second connection to the shared cache would meet table locks that SQLite
+  /// reports at once instead of waiting.
+  public func dedicatedWriter(durability: SQLiteDurability, logger: Logger) throws -> DedicatedWriter? {
     switch self {
-    case .sqliteFile(let path): [DedicatedWriter(.sqlite(path: path, durability: durability), logger: logger)]
-    case .sqliteMemory: []
+    case .sqliteFile(let path): DedicatedWriter(.sqlite(path: path, durability: durability), logger: logger)
+    case .sqliteMemory: nil
     case .postgres(let url, let searchPath):
-      try (0..<Self.postgresCaseWriters).map { _ in
-        DedicatedWriter(.postgres(try Self.postgresConfiguration(url: url, searchPath: searchPath)), logger: logger)
-      }
+      DedicatedWriter(.postgres(try Self.postgresConfiguration(url: url, searchPath: searchPath)), logger: logger)
     }
   }
-
-  /// PostgreSQL connections that write new cases in parallel: with two, one backend works
-  /// through a batch while the other's connection sends the next.
-  static let postgresCaseWriters = 2
 
   static func postgresConfiguration(url: String, searchPath: [String]?) throws -> SQLPostgresConfiguration {
     var configuration = try SQLPostgresConfiguration(url: url)
