@@ -48,7 +48,8 @@ final class SQLiteColumnReader: ColumnReader {
     }
     next = position + 1
     let data = columns[position].data
-    return data == .null ? nil : data
+    if case .null = data { return nil }
+    return data
   }
 
   func optionalString(_ column: String) throws -> String? {
