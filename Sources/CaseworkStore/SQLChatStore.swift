@@ -95,10 +95,12 @@ public struct SQLChatStore: ChatStore {
 
   public func messages(of chatID: ChatID, after seq: Int, limit: Int) async throws -> [ChatMessage] {
     let d = BindDialect(postgres: handle.isPostgres)
+    // The limit is a number, not a bind: SQLite compiles a statement again on its first step
+    // when a bound LIMIT's value is set.
     return try await handle.sql.raw(
       """
       SELECT \(unsafeRaw: Self.messageColumns) FROM chat_messages
-      WHERE chat_id = \(d.uuid(chatID)) AND seq > \(bind: seq) ORDER BY seq LIMIT \(bind: limit)
+      WHERE chat_id = \(d.uuid(chatID)) AND seq > \(bind: seq) ORDER BY seq LIMIT \(unsafeRaw: String(max(0, limit)))
       """
     ).all().map(Self.message)
   }
