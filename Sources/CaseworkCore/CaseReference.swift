@@ -13,35 +13,27 @@ public struct CaseReference: Sendable, Hashable, Codable, CustomStringConvertibl
   }
 
   public var description: String {
-    let digits = String(number)
+    // Written into one buffer from small strings (which live inline, without allocating):
+    // a page of fifty cases writes fifty of these.
     let prefix = kind.referencePrefix
-    let length = prefix.utf8.count + 1 + 4 + 1 + max(6, digits.utf8.count)
-    guard (0...9999).contains(year) else {
-      return "\(prefix)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)) + digits)"
-    }
-    // Written in one buffer: a page of fifty cases writes fifty of these.
+    let yearText = String(year)
+    let digits = String(number)
+    let zeros = max(0, 6 - digits.utf8.count)
+    let length = prefix.utf8.count + yearText.utf8.count + zeros + digits.utf8.count + 2
     return String(unsafeUninitializedCapacity: length) { buffer in
       var position = 0
-      for byte in prefix.utf8 {
-        buffer[position] = byte
-        position += 1
+      func put(_ text: String) {
+        for byte in text.utf8 {
+          buffer[position] = byte
+          position += 1
+        }
       }
-      buffer[position] = UInt8(ascii: "-")
-      var rest = year
-      for offset in stride(from: 4, through: 1, by: -1) {
-        buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-      }
-      buffer[position + 5] = UInt8(ascii: "-")
-      position += 6
-      for _ in 0..<max(0, 6 - digits.utf8.count) {
-        buffer[position] = UInt8(ascii: "0")
-        position += 1
-      }
-      for byte in digits.utf8 {
-        buffer[position] = byte
-        position += 1
-      }
+      put(prefix)
+      put("-")
+      put(yearText)
+      put("-")
+      for _ in 0..<zeros { put("0") }
+      put(digits)
       return position
     }
   }
@@ -72,18 +64,11 @@ public struct CaseReference: Sendable, Hashable, Codable, CustomStringConvertibl
     }
     let (first, second) = dashes
     guard first >= 0, second >= 0, second - first - 1 == 4, (6...12).contains(end - second - 1),
-      let kind = kind(prefix: UnsafeBufferPointer(rebasing: raw[start..<first])),
+      let kind = CaseKind(referencePrefix: String(decoding: raw[start..<first].lazy.map { $0 & 0xDF }, as: UTF8.self)),
       let year = digits(UnsafeBufferPointer(rebasing: raw[(first + 1)..<second])),
       let number = digits(UnsafeBufferPointer(rebasing: raw[(second + 1)..<end])), number > 0
     else { return nil }
     return CaseReference(kind: kind, year: year, number: number)
-  }
-
-  private static func kind(prefix: UnsafeBufferPointer<UInt8>) -> CaseKind? {
-    CaseKind.allCases.first { kind in
-      let expected = kind.referencePrefix.utf8
-      return expected.count == prefix.count && zip(expected, prefix).allSatisfy { $0 == $1 & 0xDF }
-    }
   }
 
   private static func digits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {

@@ -28,25 +28,31 @@ struct UnreadableColumn: Error, CustomStringConvertible {
   var description: String { "The column \(column) holds a value of an unexpected type." }
 }
 
-/// Reads one SQLite row. Columns are found by position: each read first tries the column after
-/// the last one read, so a reader that asks in the statement's order never searches, and none
-/// hashes a name (the driver's lookup by name hashed it for every value of every row).
+/// Finds a row's columns by name without hashing it: each search first tries the column after
+/// the last one found, so a reader that asks in the statement's order never searches. The
+/// drivers' lookups by name hashed the name for every value of every row.
+struct ColumnCursor {
+  private var next = 0
+
+  /// The position of `column` among `count` columns named by `name`, or nil.
+  mutating func position(of column: String, count: Int, name: (Int) -> String) -> Int? {
+    let found = next < count && name(next) == column ? next : (0..<count).first { name($0) == column }
+    if let found { next = found + 1 }
+    return found
+  }
+}
+
+/// Reads one SQLite row, finding its columns by position (`ColumnCursor`).
 final class SQLiteColumnReader: ColumnReader {
   private let columns: [SQLiteColumn]
-  private var next = 0
+  private var cursor = ColumnCursor()
 
   init(row: SQLiteRow) {
     columns = row.columns
   }
 
   private func value(_ column: String) -> SQLiteData? {
-    let count = columns.count
-    var position = next < count && columns[next].name == column ? next : -1
-    if position < 0 {
-      guard let found = columns.firstIndex(where: { $0.name == column }) else { return nil }
-      position = found
-    }
-    next = position + 1
+    guard let position = cursor.position(of: column, count: columns.count, name: { columns[$0].name }) else { return nil }
     let data = columns[position].data
     if case .null = data { return nil }
     return data
@@ -206,27 +212,20 @@ extension DatabaseHandle {
   }
 }
 
-/// Reads one PostgreSQL row. Like `SQLiteColumnReader`, it finds columns by position, trying
-/// the one after the last read first: the driver's lookup by name hashed the name for every
-/// value, a fifth of the CPU of listing a page of cases with their deadlines.
+/// Reads one PostgreSQL row, finding its columns by position (`ColumnCursor`); the lookup by
+/// name was a fifth of the CPU of listing a page of cases with their deadlines.
 final class PostgresColumnReader: ColumnReader {
   private let cells: [PostgresCell]
-  private var next = 0
+  private var cursor = ColumnCursor()
 
   init(row: PostgresRow) {
     cells = Array(row)
   }
 
   private func cell(_ column: String) throws -> PostgresCell {
-    let count = cells.count
-    var position = next < count && cells[next].columnName == column ? next : -1
-    if position < 0 {
-      guard let found = cells.firstIndex(where: { $0.columnName == column }) else {
-        throw UnreadableColumn(column: column)
-      }
-      position = found
+    guard let position = cursor.position(of: column, count: cells.count, name: { cells[$0].columnName }) else {
+      throw UnreadableColumn(column: column)
     }
-    next = position + 1
     return cells[position]
   }
 

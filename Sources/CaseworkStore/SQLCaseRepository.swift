@@ -179,10 +179,9 @@ public struct SQLCaseRepository: CaseRepository {
     if query.includeDeadlines {
       // One statement for the page and its deadlines: a second round trip to the database
       // thread halved the listing rate.
-      let joined = try await handle.readRows(page.sql, binds: page.binds, on: db) { row in
+      let joined = try await handle.readRows(page, on: db) { row in
         (try CaseRow(reader: row), try DeadlineRow(reader: row, names: DeadlineRow.joinedColumns)?.deadline)
       }
-      guard let joined else { throw StoreError.unsupportedEngine }
       rows.reserveCapacity(joined.count)
       var seen = Set<CaseID>(minimumCapacity: joined.count)
       for (caseRow, deadline) in joined {
@@ -191,9 +190,7 @@ public struct SQLCaseRepository: CaseRepository {
       }
       for (id, list) in deadlines where list.count > 1 { deadlines[id] = list.sorted(by: CaseListing.precedes) }
     } else {
-      guard let read = try await handle.readRows(page.sql, binds: page.binds, on: db, as: { try CaseRow(reader: $0) })
-      else { throw StoreError.unsupportedEngine }
-      rows = read
+      rows = try await handle.readRows(page, on: db) { try CaseRow(reader: $0) }
     }
     rows.sort { CaseListing.precedes($0, $1, in: query.sort) }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
@@ -204,9 +201,7 @@ public struct SQLCaseRepository: CaseRepository {
     var total = -1
     if query.includeTotal {
       let count = CaseListStatement.count(query, postgres: postgres)
-      guard let counted = try await handle.readRows(count.sql, binds: count.binds, on: db, as: { try $0.int("n") })
-      else { throw StoreError.unsupportedEngine }
-      total = counted.first ?? 0
+      total = try await handle.readRows(count, on: db) { try $0.int("n") }.first ?? 0
     }
     return CaseList(cases: cases, total: total, nextCursor: next, deadlines: deadlines)
   }

@@ -115,12 +115,21 @@ struct JSONWriter: ~Copyable {
   mutating func field(_ name: StaticString, _ value: UUID?) {
     key(name)
     guard let value else { return null() }
+    quoted(maximum: 36) { target in
+      value.writeLowercase(to: target)
+      return 36
+    }
+  }
+
+  /// A string value of at most `maximum` bytes that `body` writes in place, needing no
+  /// escaping (ids and dates); `body` returns how many it wrote.
+  private mutating func quoted(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
     separator()
-    put(maximum: 38) { target in
+    put(maximum: maximum + 2) { target in
       target[0] = UInt8(ascii: "\"")
-      value.writeLowercase(to: target + 1)
-      target[37] = UInt8(ascii: "\"")
-      return 38
+      let length = body(target + 1)
+      target[length + 1] = UInt8(ascii: "\"")
+      return length + 2
     }
   }
 
@@ -130,26 +139,14 @@ struct JSONWriter: ~Copyable {
 
   mutating func field(_ name: StaticString, _ value: Date) {
     key(name)
-    separator()
-    put(maximum: 22) { target in
-      target[0] = UInt8(ascii: "\"")
-      let length = ISO8601.write(value, to: target + 1)
-      target[length + 1] = UInt8(ascii: "\"")
-      return length + 2
-    }
+    quoted(maximum: 20) { ISO8601.write(value, to: $0) }
   }
 
   /// An instant with Europe/London's offset (`2025-04-24T23:59:59+01:00`), or null.
   mutating func londonField(_ name: StaticString, _ value: Date?) {
     key(name)
     guard let value else { return null() }
-    separator()
-    put(maximum: 27) { target in
-      target[0] = UInt8(ascii: "\"")
-      let length = ISO8601.writeLondon(value, to: target + 1)
-      target[length + 1] = UInt8(ascii: "\"")
-      return length + 2
-    }
+    quoted(maximum: 25) { ISO8601.writeLondon(value, to: $0) }
   }
 
   mutating func field(_ name: StaticString, _ values: [String]) {
