@@ -22,10 +22,15 @@ public enum CaseKind: String, Sendable, Codable, CaseIterable, Hashable {
     }
   }
 
-  public init?(referencePrefix: String) {
-    guard let kind = Self.allCases.first(where: { $0.referencePrefix == referencePrefix }) else {
-      return nil
-    }
+  /// The kind whose reference prefix these bytes spell, in either case. Bytes, not a string:
+  /// every listed case reads its reference back.
+  public init?(referencePrefix bytes: some Collection<UInt8>) {
+    guard
+      let kind = Self.allCases.first(where: { kind in
+        let expected = kind.referencePrefix.utf8
+        return expected.count == bytes.count && zip(expected, bytes).allSatisfy { $0 == $1 & 0xDF }
+      })
+    else { return nil }
     self = kind
   }
 }

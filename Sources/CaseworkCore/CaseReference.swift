@@ -64,7 +64,7 @@ public struct CaseReference: Sendable, Hashable, Codable, CustomStringConvertibl
     }
     let (first, second) = dashes
     guard first >= 0, second >= 0, second - first - 1 == 4, (6...12).contains(end - second - 1),
-      let kind = CaseKind(referencePrefix: String(decoding: raw[start..<first].lazy.map { $0 & 0xDF }, as: UTF8.self)),
+      let kind = CaseKind(referencePrefix: raw[start..<first]),
       let year = digits(UnsafeBufferPointer(rebasing: raw[(first + 1)..<second])),
       let number = digits(UnsafeBufferPointer(rebasing: raw[(second + 1)..<end])), number > 0
     else { return nil }
