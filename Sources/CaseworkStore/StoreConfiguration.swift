@@ -31,7 +31,13 @@ public enum StoreConfiguration: Sendable, Equatable {
     case .sqliteFile(let path):
       databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
     case .sqliteMemory(let identifier):
-      databases.use(.sqlite(SQLiteConfiguration(storage: .memory(identifier: identifier)), sqlLogLevel: nil), as: .sqlite)
+      // In memory (tests, demos) every transaction waits for the pool's one connection per
+      // event loop. In the whole test suite on 2 cores, 36 simultaneous deliveries of email
+      // once waited past the pool's default 10 seconds; 30 leaves room without hiding a hang.
+      databases.use(
+        .sqlite(
+          SQLiteConfiguration(storage: .memory(identifier: identifier)), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil),
+        as: .sqlite)
     case .postgres(let url, let searchPath):
       databases.use(
         .postgres(
