@@ -81,6 +81,9 @@ public enum CaseworkApp {
     let writer = try store.dedicatedWriter(durability: config.sqliteDurability, logger: app.logger)
     if let writer { app.lifecycle.use(DedicatedWriterShutdown(writer: writer)) }
     app.storage[DedicatedWriterKey.self] = writer
+    let readers = store.sqliteReaders(threadPool: app.threadPool)
+    if let readers { app.lifecycle.use(SQLiteReadersShutdown(readers: readers)) }
+    app.storage[SQLiteReadersKey.self] = readers
     app.casework = try makeServices(app, config: config, store: store, clock: clock, writer: writer)
     app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
@@ -252,10 +255,25 @@ struct DedicatedWriterKey: StorageKey {
   typealias Value = DedicatedWriter
 }
 
+struct SQLiteReadersShutdown: LifecycleHandler {
+  let readers: SQLiteReadConnections
+
+  func shutdownAsync(_ application: Application) async {
+    readers.shutdown()
+  }
+}
+
+struct SQLiteReadersKey: StorageKey {
+  typealias Value = SQLiteReadConnections
+}
+
 extension Application {
   /// The database handle every repository of this application uses: the pool for reads, and
-  /// on SQLite the dedicated writer for transactions.
+  /// on an SQLite file the dedicated writer for transactions and read connections of its own
+  /// for the reads that go straight through the driver.
   func databaseHandle(logger: Logger) -> DatabaseHandle {
-    DatabaseHandle(databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: storage[DedicatedWriterKey.self])
+    DatabaseHandle(
+      databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: storage[DedicatedWriterKey.self],
+      readers: storage[SQLiteReadersKey.self])
   }
 }

@@ -177,11 +177,12 @@ enum CaseListing {
 }
 
 extension DatabaseHandle {
-  /// Runs a listing statement straight through the driver; both engines have a direct path.
+  /// Runs a listing statement straight through the driver (both engines have a direct path),
+  /// on the read connections when there are some.
   func readRows<T: Sendable>(
-    _ statement: CaseListStatement, on db: any SQLDatabase, as decode: @escaping @Sendable (any ColumnReader) throws -> T
+    _ statement: CaseListStatement, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T] {
-    guard let rows = try await readRows(statement.sql, binds: statement.binds, on: db, as: decode) else {
+    guard let rows = try await readRows(statement.sql, binds: statement.binds, as: decode) else {
       throw StoreError.unsupportedEngine
     }
     return rows

@@ -42,98 +42,6 @@ struct ColumnCursor {
   }
 }
 
-/// Reads one SQLite row, finding its columns by position (`ColumnCursor`).
-final class SQLiteColumnReader: ColumnReader {
-  private let columns: [SQLiteColumn]
-  private var cursor = ColumnCursor()
-
-  init(row: SQLiteRow) {
-    columns = row.columns
-  }
-
-  private func value(_ column: String) -> SQLiteData? {
-    guard let position = cursor.position(of: column, count: columns.count, name: { columns[$0].name }) else { return nil }
-    let data = columns[position].data
-    if case .null = data { return nil }
-    return data
-  }
-
-  func optionalString(_ column: String) throws -> String? {
-    guard let data = value(column) else { return nil }
-    guard case .text(let text) = data else { throw UnreadableColumn(column: column) }
-    return text
-  }
-
-  func string(_ column: String) throws -> String {
-    guard let text = try optionalString(column) else { throw UnreadableColumn(column: column) }
-    return text
-  }
-
-  func optionalUUID(_ column: String) throws -> UUID? {
-    guard let data = value(column) else { return nil }
-    switch data {
-    case .text(let text):
-      guard let id = UUIDText.parse(text) else { throw UnreadableColumn(column: column) }
-      return id
-    case .blob(let buffer) where buffer.readableBytes == 16:
-      let bytes = Array(buffer.readableBytesView)
-      return UUID(
-        uuid: (
-          bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-          bytes[11],
-          bytes[12], bytes[13], bytes[14], bytes[15]
-        ))
-    default:
-      throw UnreadableColumn(column: column)
-    }
-  }
-
-  func uuid(_ column: String) throws -> UUID {
-    guard let id = try optionalUUID(column) else { throw UnreadableColumn(column: column) }
-    return id
-  }
-
-  func optionalDate(_ column: String) throws -> Date? {
-    guard let data = value(column) else { return nil }
-    switch data {
-    case .float(let seconds): return Date(timeIntervalSince1970: seconds)
-    case .integer(let seconds): return Date(timeIntervalSince1970: Double(seconds))
-    default:
-      guard let date = Date(sqliteData: data) else { throw UnreadableColumn(column: column) }
-      return date
-    }
-  }
-
-  func date(_ column: String) throws -> Date {
-    guard let date = try optionalDate(column) else { throw UnreadableColumn(column: column) }
-    return date
-  }
-
-  func bool(_ column: String) throws -> Bool {
-    guard let data = value(column) else { throw UnreadableColumn(column: column) }
-    switch data {
-    case .integer(let value): return value != 0
-    default:
-      guard let flag = Bool(sqliteData: data) else { throw UnreadableColumn(column: column) }
-      return flag
-    }
-  }
-
-  func double(_ column: String) throws -> Double {
-    guard let data = value(column) else { throw UnreadableColumn(column: column) }
-    switch data {
-    case .float(let value): return value
-    case .integer(let value): return Double(value)
-    default: throw UnreadableColumn(column: column)
-    }
-  }
-
-  func int(_ column: String) throws -> Int {
-    guard let data = value(column), case .integer(let value) = data else { throw UnreadableColumn(column: column) }
-    return value
-  }
-}
-
 struct SQLRowColumnReader: ColumnReader {
   let row: any SQLRow
 
@@ -152,14 +60,15 @@ extension DatabaseHandle {
   /// Runs a query and decodes each row with `decode`, reading straight from the driver. On
   /// SQLite the rows are decoded on the database's thread as the statement steps: the driver's
   /// row-by-row hand-over to the event loop (one scheduled task per row) was a tenth of the
-  /// CPU of listing a page of cases.
+  /// CPU of listing a page of cases. With no `db` (no transaction) an SQLite file is read on
+  /// the read connections.
   func readRows<T: Sendable>(
     _ query: any SQLExpression, on db: (any SQLDatabase)? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T] {
     let database = db ?? sql
     if database is any SQLiteDatabase || database is any PostgresDatabase {
       let (text, binds) = database.serialize(query)
-      if let rows = try await readRows(text, binds: binds, on: database, as: decode) { return rows }
+      if let rows = try await readRows(text, binds: binds, on: db, as: decode) { return rows }
     }
     return try await database.raw("\(query)").all().map { try decode(SQLRowColumnReader(row: $0)) }
   }
@@ -170,6 +79,10 @@ extension DatabaseHandle {
     _ text: String, binds: [any Encodable & Sendable], on db: (any SQLDatabase)? = nil,
     as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
+    if db == nil, let readers {
+      let encoder = SQLiteDataEncoder()
+      return try await readers.read(text, binds: try binds.map { try encoder.encode($0) }, as: decode)
+    }
     let database = db ?? sql
     if let sqlite = database as? any SQLiteDatabase {
       let encoder = SQLiteDataEncoder()

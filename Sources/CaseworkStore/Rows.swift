@@ -238,6 +238,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case duplicate(String)
   case counterUnavailable(kind: String, year: Int)
   case writerStopped
+  case readersClosed
   case unsupportedEngine
 
   public var description: String {
@@ -246,6 +247,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case .duplicate(let what): "\(what) already exists."
     case .counterUnavailable(let kind, let year): "The reference counter for \(kind) \(year) could not be read or created."
     case .writerStopped: "The server is shutting down and no longer writes new cases."
+    case .readersClosed: "The server is shutting down and no longer reads the database."
     case .unsupportedEngine: "This statement runs on SQLite and PostgreSQL only."
     }
   }

@@ -170,8 +170,7 @@ public struct SQLCaseRepository: CaseRepository {
   }
 
   public func list(_ query: CaseQuery) async throws -> CaseList {
-    let db = handle.sql
-    let postgres = db.dialect.name == "postgresql"
+    let postgres = handle.isPostgres
     let limit = max(1, min(query.limit, 200))
     let page = CaseListStatement.page(query, limit: limit, postgres: postgres)
     var rows: [CaseRow] = []
@@ -179,7 +178,7 @@ public struct SQLCaseRepository: CaseRepository {
     if query.includeDeadlines {
       // One statement for the page and its deadlines: a second round trip to the database
       // thread halved the listing rate.
-      let joined = try await handle.readRows(page, on: db) { row in
+      let joined = try await handle.readRows(page) { row in
         (try CaseRow(reader: row), try DeadlineRow(reader: row, names: DeadlineRow.joinedColumns)?.deadline)
       }
       rows.reserveCapacity(joined.count)
@@ -190,7 +189,7 @@ public struct SQLCaseRepository: CaseRepository {
       }
       for (id, list) in deadlines where list.count > 1 { deadlines[id] = list.sorted(by: CaseListing.precedes) }
     } else {
-      rows = try await handle.readRows(page, on: db) { try CaseRow(reader: $0) }
+      rows = try await handle.readRows(page) { try CaseRow(reader: $0) }
     }
     rows.sort { CaseListing.precedes($0, $1, in: query.sort) }
     let cases = try rows.prefix(limit).map { try $0.toCase() }
@@ -201,7 +200,7 @@ public struct SQLCaseRepository: CaseRepository {
     var total = -1
     if query.includeTotal {
       let count = CaseListStatement.count(query, postgres: postgres)
-      total = try await handle.readRows(count, on: db) { try $0.int("n") }.first ?? 0
+      total = try await handle.readRows(count) { try $0.int("n") }.first ?? 0
     }
     return CaseList(cases: cases, total: total, nextCursor: next, deadlines: deadlines)
   }

@@ -5,6 +5,7 @@ import FluentSQLiteDriver
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import SQLKit
 
 /// Which database Casework uses: an SQLite file (the default), SQLite in memory (tests), or
@@ -83,6 +84,13 @@ extension StoreConfiguration {
     }
   }
 
+  /// The read connections of an SQLite file (see `SQLiteReadConnections`); nil otherwise. In
+  /// memory (tests) SQLite keeps its rollback journal, where a reader holds up the writer.
+  public func sqliteReaders(threadPool: NIOThreadPool) -> SQLiteReadConnections? {
+    guard case .sqliteFile(let path) = self else { return nil }
+    return SQLiteReadConnections(path: path, threadPool: threadPool)
+  }
+
   static func postgresConfiguration(url: String, searchPath: [String]?) throws -> SQLPostgresConfiguration {
     var configuration = try SQLPostgresConfiguration(url: url)
     configuration.searchPath = searchPath
@@ -103,11 +111,18 @@ public struct DatabaseHandle: Sendable {
   /// Where transactions go instead of the pool (SQLite's dedicated writer), if anywhere.
   public let writer: DedicatedWriter?
 
-  public init(databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writer: DedicatedWriter? = nil) {
+  /// Where reads outside a transaction go instead of the pool (an SQLite file), if anywhere.
+  public let readers: SQLiteReadConnections?
+
+  public init(
+    databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writer: DedicatedWriter? = nil,
+    readers: SQLiteReadConnections? = nil
+  ) {
     self.databases = databases
     self.eventLoopGroup = eventLoopGroup
     self.logger = logger
     self.writer = writer.flatMap { $0.takesAllTransactions ? $0 : nil }
+    self.readers = readers
   }
 
   public var fluent: any Database {

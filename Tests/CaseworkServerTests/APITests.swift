@@ -40,7 +40,7 @@ struct APITests {
     }
   }
 
-  @Test("reads, lists with filters and cursors, replies, notes and updates", arguments: Engine.all)
+  @Test("reads, lists with filters and cursors, replies, notes and updates", arguments: Engine.withSQLiteFile)
   func workflow(engine: Engine) async throws {
     try await withApp(engine) { app in
       let (user, token) = try await app.makeToken()

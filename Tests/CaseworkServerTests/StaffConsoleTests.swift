@@ -35,7 +35,7 @@ struct StaffConsoleTests {
     }
   }
 
-  @Test("a specialist works a case: inbox, reply, note, assign, status, tags, audit trail", arguments: Engine.all)
+  @Test("a specialist works a case: inbox, reply, note, assign, status, tags, audit trail", arguments: Engine.withSQLiteFile)
   func workACase(engine: Engine) async throws {
     try await withApp(engine) { app in
       let agent = try await app.makeStaff()

@@ -51,7 +51,7 @@ struct StorageTests {
     }
   }
 
-  @Test("listing filters by status, kind, assignee, tag and text; cursors page without gaps", arguments: Engine.all)
+  @Test("listing filters by status, kind, assignee, tag and text; cursors page without gaps", arguments: Engine.withSQLiteFile)
   func listing(engine: Engine) async throws {
     try await withApp(engine) { app in
       let staff = try await app.makeStaff()

@@ -9,32 +9,48 @@ import Testing
 
 @Suite("Reading rows straight from the driver")
 struct RowReadingTests {
-  /// The engines to read from: both, unless CASEWORK_TEST_ENGINES names fewer. PostgreSQL
-  /// needs CASEWORK_TEST_POSTGRES_URL, which the test command sets; without it the test fails.
+  /// The engines to read from: both, and an SQLite file read on its own read connections,
+  /// unless CASEWORK_TEST_ENGINES names fewer. PostgreSQL needs CASEWORK_TEST_POSTGRES_URL,
+  /// which the test command sets; without it the test fails.
   static var engines: [String] {
     let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] ?? "sqlite,postgres"
-    return names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+    let listed = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
       ["sqlite", "postgres"].contains($0)
     }
+    return listed.contains("sqlite") ? listed + ["sqlite-file"] : listed
   }
 
-  /// A pooled in-memory SQLite database, as the server registers it, or the test PostgreSQL
-  /// server.
+  /// A pooled in-memory SQLite database, as the server registers it; an SQLite file in WAL
+  /// mode with its read connections, as the server runs one; or the test PostgreSQL server.
   func withHandle(_ engine: String, _ body: (DatabaseHandle) async throws -> Void) async throws {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let pool = NIOThreadPool(numberOfThreads: 1)
+    let pool = NIOThreadPool(numberOfThreads: 2)
     pool.start()
     let databases = Databases(threadPool: pool, on: group)
-    if engine == "postgres" {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-rows-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store: StoreConfiguration
+    switch engine {
+    case "postgres":
       let url = try #require(
         ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
-      try StoreConfiguration.postgres(url: url, searchPath: nil).register(on: databases)
-    } else {
-      try StoreConfiguration.inMemory().register(on: databases)
+      store = .postgres(url: url, searchPath: nil)
+    case "sqlite-file":
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      store = .sqliteFile(path: directory.appendingPathComponent("rows.sqlite").path)
+    default:
+      store = .inMemory()
     }
-    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"))
+    try store.register(on: databases)
+    let readers = store.sqliteReaders(threadPool: pool)
+    #expect((readers != nil) == (engine == "sqlite-file"))
+    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), readers: readers)
     var failure: (any Error)?
-    do { try await body(handle) } catch { failure = error }
+    do {
+      try await store.prepare(handle.sql)
+      try await body(handle)
+    } catch { failure = error }
+    readers?.shutdown()
     await databases.shutdownAsync()
     try await pool.shutdownGracefully()
     try await group.shutdownGracefully()

@@ -8,17 +8,26 @@ import Vapor
 import VaporTesting
 
 /// The databases every storage and HTTP test runs on.
-enum Engine: String, CustomTestStringConvertible, Sendable, CaseIterable {
-  case sqlite, postgres
+enum Engine: String, CustomTestStringConvertible, Sendable {
+  /// SQLite as the tests' default: SQLiteKit's "in memory" (a temporary file, rollback journal).
+  case sqlite
+  case postgres
+  /// An SQLite file as `casework serve` runs one: WAL, the dedicated writer, and the read
+  /// connections (`SQLiteReadConnections`). For the suites that read through those.
+  case sqliteFile = "sqlite-file"
 
   var testDescription: String { rawValue }
 
   /// Both engines unless CASEWORK_TEST_ENGINES names fewer (for a quick local run). The test
   /// command always sets both; a PostgreSQL test with no server configured fails, never skips.
   static var all: [Engine] {
-    guard let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] else { return allCases }
+    guard let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] else { return [.sqlite, .postgres] }
     return names.split(separator: ",").compactMap { Engine(rawValue: String($0).trimmingCharacters(in: .whitespaces)) }
+      .filter { $0 != .sqliteFile }
   }
+
+  /// `all`, and an SQLite file beside SQLite in memory.
+  static var withSQLiteFile: [Engine] { all.contains(.sqlite) ? all + [.sqliteFile] : all }
 }
 
 struct TestSetupError: Error, CustomStringConvertible {
@@ -35,16 +44,24 @@ func testConfig(_ changes: (inout AppConfig) -> Void = { _ in }) -> AppConfig {
 }
 
 /// Builds the real application (the same composition root as `casework serve`) on a fresh
-/// database: SQLite in memory, or a new schema in the test PostgreSQL server.
+/// database: SQLite in memory or in a temporary file, or a new schema in the test PostgreSQL
+/// server.
 func withApp<T>(
   _ engine: Engine, config: AppConfig = testConfig(), clock: any WallClock = SteppingWallClock(start: testStart),
   _ body: (Application) async throws -> T
 ) async throws -> T {
   var schema: String?
+  var directory: URL?
+  defer { if let directory { try? FileManager.default.removeItem(at: directory) } }
   let store: StoreConfiguration
   switch engine {
   case .sqlite:
     store = .inMemory()
+  case .sqliteFile:
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casework-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    directory = folder
+    store = .sqliteFile(path: folder.appendingPathComponent("casework.sqlite").path)
   case .postgres:
     guard let url = ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"] else {
       throw TestSetupError(
