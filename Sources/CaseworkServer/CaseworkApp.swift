@@ -84,6 +84,7 @@ public enum CaseworkApp {
     let readers = store.sqliteReaders(threadPool: app.threadPool)
     if let readers { app.lifecycle.use(SQLiteReadersShutdown(readers: readers)) }
     app.storage[SQLiteReadersKey.self] = readers
+    app.storage[PostgresStatementsKey.self] = store.postgresStatements()
     app.casework = try makeServices(app, config: config, store: store, clock: clock, writer: writer)
     app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
@@ -267,13 +268,18 @@ struct SQLiteReadersKey: StorageKey {
   typealias Value = SQLiteReadConnections
 }
 
+struct PostgresStatementsKey: StorageKey {
+  typealias Value = PostgresStatements
+}
+
 extension Application {
   /// The database handle every repository of this application uses: the pool for reads, and
   /// on an SQLite file the dedicated writer for transactions and read connections of its own
-  /// for the reads that go straight through the driver.
+  /// for the reads that go straight through the driver; on PostgreSQL, those reads' prepared
+  /// statements.
   func databaseHandle(logger: Logger) -> DatabaseHandle {
     DatabaseHandle(
       databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: storage[DedicatedWriterKey.self],
-      readers: storage[SQLiteReadersKey.self])
+      readers: storage[SQLiteReadersKey.self], postgresStatements: storage[PostgresStatementsKey.self])
   }
 }

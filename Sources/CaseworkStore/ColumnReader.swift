@@ -95,13 +95,25 @@ extension DatabaseHandle {
       }
       return try decoded.withLockedValue { try $0.result() }
     }
-    if let postgres = database as? any PostgresDatabase {
-      if let bindings = Self.postgresBindings(binds) {
-        let query = PostgresQuery(unsafeSQL: text, binds: bindings)
-        let logger = self.logger
-        let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
-        return try result.rows.map { try decode(PostgresColumnReader(row: $0)) }
+    if let postgres = database as? any PostgresDatabase, let bindings = Self.postgresBindings(binds) {
+      let logger = self.logger
+      if let statements = postgresStatements {
+        let rows = try await postgres.withConnection { connection in
+          // On the connection's own event loop, where its answers arrive: each row and the
+          // statement's end resume the read without changing thread.
+          let promise = connection.eventLoop.makePromise(of: [T]?.self)
+          Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
+            do {
+              promise.succeed(try await statements.read(text, bindings: bindings, on: connection, logger: logger, as: decode))
+            } catch { promise.fail(error) }
+          }
+          return promise.futureResult
+        }.get()
+        if let rows { return rows }
       }
+      let query = PostgresQuery(unsafeSQL: text, binds: bindings)
+      let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
+      return try result.rows.map { try decode(PostgresColumnReader(row: $0)) }
     }
     return nil
   }

@@ -91,6 +91,11 @@ extension StoreConfiguration {
     return SQLiteReadConnections(path: path, threadPool: threadPool)
   }
 
+  /// Where PostgreSQL connections keep their prepared statements; nil for SQLite.
+  public func postgresStatements() -> PostgresStatements? {
+    if case .postgres = self { PostgresStatements() } else { nil }
+  }
+
   static func postgresConfiguration(url: String, searchPath: [String]?) throws -> SQLPostgresConfiguration {
     var configuration = try SQLPostgresConfiguration(url: url)
     configuration.searchPath = searchPath
@@ -114,15 +119,20 @@ public struct DatabaseHandle: Sendable {
   /// Where reads outside a transaction go instead of the pool (an SQLite file), if anywhere.
   public let readers: SQLiteReadConnections?
 
+  /// The statements each PostgreSQL connection has prepared, for the reads that go straight
+  /// through the driver.
+  public let postgresStatements: PostgresStatements?
+
   public init(
     databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writer: DedicatedWriter? = nil,
-    readers: SQLiteReadConnections? = nil
+    readers: SQLiteReadConnections? = nil, postgresStatements: PostgresStatements? = nil
   ) {
     self.databases = databases
     self.eventLoopGroup = eventLoopGroup
     self.logger = logger
     self.writer = writer.flatMap { $0.takesAllTransactions ? $0 : nil }
     self.readers = readers
+    self.postgresStatements = postgresStatements
   }
 
   public var fluent: any Database {
