@@ -113,7 +113,8 @@ extension DatabaseHandle {
       }
       let query = PostgresQuery(unsafeSQL: text, binds: bindings)
       let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
-      return try result.rows.map { try decode(PostgresColumnReader(row: $0)) }
+      let names = PostgresColumnNames()
+      return try result.rows.map { try decode(PostgresColumnReader(row: $0, names: names)) }
     }
     return nil
   }
@@ -135,34 +136,6 @@ extension DatabaseHandle {
     }
     return bindings
   }
-}
-
-/// Reads one PostgreSQL row, finding its columns by position (`ColumnCursor`); the lookup by
-/// name was a fifth of the CPU of listing a page of cases with their deadlines.
-final class PostgresColumnReader: ColumnReader {
-  private let cells: [PostgresCell]
-  private var cursor = ColumnCursor()
-
-  init(row: PostgresRow) {
-    cells = Array(row)
-  }
-
-  private func cell(_ column: String) throws -> PostgresCell {
-    guard let position = cursor.position(of: column, count: cells.count, name: { cells[$0].columnName }) else {
-      throw UnreadableColumn(column: column)
-    }
-    return cells[position]
-  }
-
-  func string(_ column: String) throws -> String { try cell(column).decode(String.self) }
-  func optionalString(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
-  func uuid(_ column: String) throws -> UUID { try cell(column).decode(UUID.self) }
-  func optionalUUID(_ column: String) throws -> UUID? { try cell(column).decode(UUID?.self) }
-  func date(_ column: String) throws -> Date { try cell(column).decode(Date.self) }
-  func optionalDate(_ column: String) throws -> Date? { try cell(column).decode(Date?.self) }
-  func bool(_ column: String) throws -> Bool { try cell(column).decode(Bool.self) }
-  func double(_ column: String) throws -> Double { try cell(column).decode(Double.self) }
-  func int(_ column: String) throws -> Int { try cell(column).decode(Int.self) }
 }
 
 /// Rows decoded so far, or the first error; once a row fails, the rest are skipped.

@@ -38,7 +38,7 @@ public final class PostgresStatements: Sendable {
     as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
     guard let name = name(for: sql) else { return nil }
-    let statement = NamedStatement(bindings: bindings, decode: decode)
+    let statement = NamedStatement(bindings: bindings, names: PostgresColumnNames(), decode: decode)
     return try await NamedStatementText.$current.withValue(NamedStatementText(name: name, sql: sql)) {
       var rows: [T] = []
       for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
@@ -59,6 +59,7 @@ struct NamedStatementText: Sendable {
 
 private struct NamedStatement<T: Sendable>: PostgresPreparedStatement {
   let bindings: PostgresBindings
+  let names: PostgresColumnNames
   let decode: @Sendable (any ColumnReader) throws -> T
 
   static var name: String { NamedStatementText.current?.name ?? "" }
@@ -66,5 +67,5 @@ private struct NamedStatement<T: Sendable>: PostgresPreparedStatement {
 
   func makeBindings() throws -> PostgresBindings { bindings }
 
-  func decodeRow(_ row: PostgresRow) throws -> T { try decode(PostgresColumnReader(row: row)) }
+  func decodeRow(_ row: PostgresRow) throws -> T { try decode(PostgresColumnReader(row: row, names: names)) }
 }

@@ -103,4 +103,46 @@ struct RowReadingTests {
       }
     }
   }
+
+  @Test("each type reads as the drivers' own decoding reads it", arguments: Self.engines)
+  func sameAsDriver(engine: String) async throws {
+    try await withHandle(engine) { handle in
+      let statement =
+        engine == "postgres"
+        ? """
+        SELECT 'ABCDEF01-2345-6789-ABCD-EF0123456789'::uuid AS id, NULL::uuid AS no_id,
+          '2026-11-21 10:00:00.123456+00'::timestamptz AS at, '1999-12-31 23:59:59.5+00'::timestamptz AS before_2000,
+          NULL::timestamptz AS no_at, true AS yes, false AS no, 9007199254740993::int8 AS big, 7::int4 AS small,
+          -2.25::float8 AS real, 'text é'::text AS label, 'vc'::varchar AS short, NULL::text AS no_label
+        """
+        : """
+        SELECT 'ABCDEF01-2345-6789-ABCD-EF0123456789' AS id, NULL AS no_id, 1795255200.123456 AS at,
+          946684799.5 AS before_2000, NULL AS no_at, 1 AS yes, 0 AS no, 9007199254740993 AS big, 7 AS small,
+          -2.25 AS real, 'text é' AS label, 'vc' AS short, NULL AS no_label
+        """
+      struct Values: Equatable, Sendable {
+        var ids: [UUID?]
+        var dates: [Date?]
+        var flags: [Bool]
+        var numbers: [Int]
+        var real: Double
+        var texts: [String?]
+      }
+      let read: @Sendable (any ColumnReader) throws -> Values = { row in
+        Values(
+          ids: [try row.uuid("id"), try row.optionalUUID("no_id")],
+          dates: [try row.date("at"), try row.date("before_2000"), try row.optionalDate("no_at")],
+          flags: [try row.bool("yes"), try row.bool("no")], numbers: [try row.int("big"), try row.int("small")],
+          real: try row.double("real"), texts: [try row.string("label"), try row.string("short"), try row.optionalString("no_label")])
+      }
+      let direct = try await handle.readRows(statement, binds: []) { try read($0) }
+      let generic = try await handle.sql.raw(SQLQueryString(stringLiteral: statement)).all().map {
+        try read(SQLRowColumnReader(row: $0))
+      }
+      #expect(direct?.count == 1)
+      #expect(direct == generic)
+      #expect(direct?.first?.numbers == [9_007_199_254_740_993, 7])
+      #expect(direct?.first?.ids == [UUID(uuidString: "ABCDEF01-2345-6789-ABCD-EF0123456789"), nil])
+    }
+  }
 }
