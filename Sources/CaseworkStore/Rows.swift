@@ -310,3 +310,43 @@ extension LinkRow: InsertableRow {
     [d.uuid(from_case_id), d.uuid(to_case_id), d.text(relation), d.time(created_at)]
   }
 }
+
+/// One table's new rows, bound for the engine.
+struct TableRows {
+  var table: String
+  var columns: [String]
+  var rows: [[any SQLExpression]]
+
+  init<Row: InsertableRow>(_ rows: [Row], into table: String, _ dialect: BindDialect) {
+    self.table = table
+    columns = Row.columns
+    self.rows = rows.map { $0.binds(dialect) }
+  }
+
+  /// An INSERT of the rows in `range`.
+  func insert(_ range: Range<Int>? = nil) -> SQLInsert {
+    var insert = SQLInsert(table: SQLIdentifier(table))
+    insert.columns = columns.map { SQLIdentifier($0) }
+    insert.values = Array(rows[range ?? rows.indices])
+    return insert
+  }
+}
+
+/// Several tables' rows in one PostgreSQL statement: every INSERT but the last in a WITH
+/// clause. The server runs each to completion, and checks foreign keys at the statement's end,
+/// so a case's messages may sit beside the case itself.
+struct InsertsTogether: SQLExpression {
+  var tables: [TableRows]
+
+  func serialize(to serializer: inout SQLSerializer) {
+    guard let last = tables.last else { return }
+    for (index, table) in tables.dropLast().enumerated() {
+      serializer.write(index == 0 ? "WITH " : ", ")
+      serializer.write("insert_\(index) AS (")
+      table.insert().serialize(to: &serializer)
+      serializer.write(")")
+    }
+    if tables.count > 1 { serializer.write(" ") }
+    last.insert().serialize(to: &serializer)
+  }
+}

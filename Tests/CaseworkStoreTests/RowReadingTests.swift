@@ -133,7 +133,8 @@ struct RowReadingTests {
           ids: [try row.uuid("id"), try row.optionalUUID("no_id")],
           dates: [try row.date("at"), try row.date("before_2000"), try row.optionalDate("no_at")],
           flags: [try row.bool("yes"), try row.bool("no")], numbers: [try row.int("big"), try row.int("small")],
-          real: try row.double("real"), texts: [try row.string("label"), try row.string("short"), try row.optionalString("no_label")])
+          real: try row.double("real"),
+          texts: [try row.string("label"), try row.string("short"), try row.optionalString("no_label")])
       }
       let direct = try await handle.readRows(statement, binds: []) { try read($0) }
       let generic = try await handle.sql.raw(SQLQueryString(stringLiteral: statement)).all().map {
