@@ -11,6 +11,13 @@ public struct BatchingCaseRepository: CaseRepository {
     self.base = base
     self.batcher = GroupCommit(maxBatch: maxBatch, executor: writer?.taskExecutor) { drafts in
       guard let writer else { return try await base.create(drafts) }
+      if !writer.takesAllTransactions {
+        // PostgreSQL: the references' reservation, then the rows in one statement, each whole
+        // by itself; without BEGIN and COMMIT, two round trips to the server instead of four.
+        // A batch that fails after reserving leaves a gap in the numbers, as a rolled-back
+        // transaction does.
+        return try await writer.autocommit { db in try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false) }
+      }
       return try await writer.transaction { db in try await SQLCaseRepository.insert(drafts, on: db) }
     }
   }

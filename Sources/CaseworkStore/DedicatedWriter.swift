@@ -94,6 +94,23 @@ public final class DedicatedWriter: Sendable {
     }
   }
 
+  /// Runs `body` on the writer's connection, in turn, with no transaction around it: each of
+  /// its statements commits by itself, so it suits work whose statements are each whole on
+  /// their own. A connection found dead at the first statement is replaced and the body run
+  /// again, as `transaction` begins again.
+  public func autocommit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
+    return try await withTaskExecutorPreference(executor) {
+      await self.turns.wait()
+      defer { self.turns.next() }
+      do {
+        return try await body(try await self.connect())
+      } catch  where self.connection.withLockedValue({ $0?.isClosed() ?? true }) {
+        return try await body(try await self.connect())
+      }
+    }
+  }
+
   private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
     let beginText = if case .sqlite = engine { "BEGIN IMMEDIATE" } else { "BEGIN" }
     let begin = SQLQueryString(beginText)

@@ -22,8 +22,11 @@ public struct SQLCaseRepository: CaseRepository {
     return try await handle.transaction { db in try await Self.insert(drafts, on: db) }
   }
 
-  /// Writes new cases with every row they carry inside the caller's transaction.
-  static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase) async throws -> [Case] {
+  /// Writes new cases with every row they carry: inside the caller's transaction, or with
+  /// `inTransaction` false on a connection in autocommit (PostgreSQL's writer), where the
+  /// references are reserved first, each reservation committing by itself, and the rows go in
+  /// one statement or, when they cannot, in a transaction of their own.
+  static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase, inTransaction: Bool = true) async throws -> [Case] {
     var references: [UUID: CaseReference] = [:]
     let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
     for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
@@ -56,15 +59,29 @@ public struct SQLCaseRepository: CaseRepository {
       TableRows(auditRows, into: "audit_events", dialect), TableRows(tagRows, into: "case_tags", dialect),
       TableRows(deadlineRows, into: "deadlines", dialect), TableRows(outboxRows, into: "outbox", dialect),
     ]
-    if dialect.postgres, tables.allSatisfy({ $0.rows.count <= rowsPerInsert }) {
+    let complaints = drafts.compactMap { draft in draft.complaint.map { ($0, draft.createdAt) } }
+    if dialect.postgres, complaints.isEmpty, tables.allSatisfy({ $0.rows.count <= rowsPerInsert }) {
       // One statement for every table: on PostgreSQL each statement is a round trip to the
-      // server, and the batch's six inserts were most of the writer's time per batch.
+      // server, and the batch's six inserts were most of the writer's time per batch. Whole
+      // by itself, so it needs no transaction around it.
       try await db.execute(sql: InsertsTogether(tables: tables.filter { !$0.rows.isEmpty })) { _ in }
-    } else {
-      for table in tables { try await Self.insert(table, on: db) }
+      return cases
     }
-    for draft in drafts {
-      if let complaint = draft.complaint { try await ComplaintRows.write(complaint, at: draft.createdAt, on: db) }
+    func writeRows(_ db: any SQLDatabase) async throws {
+      for table in tables { try await Self.insert(table, on: db) }
+      for (complaint, at) in complaints { try await ComplaintRows.write(complaint, at: at, on: db) }
+    }
+    if inTransaction {
+      try await writeRows(db)
+    } else {
+      try await db.raw("BEGIN").run()
+      do {
+        try await writeRows(db)
+        try await db.raw("COMMIT").run()
+      } catch {
+        try? await db.raw("ROLLBACK").run()
+        throw error
+      }
     }
     return cases
   }
