@@ -41,11 +41,12 @@ func withApplication<T>(_ body: (Application, AppConfig) async throws -> T) asyn
   }
 }
 
-/// Logs go to standard error as `key=value` metadata; nothing personal is ever put in them.
+/// Logs go to standard error as `key=value` metadata (`LineLogHandler`); nothing personal is
+/// ever put in them.
 func bootstrapLogging(level: String) {
   let logLevel = Logger.Level(rawValue: level) ?? .info
   LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
+    var handler = LineLogHandler(label: label)
     handler.logLevel = logLevel
     return handler
   }
