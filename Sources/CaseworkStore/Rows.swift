@@ -326,7 +326,9 @@ struct TableRows {
   /// An INSERT of the rows in `range`.
   func insert(_ range: Range<Int>? = nil) -> SQLInsert {
     var insert = SQLInsert(table: SQLIdentifier(table))
-    insert.columns = columns.map { SQLIdentifier($0) }
+    // Our column names are plain lower-case words, written as they are: quoting each one
+    // through the dialect, for every statement, was 2% of the CPU of creating cases.
+    insert.columns = [SQLRaw(columns.joined(separator: ", "))]
     insert.values = Array(rows[range ?? rows.indices])
     return insert
   }

@@ -212,6 +212,23 @@ struct APITests {
         #expect(response.status == .unsupportedMediaType)
         try #expect(json(response)["detail"] as? String == "Send the body as application/json.")
       }
+      // JSON in any case and with parameters is JSON; near misses, or no type at all, are not.
+      let body =
+        #"{"subject": "Cannot log in", "description": "It fails", "requester": {"name": "Ann", "email": "ann@example.com"}}"#
+      for (type, status) in [
+        ("application/json; charset=utf-8", HTTPStatus.created), ("Application/JSON", .created),
+        (" application/json ;x=y", .created),
+        ("application/jsonx", .unsupportedMediaType), ("text/json", .unsupportedMediaType),
+        ("application/json-patch+json", .unsupportedMediaType),
+        (nil, .unsupportedMediaType),
+      ] as [(String?, HTTPStatus)] {
+        var headers = HTTPHeaders()
+        headers.bearerAuthorization = BearerAuthorization(token: token)
+        if let type { headers.replaceOrAdd(name: .contentType, value: type) }
+        try await app.testing().test(.POST, "/api/v1/cases", headers: headers, body: ByteBuffer(string: body)) { response in
+          #expect(response.status == status, "\(type ?? "no type")")
+        }
+      }
     }
   }
 
