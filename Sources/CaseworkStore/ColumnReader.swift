@@ -80,13 +80,11 @@ extension DatabaseHandle {
     as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
     if db == nil, let readers {
-      let encoder = SQLiteDataEncoder()
-      return try await readers.read(text, binds: try binds.map { try encoder.encode($0) }, as: decode)
+      return try await readers.read(text, binds: try Self.sqliteValues(binds), as: decode)
     }
     let database = db ?? sql
     if let sqlite = database as? any SQLiteDatabase {
-      let encoder = SQLiteDataEncoder()
-      let values = try binds.map { try encoder.encode($0) }
+      let values = try Self.sqliteValues(binds)
       let decoded = NIOLockedValueBox(DecodedRows<T>())
       try await sqlite.withConnection { connection in
         try await connection.query(text, values) { row in
@@ -97,19 +95,10 @@ extension DatabaseHandle {
     }
     if let postgres = database as? any PostgresDatabase, let bindings = Self.postgresBindings(binds) {
       let logger = self.logger
-      if let statements = postgresStatements {
-        let rows = try await postgres.withConnection { connection in
-          // On the connection's own event loop, where its answers arrive: each row and the
-          // statement's end resume the read without changing thread.
-          let promise = connection.eventLoop.makePromise(of: [T]?.self)
-          Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
-            do {
-              promise.succeed(try await statements.read(text, bindings: bindings, on: connection, logger: logger, as: decode))
-            } catch { promise.fail(error) }
-          }
-          return promise.futureResult
-        }.get()
-        if let rows { return rows }
+      if let statements = postgresStatements,
+        let rows = try await statements.read(text, bindings: bindings, on: postgres, logger: logger, as: decode)
+      {
+        return rows
       }
       let query = PostgresQuery(unsafeSQL: text, binds: bindings)
       let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
@@ -117,6 +106,11 @@ extension DatabaseHandle {
       return try result.rows.map { try decode(PostgresColumnReader(row: $0, names: names)) }
     }
     return nil
+  }
+
+  static func sqliteValues(_ binds: [any Encodable & Sendable]) throws -> [SQLiteData] {
+    let encoder = SQLiteDataEncoder()
+    return try binds.map { try encoder.encode($0) }
   }
 
   /// PostgreSQL binds for the value types our queries use; nil for anything else, which then

@@ -84,13 +84,18 @@ public final class DedicatedWriter: Sendable {
   /// a lost PostgreSQL connection) it first. SQLite takes the write lock at `BEGIN IMMEDIATE`,
   /// so a batch never fails half-way for want of it.
   public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    try await inTurn { try await self.run(body) }
+  }
+
+  /// Runs `work` on the writer's thread when its turn comes.
+  private func inTurn<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
     // Its threads are gone once it has stopped: nothing may be sent to them.
     if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
     // Everything from waiting for the turn onwards resumes on the writer's thread.
     return try await withTaskExecutorPreference(executor) {
       await self.turns.wait()
       defer { self.turns.next() }
-      return try await self.run(body)
+      return try await work()
     }
   }
 
@@ -99,10 +104,7 @@ public final class DedicatedWriter: Sendable {
   /// their own. A connection found dead at the first statement is replaced and the body run
   /// again, as `transaction` begins again.
   public func autocommit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-    if stopped.withLockedValue({ $0 }) { throw StoreError.writerStopped }
-    return try await withTaskExecutorPreference(executor) {
-      await self.turns.wait()
-      defer { self.turns.next() }
+    try await inTurn {
       do {
         return try await body(try await self.connect())
       } catch  where self.connection.withLockedValue({ $0?.isClosed() ?? true }) {

@@ -70,10 +70,10 @@ final class PostgresColumnReader: ColumnReader {
   func optionalUUID(_ column: String) throws -> UUID? {
     let cell = try cell(column)
     guard let bytes = cell.bytes else { return nil }
-    guard cell.format == .binary, cell.dataType == .uuid, bytes.readableBytes == 16 else { return try cell.decode(UUID.self) }
-    var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &value) { target in bytes.withUnsafeReadableBytes { target.copyMemory(from: $0) } }
-    return UUID(uuid: value)
+    guard cell.format == .binary, cell.dataType == .uuid, let id = bytes.withUnsafeReadableBytes(UUIDText.read) else {
+      return try cell.decode(UUID.self)
+    }
+    return id
   }
 
   func uuid(_ column: String) throws -> UUID {

@@ -34,12 +34,9 @@ extension SQLiteValueReader {
     case .text(let text):
       guard let id = UUIDText.parse(text) else { throw UnreadableColumn(column: column) }
       return id
-    case .blob(let buffer) where buffer.readableBytes == 16:
-      var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-      withUnsafeMutableBytes(of: &value) { target in
-        buffer.withUnsafeReadableBytes { target.copyMemory(from: $0) }
-      }
-      return UUID(uuid: value)
+    case .blob(let buffer):
+      guard let id = buffer.withUnsafeReadableBytes(UUIDText.read) else { throw UnreadableColumn(column: column) }
+      return id
     default:
       throw UnreadableColumn(column: column)
     }

@@ -32,6 +32,14 @@ enum UUIDText {
     return parsed ? UUID(uuid: value) : nil
   }
 
+  /// An id stored as its 16 bytes; nil for any other length.
+  static func read(_ bytes: UnsafeRawBufferPointer) -> UUID? {
+    guard bytes.count == 16 else { return nil }
+    var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: bytes) }
+    return UUID(uuid: value)
+  }
+
   private static func nibble(_ byte: UInt8) -> UInt8? {
     switch byte {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

@@ -19,26 +19,20 @@ struct PostgresStatementsTests {
   func withConnection(_ body: @escaping @Sendable (PostgresConnection, PostgresStatements) async throws -> Void) async throws {
     let url = try #require(
       ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let pool = NIOThreadPool(numberOfThreads: 1)
-    pool.start()
-    let databases = Databases(threadPool: pool, on: group)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-    try StoreConfiguration.postgres(url: url, searchPath: [schema]).register(on: databases)
-    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"))
-    var failure: (any Error)?
-    do {
+    try await withStoreHandle(.postgres(url: url, searchPath: [schema])) { handle in
       try await handle.sql.raw("CREATE SCHEMA \(ident: schema)").run()
-      let postgres = try #require(handle.sql as? any PostgresDatabase)
-      try await postgres.withConnection { connection in
-        connection.eventLoop.makeFutureWithTask { try await body(connection, PostgresStatements()) }
-      }.get()
-    } catch { failure = error }
-    try? await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
-    await databases.shutdownAsync()
-    try await pool.shutdownGracefully()
-    try await group.shutdownGracefully()
-    if let failure { throw failure }
+      do {
+        let postgres = try #require(handle.sql as? any PostgresDatabase)
+        try await postgres.withConnection { connection in
+          connection.eventLoop.makeFutureWithTask { try await body(connection, PostgresStatements()) }
+        }.get()
+      } catch {
+        try? await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+        throw error
+      }
+      try await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+    }
   }
 
   static func preparedCount(_ connection: PostgresConnection) async throws -> Int {
@@ -92,16 +86,10 @@ struct PostgresStatementsTests {
     "through the database handle: the same rows as unprepared, and a failing statement fails the read", arguments: Self.engines)
   func throughHandle(engine: String) async throws {
     let url = try #require(ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"])
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-    let pool = NIOThreadPool(numberOfThreads: 1)
-    pool.start()
-    let databases = Databases(threadPool: pool, on: group)
-    try StoreConfiguration.postgres(url: url, searchPath: nil).register(on: databases)
-    let plain = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"))
-    let prepared = DatabaseHandle(
-      databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), postgresStatements: PostgresStatements())
-    var failure: (any Error)?
-    do {
+    try await withStoreHandle(.postgres(url: url, searchPath: nil), loops: 2) { plain in
+      let prepared = DatabaseHandle(
+        databases: plain.databases, eventLoopGroup: plain.eventLoopGroup, logger: plain.logger,
+        postgresStatements: PostgresStatements())
       let sql = "SELECT v::int8 AS n, 'row ' || v AS label, now() AS at FROM generate_series(1, $1::int8) v"
       for count in [3, 40, 0, 40] {
         let read = { @Sendable (handle: DatabaseHandle) in
@@ -122,10 +110,6 @@ struct PostgresStatementsTests {
         }
       }
       #expect(try await prepared.readRows(sql, binds: [2]) { try $0.int("n") } == [1, 2])
-    } catch { failure = error }
-    await databases.shutdownAsync()
-    try await pool.shutdownGracefully()
-    try await group.shutdownGracefully()
-    if let failure { throw failure }
+    }
   }
 }

@@ -23,38 +23,21 @@ struct RowReadingTests {
   /// A pooled in-memory SQLite database, as the server registers it; an SQLite file in WAL
   /// mode with its read connections, as the server runs one; or the test PostgreSQL server.
   func withHandle(_ engine: String, _ body: (DatabaseHandle) async throws -> Void) async throws {
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let pool = NIOThreadPool(numberOfThreads: 2)
-    pool.start()
-    let databases = Databases(threadPool: pool, on: group)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-rows-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store: StoreConfiguration
     switch engine {
     case "postgres":
       let url = try #require(
         ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
-      store = .postgres(url: url, searchPath: nil)
+      try await withStoreHandle(.postgres(url: url, searchPath: nil), body)
     case "sqlite-file":
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      store = .sqliteFile(path: directory.appendingPathComponent("rows.sqlite").path)
+      try await withTemporaryDirectory("rows") { directory in
+        try await withStoreHandle(.sqliteFile(path: directory.appendingPathComponent("rows.sqlite").path)) { handle in
+          #expect(handle.readers != nil)
+          try await body(handle)
+        }
+      }
     default:
-      store = .inMemory()
+      try await withStoreHandle(.inMemory(), body)
     }
-    try store.register(on: databases)
-    let readers = store.sqliteReaders(threadPool: pool)
-    #expect((readers != nil) == (engine == "sqlite-file"))
-    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), readers: readers)
-    var failure: (any Error)?
-    do {
-      try await store.prepare(handle.sql)
-      try await body(handle)
-    } catch { failure = error }
-    readers?.shutdown()
-    await databases.shutdownAsync()
-    try await pool.shutdownGracefully()
-    try await group.shutdownGracefully()
-    if let failure { throw failure }
   }
 
   @Test(

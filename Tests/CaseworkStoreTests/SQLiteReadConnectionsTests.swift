@@ -23,31 +23,16 @@ struct SQLiteReadConnectionsTests {
 
   /// An SQLite file in WAL mode with a table `items (n, label, id, at)` of `rows` rows.
   func withFile(rows: Int = 0, _ body: (Fixture) async throws -> Void) async throws {
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let pool = NIOThreadPool(numberOfThreads: 2)
-    pool.start()
-    let databases = Databases(threadPool: pool, on: group)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-readers-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = StoreConfiguration.sqliteFile(path: directory.appendingPathComponent("read.sqlite").path)
-    try store.register(on: databases)
-    let readers = try #require(store.sqliteReaders(threadPool: pool))
-    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), readers: readers)
-    var failure: (any Error)?
-    do {
-      try await store.prepare(handle.sql)
-      try await handle.sql.raw("CREATE TABLE items (n INTEGER NOT NULL, label TEXT, id BLOB, at REAL)").run()
-      for n in 0..<rows {
-        try await handle.sql.raw("INSERT INTO items (n, label) VALUES (\(bind: n), \(bind: "item \(n)"))").run()
+    try await withTemporaryDirectory("readers") { directory in
+      try await withStoreHandle(.sqliteFile(path: directory.appendingPathComponent("read.sqlite").path)) { handle in
+        let readers = try #require(handle.readers)
+        try await handle.sql.raw("CREATE TABLE items (n INTEGER NOT NULL, label TEXT, id BLOB, at REAL)").run()
+        for n in 0..<rows {
+          try await handle.sql.raw("INSERT INTO items (n, label) VALUES (\(bind: n), \(bind: "item \(n)"))").run()
+        }
+        try await body(Fixture(handle: handle, readers: readers))
       }
-      try await body(Fixture(handle: handle, readers: readers))
-    } catch { failure = error }
-    readers.shutdown()
-    await databases.shutdownAsync()
-    try await pool.shutdownGracefully()
-    try await group.shutdownGracefully()
-    if let failure { throw failure }
+    }
   }
 
   func labels(_ fixture: Fixture, above: Int) async throws -> [String] {

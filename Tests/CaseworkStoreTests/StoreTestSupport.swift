@@ -1,0 +1,37 @@
+import FluentKit
+import Foundation
+import Logging
+import NIOPosix
+
+@testable import CaseworkStore
+
+/// A database handle on `store` as the server builds one (with the read connections of an
+/// SQLite file), on an event loop group and thread pool of its own. Everything is shut down
+/// after `body`, whatever it throws.
+func withStoreHandle(_ store: StoreConfiguration, loops: Int = 1, _ body: (DatabaseHandle) async throws -> Void) async throws {
+  let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
+  let pool = NIOThreadPool(numberOfThreads: 2)
+  pool.start()
+  let databases = Databases(threadPool: pool, on: group)
+  let readers = store.sqliteReaders(threadPool: pool)
+  var failure: (any Error)?
+  do {
+    try store.register(on: databases)
+    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), readers: readers)
+    try await store.prepare(handle.sql)
+    try await body(handle)
+  } catch { failure = error }
+  readers?.shutdown()
+  await databases.shutdownAsync()
+  try await pool.shutdownGracefully()
+  try await group.shutdownGracefully()
+  if let failure { throw failure }
+}
+
+/// A new directory under the temporary directory, removed after `body`.
+func withTemporaryDirectory(_ name: String, _ body: (URL) async throws -> Void) async throws {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-\(name)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  try await body(directory)
+}
