@@ -202,6 +202,29 @@ struct APITests {
     }
   }
 
+  @Test("the bearer scheme is read in any case; other schemes, no token or an overlong one are 401")
+  func bearerScheme() async throws {
+    try await withApp(.sqlite) { app in
+      let (_, token) = try await app.makeToken()
+      let tester = try app.testing()
+      for accepted in ["Bearer \(token)", "bearer \(token)", "BEARER \(token)", "Bearer  \(token)"] {
+        try await tester.test(.GET, "/api/v1/cases", headers: ["Authorization": accepted]) {
+          #expect($0.status == .ok, "\(accepted.prefix(8))")
+        }
+      }
+      let refused = [
+        "Basic \(token)", "Bearer", "Bearer ", "Bearer\(token)", "Bearerx \(token)", " Bearer \(token)",
+        "Bearer \(String(repeating: "a", count: 201))",
+      ]
+      for header in refused {
+        try await tester.test(.GET, "/api/v1/cases", headers: ["Authorization": header]) { response in
+          #expect(response.status == .unauthorized, "\(header.prefix(9))")
+          try #expect(json(response)["detail"] as? String == "Send an API token as Authorization: Bearer <token>.")
+        }
+      }
+    }
+  }
+
   @Test("bodies that are not JSON are a 415")
   func notJSON() async throws {
     try await withApp(.sqlite) { app in

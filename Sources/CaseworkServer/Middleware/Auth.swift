@@ -86,12 +86,30 @@ struct StaffAuthentication: AsyncMiddleware {
 
 /// API routes: `Authorization: Bearer <token>` for an unrevoked token of an active user with
 /// the permission.
+extension HTTPHeaders {
+  /// The token of `Authorization: Bearer <token>` (the scheme in any case), or nil when there
+  /// is none or it is longer than any token we issue. Read as bytes: Vapor's
+  /// `bearerAuthorization` splits the header by characters, which was 1.5% of the CPU of an
+  /// API request.
+  var bearerToken: String? {
+    guard let value = first(name: .authorization) else { return nil }
+    let bytes = value.utf8
+    guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+      bytes.distance(from: bytes.startIndex, to: space) == 6,
+      zip(bytes[..<space], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+    else { return nil }
+    let token = bytes[bytes.index(after: space)...].drop { $0 == UInt8(ascii: " ") }
+    guard !token.isEmpty, token.count <= 200 else { return nil }
+    return String(Substring(token))
+  }
+}
+
 struct APIAuthentication: AsyncMiddleware {
   let permission: Permission
 
   /// The request's bearer token and its user, when both are valid (unrevoked, active).
   static func tokenUser(_ request: Request) async throws -> (APIToken, StaffUser)? {
-    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else { return nil }
+    guard let bearer = request.headers.bearerToken else { return nil }
     let services = request.casework
     let hash = services.hasher.digest(bearer)
     let now = services.clock.now()
@@ -105,7 +123,7 @@ struct APIAuthentication: AsyncMiddleware {
   }
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    guard let bearer = request.headers.bearerAuthorization?.token, bearer.count <= 200 else {
+    guard request.headers.bearerToken != nil else {
       return try unauthorized("Send an API token as Authorization: Bearer <token>.")
     }
     guard let (token, user) = try await Self.tokenUser(request) else {

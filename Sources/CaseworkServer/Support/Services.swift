@@ -21,40 +21,89 @@ public struct SHA256SecretHasher: SecretHasher {
   }
 }
 
-/// Everything a handler needs, built once by the composition root.
-public struct CaseworkServices: Sendable {
-  public var config: AppConfig
-  public var clock: any WallClock
-  public var hasher: any SecretHasher
-  public var cases: CaseService
-  public var staff: any StaffRepository
-  public var tokens: any TokenRepository
-  public var jobs: SQLJobQueue
-  public var staffAccounts: StaffAccounts
-  public var tokenCache: TokenCache
+/// Everything a handler needs, built once by the composition root. A class: handlers reach it
+/// several times a request, and a copy of a struct this size retained every member each time.
+public final class CaseworkServices: Sendable {
+  public let config: AppConfig
+  public let clock: any WallClock
+  public let hasher: any SecretHasher
+  public let cases: CaseService
+  public let staff: any StaffRepository
+  public let tokens: any TokenRepository
+  public let jobs: SQLJobQueue
+  public let staffAccounts: StaffAccounts
+  public let tokenCache: TokenCache
   /// Public form submissions per client address.
-  public var submissionLimiter: RateLimiter
+  public let submissionLimiter: RateLimiter
   /// Sign-in attempts per client address, against password guessing.
-  public var loginLimiter: RateLimiter
+  public let loginLimiter: RateLimiter
   /// The deadline engine in force (policy and calendar), shared with `cases`.
-  public var deadlineEngine: CurrentDeadlineEngine
-  public var deadlineStore: SQLDeadlineStore
+  public let deadlineEngine: CurrentDeadlineEngine
+  public let deadlineStore: SQLDeadlineStore
   /// Values every process shares (imported holidays, deadline basis, mail signing key).
-  public var settings: SQLSettingsStore
-  public var notifications: any NotificationRepository
+  public let settings: SQLSettingsStore
+  public let notifications: any NotificationRepository
   /// Email in: stored first, then threaded to its case or opening one.
-  public var mail: EmailIntake
+  public let mail: EmailIntake
   /// Whether new tickets are accepted (domain §8).
-  public var intake: SQLIntakeSwitch
+  public let intake: SQLIntakeSwitch
   /// The status page's components and published incidents (domain §8).
-  public var status: SQLStatusStore
-  public var messageSigner: HMACMessageSigner
+  public let status: SQLStatusStore
+  public let messageSigner: HMACMessageSigner
   /// Live chat's rules and storage (domain §7).
-  public var chat: ChatService
+  public let chat: ChatService
   /// This process's chat sockets, and the fan-out to other processes.
-  var chatHub: ChatHub
+  let chatHub: ChatHub
   /// New chats per client address (each opens a case, like a form submission).
-  public var chatStartLimiter: RateLimiter
+  public let chatStartLimiter: RateLimiter
+
+  init(
+    config: AppConfig,
+    clock: any WallClock,
+    hasher: any SecretHasher,
+    cases: CaseService,
+    staff: any StaffRepository,
+    tokens: any TokenRepository,
+    jobs: SQLJobQueue,
+    staffAccounts: StaffAccounts,
+    tokenCache: TokenCache,
+    submissionLimiter: RateLimiter,
+    loginLimiter: RateLimiter,
+    deadlineEngine: CurrentDeadlineEngine,
+    deadlineStore: SQLDeadlineStore,
+    settings: SQLSettingsStore,
+    notifications: any NotificationRepository,
+    mail: EmailIntake,
+    intake: SQLIntakeSwitch,
+    status: SQLStatusStore,
+    messageSigner: HMACMessageSigner,
+    chat: ChatService,
+    chatHub: ChatHub,
+    chatStartLimiter: RateLimiter
+  ) {
+    self.config = config
+    self.clock = clock
+    self.hasher = hasher
+    self.cases = cases
+    self.staff = staff
+    self.tokens = tokens
+    self.jobs = jobs
+    self.staffAccounts = staffAccounts
+    self.tokenCache = tokenCache
+    self.submissionLimiter = submissionLimiter
+    self.loginLimiter = loginLimiter
+    self.deadlineEngine = deadlineEngine
+    self.deadlineStore = deadlineStore
+    self.settings = settings
+    self.notifications = notifications
+    self.mail = mail
+    self.intake = intake
+    self.status = status
+    self.messageSigner = messageSigner
+    self.chat = chat
+    self.chatHub = chatHub
+    self.chatStartLimiter = chatStartLimiter
+  }
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }
 }

@@ -1,0 +1,45 @@
+import Testing
+
+@testable import CaseworkCore
+
+@Suite("Input rules")
+struct InputRulesTests {
+  @Test("plausible email addresses: one @, something before it, a dotted domain, no spaces or brackets")
+  func plausibleEmail() {
+    for address in ["ann@example.com", "a.b+c@nhs.net", "ÄNN@exämple.org", "x@y.z"] {
+      #expect(InputRules.isPlausibleEmail(address), "\(address)")
+    }
+    let implausible = [
+      "", "ann", "@example.com", "ann@", "ann@example", "ann@.example.com", "ann@example.com.", "ann@b@example.com",
+      "ann @example.com", "ann@exa mple.com", "ann@example.com\n", "\tann@example.com", "ann\u{a0}@example.com",
+      "ann@example\u{3000}.com", "<ann@example.com>", "ann@example.com,bob@example.com",
+    ]
+    for address in implausible {
+      #expect(!InputRules.isPlausibleEmail(address), "\(address.debugDescription)")
+    }
+  }
+
+  @Test("tags are lower-cased, spaces become hyphens, and anything but letters, digits, - and _ is refused")
+  func tags() {
+    #expect(InputRules.normaliseTag("booking") == "booking")
+    #expect(InputRules.normaliseTag("log-in_2") == "log-in_2")
+    #expect(InputRules.normaliseTag(" Log In ") == "log-in")
+    #expect(InputRules.normaliseTag("BOOKING") == "booking")
+    #expect(InputRules.normaliseTag(String(repeating: "a", count: InputRules.maxTag)) != nil)
+    #expect(InputRules.normaliseTag(String(repeating: "a", count: InputRules.maxTag + 1)) == nil)
+    for refused in ["", "   ", "a.b", "école", "a/b", "<b>", "tag!"] {
+      #expect(InputRules.normaliseTag(refused) == nil, "\(refused.debugDescription)")
+    }
+  }
+
+  @Test("clean keeps text with nothing to trim or drop as it is, and trims Unicode white space at the ends")
+  func cleanEnds() {
+    #expect(InputRules.clean("Cannot book") == "Cannot book")
+    #expect(InputRules.clean("a") == "a")
+    #expect(InputRules.clean("\u{a0}x\u{2003}") == "x")
+    #expect(InputRules.clean("\u{b}x\u{c}") == "x")
+    #expect(InputRules.clean("x\u{85}") == "x")
+    #expect(InputRules.clean("é\u{9f}") == "é")
+    #expect(InputRules.clean("\u{1c}x\u{7f}") == "x")
+  }
+}
