@@ -16,7 +16,11 @@ public struct BatchingCaseRepository: CaseRepository {
         // by itself; without BEGIN and COMMIT, two round trips to the server instead of four.
         // A batch that fails after reserving leaves a gap in the numbers, as a rolled-back
         // transaction does.
-        return try await writer.autocommit { db in try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false) }
+        // The batch's statement reads the same for any number of cases, so it is prepared once.
+        let statements = base.handle.postgresStatements
+        return try await writer.autocommit { db in
+          try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false, statements: statements)
+        }
       }
       return try await writer.transaction { db in try await SQLCaseRepository.insert(drafts, on: db) }
     }

@@ -125,6 +125,8 @@ extension DatabaseHandle {
       case let value as Int: bindings.append(value)
       case let value as Bool: bindings.append(value)
       case let value as Double: bindings.append(value)
+      case let value as PostgresColumnArray:
+        guard (try? bindings.append(value, context: .default)) != nil else { return nil }
       default: return nil
       }
     }

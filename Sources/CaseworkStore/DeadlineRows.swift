@@ -75,7 +75,7 @@ struct DeadlineRow: Sendable {
 
 extension DeadlineRow: InsertableRow {
   func binds(_ d: BindDialect) -> [any SQLExpression] {
-    func time(_ value: Date?) -> any SQLExpression { value.map { d.time($0.wholeMilliseconds) } ?? SQLLiteral.null }
+    func time(_ value: Date?) -> any SQLExpression { d.time(value?.wholeMilliseconds) }
     let pauses =
       deadline.pauses.isEmpty
       ? "[]" : (try? Self.encoder.encode(deadline.pauses)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"

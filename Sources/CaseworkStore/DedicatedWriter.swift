@@ -180,7 +180,9 @@ public final class DedicatedWriter: Sendable {
       core.options.additionalStartupParameters.append(
         ("application_name", Self.postgresApplicationName(searchPath: configuration.searchPath)))
       let connection = try await PostgresConnection.connect(on: loop, configuration: core, id: 0, logger: logger).get()
-      let database: any SQLDatabase = connection.sql(queryLogLevel: nil)  // statements carry personal data
+      // Statements carry personal data, so none is logged; the connection itself is at hand
+      // for the batch's prepared statement.
+      let database: any SQLDatabase = SinglePostgresConnection(connection: connection, base: connection.sql(queryLogLevel: nil))
       if let searchPath = configuration.searchPath {
         try await database.raw("SET search_path TO \(idents: searchPath, joinedBy: ",")").run()
       }

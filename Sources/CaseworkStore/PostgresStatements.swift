@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import PostgresNIO
+import SQLKit
 
 /// Statements each PostgreSQL connection prepares once and then only binds and runs.
 /// PostgresNIO otherwise sends every query as an unnamed statement, which the server parses and
@@ -65,6 +66,45 @@ public final class PostgresStatements: Sendable {
       for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
       return rows
     }
+  }
+}
+
+extension PostgresStatements {
+  /// Runs `statement` on `db` as a prepared statement; false, having run nothing, when `db` is
+  /// not PostgreSQL, a bind has no direct path, or the text is past the cap. On the writer's
+  /// own connection (`SinglePostgresConnection`) it runs where it is called, with no hop.
+  func run(_ statement: any SQLExpression, on db: any SQLDatabase) async throws -> Bool {
+    let (sql, binds) = db.serialize(statement)
+    if let single = db as? SinglePostgresConnection {
+      guard let bindings = DatabaseHandle.postgresBindings(binds) else { return false }
+      return try await read(sql, bindings: bindings, on: single.connection, logger: db.logger, as: { _ in () }) != nil
+    }
+    guard let postgres = db as? any PostgresDatabase, let bindings = DatabaseHandle.postgresBindings(binds) else {
+      return false
+    }
+    return try await read(sql, bindings: bindings, on: postgres, logger: db.logger, as: { _ in () }) != nil
+  }
+}
+
+/// SQLKit's database on one PostgreSQL connection, which also hands out the connection, for
+/// the statements SQLKit cannot run (prepared ones). PostgresKit's own keeps its connection
+/// private.
+struct SinglePostgresConnection: SQLDatabase {
+  let connection: PostgresConnection
+  let base: any SQLDatabase
+
+  var logger: Logger { base.logger }
+  var eventLoop: any EventLoop { base.eventLoop }
+  var version: (any SQLDatabaseReportedVersion)? { base.version }
+  var dialect: any SQLDialect { base.dialect }
+  var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    base.execute(sql: query, onRow)
+  }
+
+  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+    try await base.execute(sql: query, onRow)
   }
 }
 

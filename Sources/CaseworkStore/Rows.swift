@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import PostgresNIO
 import SQLKit
 
 /// Table rows as plain Codable values: what SQLKit encodes and decodes. They never leave the
@@ -261,16 +262,19 @@ protocol InsertableRow {
 }
 
 /// How values are bound for the engine: SQLite stores UUIDs as their text (what the Codable
-/// path stored too), PostgreSQL as `uuid`.
+/// path stored too), PostgreSQL as `uuid`. NULLs carry their type on PostgreSQL, so that a
+/// batch's column of NULLs can still be an array (`PostgresColumnArray`).
 struct BindDialect {
   var postgres: Bool
 
   func uuid(_ value: UUID) -> any SQLExpression { postgres ? SQLBind(value) : SQLBind(value.uppercaseString) }
-  func uuid(_ value: UUID?) -> any SQLExpression { value.map { uuid($0) } ?? SQLLiteral.null }
+  func uuid(_ value: UUID?) -> any SQLExpression { value.map { uuid($0) } ?? null(.uuid) }
   func text(_ value: String) -> any SQLExpression { SQLBind(value) }
-  func text(_ value: String?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
+  func text(_ value: String?) -> any SQLExpression { value.map { SQLBind($0) } ?? null(.text) }
   func time(_ value: Date) -> any SQLExpression { SQLBind(value) }
+  func time(_ value: Date?) -> any SQLExpression { value.map { SQLBind($0) } ?? null(.timestamptz) }
   func flag(_ value: Bool) -> any SQLExpression { SQLBind(value) }
+  func null(_ type: PostgresDataType) -> any SQLExpression { postgres ? TypedNull(type: type) : SQLLiteral.null }
 }
 
 extension CaseRow: InsertableRow {
@@ -280,7 +284,7 @@ extension CaseRow: InsertableRow {
       d.text(requester_name), d.text(requester_email), d.text(requester_phone), d.text(requester_organisation),
       d.text(requester_nhs_number), d.uuid(assignee_id), d.text(team), d.text(tags), d.flag(clinical_flag),
       d.flag(emergency_flag), d.text(access_token_hash), d.time(created_at), d.time(received_at), d.time(updated_at),
-      next_due_at.map { d.time($0) } ?? SQLLiteral.null,
+      d.time(next_due_at),
     ]
   }
 }
@@ -335,20 +339,27 @@ struct TableRows {
 }
 
 /// Several tables' rows in one PostgreSQL statement: every INSERT but the last in a WITH
-/// clause. The server runs each to completion, and checks foreign keys at the statement's end,
-/// so a case's messages may sit beside the case itself.
+/// clause, each taking its rows as arrays where it can (`TableRows.unnestInsert`).
 struct InsertsTogether: SQLExpression {
-  var tables: [TableRows]
+  private let inserts: [any SQLExpression]
+  /// Whether every table went in as arrays, so that the text does not vary with the rows.
+  let arraysOnly: Bool
+
+  init(tables: [TableRows]) {
+    let arrays = tables.map { $0.unnestInsert() }
+    inserts = zip(tables, arrays).map { table, array in array ?? table.insert() }
+    arraysOnly = arrays.allSatisfy { $0 != nil }
+  }
 
   func serialize(to serializer: inout SQLSerializer) {
-    guard let last = tables.last else { return }
-    for (index, table) in tables.dropLast().enumerated() {
+    guard let last = inserts.last else { return }
+    for (index, insert) in inserts.dropLast().enumerated() {
       serializer.write(index == 0 ? "WITH " : ", ")
       serializer.write("insert_\(index) AS (")
-      table.insert().serialize(to: &serializer)
+      insert.serialize(to: &serializer)
       serializer.write(")")
     }
-    if tables.count > 1 { serializer.write(" ") }
-    last.insert().serialize(to: &serializer)
+    if inserts.count > 1 { serializer.write(" ") }
+    last.serialize(to: &serializer)
   }
 }

@@ -26,7 +26,10 @@ public struct SQLCaseRepository: CaseRepository {
   /// `inTransaction` false on a connection in autocommit (PostgreSQL's writer), where the
   /// references are reserved first, each reservation committing by itself, and the rows go in
   /// one statement or, when they cannot, in a transaction of their own.
-  static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase, inTransaction: Bool = true) async throws -> [Case] {
+  /// With `statements`, PostgreSQL's one statement for a batch is prepared once per connection.
+  static func insert(
+    _ drafts: [CaseDraft], on db: any SQLDatabase, inTransaction: Bool = true, statements: PostgresStatements? = nil
+  ) async throws -> [Case] {
     var references: [UUID: CaseReference] = [:]
     let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
     for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
@@ -64,7 +67,9 @@ public struct SQLCaseRepository: CaseRepository {
       // One statement for every table: on PostgreSQL each statement is a round trip to the
       // server, and the batch's six inserts were most of the writer's time per batch. Whole
       // by itself, so it needs no transaction around it.
-      try await db.execute(sql: InsertsTogether(tables: tables.filter { !$0.rows.isEmpty })) { _ in }
+      let together = InsertsTogether(tables: tables.filter { !$0.rows.isEmpty })
+      if together.arraysOnly, let statements, try await statements.run(together, on: db) { return cases }
+      try await db.execute(sql: together) { _ in }
       return cases
     }
     func writeRows(_ db: any SQLDatabase) async throws {
