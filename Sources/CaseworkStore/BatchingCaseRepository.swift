@@ -15,8 +15,8 @@ public struct BatchingCaseRepository: CaseRepository {
         // PostgreSQL: the references' reservation, then the rows in one statement, each whole
         // by itself; without BEGIN and COMMIT, two round trips to the server instead of four.
         // A batch that fails after reserving leaves a gap in the numbers, as a rolled-back
-        // transaction does.
-        // The batch's statement reads the same for any number of cases, so it is prepared once.
+        // transaction does. The statement reads the same for any number of cases, so the
+        // writer prepares it once.
         let statements = base.handle.postgresStatements
         return try await writer.autocommit { db in
           try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false, statements: statements)

@@ -31,36 +31,8 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable, Encodable, Sen
   /// The array of `column`'s values, or nil when a value is of a type not listed in `Values`
   /// or when the column holds only untyped NULLs: such a table is inserted as before.
   init?(column: Int, of rows: [[any SQLExpression]]) {
-    enum Kind { case uuid, text, time, flag, integer, double }
-    // The first value that says its type: a bound value, or a typed NULL.
-    var kind: Kind?
-    for row in rows where kind == nil {
-      if let null = row[column] as? TypedNull {
-        kind =
-          switch null.type {
-          case .uuid: .uuid
-          case .text, .varchar: .text
-          case .timestamptz: .time
-          case .bool: .flag
-          case .int8: .integer
-          case .float8: .double
-          default: nil
-          }
-        if kind == nil { return nil }
-      } else if let bound = (row[column] as? SQLBind)?.encodable {
-        kind =
-          switch bound {
-          case is UUID: .uuid
-          case is String: .text
-          case is Date: .time
-          case is Bool: .flag
-          case is Int: .integer
-          case is Double: .double
-          default: nil
-          }
-        if kind == nil { return nil }
-      }
-    }
+    // The element type comes from the first value that says it: a bound value or a typed NULL.
+    guard let type = rows.lazy.compactMap({ Self.elementType(of: $0[column]) }).first else { return nil }
     func gather<T>(_: T.Type) -> [T?]? {
       var out: [T?] = []
       out.reserveCapacity(rows.count)
@@ -79,14 +51,35 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable, Encodable, Sen
       }
       return out
     }
-    switch kind {
-    case .uuid: guard let found = gather(UUID.self) else { return nil }; values = .uuid(found)
-    case .text: guard let found = gather(String.self) else { return nil }; values = .text(found)
-    case .time: guard let found = gather(Date.self) else { return nil }; values = .time(found)
-    case .flag: guard let found = gather(Bool.self) else { return nil }; values = .flag(found)
-    case .integer: guard let found = gather(Int.self) else { return nil }; values = .integer(found)
-    case .double: guard let found = gather(Double.self) else { return nil }; values = .double(found)
-    case nil: return nil
+    let gathered: Values? =
+      switch type {
+      case .uuid: gather(UUID.self).map { .uuid($0) }
+      case .text: gather(String.self).map { .text($0) }
+      case .timestamptz: gather(Date.self).map { .time($0) }
+      case .bool: gather(Bool.self).map { .flag($0) }
+      case .int8: gather(Int.self).map { .integer($0) }
+      case .float8: gather(Double.self).map { .double($0) }
+      default: nil
+      }
+    guard let gathered else { return nil }
+    values = gathered
+  }
+
+  /// The array element type `value` stands for; `.null` (no array) for a value of any other
+  /// type, and nil for an untyped NULL, which says nothing.
+  private static func elementType(of value: any SQLExpression) -> PostgresDataType? {
+    if let null = value as? TypedNull { return null.type == .varchar ? .text : null.type }
+    guard let bound = (value as? SQLBind)?.encodable else {
+      return value is SQLLiteral ? nil : .null
+    }
+    return switch bound {
+    case is UUID: .uuid
+    case is String: .text
+    case is Date: .timestamptz
+    case is Bool: .bool
+    case is Int: .int8
+    case is Double: .float8
+    default: .null
     }
   }
 

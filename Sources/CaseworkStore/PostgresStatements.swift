@@ -70,19 +70,14 @@ public final class PostgresStatements: Sendable {
 }
 
 extension PostgresStatements {
-  /// Runs `statement` on `db` as a prepared statement; false, having run nothing, when `db` is
-  /// not PostgreSQL, a bind has no direct path, or the text is past the cap. On the writer's
-  /// own connection (`SinglePostgresConnection`) it runs where it is called, with no hop.
+  /// Runs `statement` as a prepared statement on the writer's connection
+  /// (`SinglePostgresConnection`), where it is called, with no hop; false, having run nothing,
+  /// on any other database, when a bind has no direct path, or when the text is past the cap.
   func run(_ statement: any SQLExpression, on db: any SQLDatabase) async throws -> Bool {
+    guard let single = db as? SinglePostgresConnection else { return false }
     let (sql, binds) = db.serialize(statement)
-    if let single = db as? SinglePostgresConnection {
-      guard let bindings = DatabaseHandle.postgresBindings(binds) else { return false }
-      return try await read(sql, bindings: bindings, on: single.connection, logger: db.logger, as: { _ in () }) != nil
-    }
-    guard let postgres = db as? any PostgresDatabase, let bindings = DatabaseHandle.postgresBindings(binds) else {
-      return false
-    }
-    return try await read(sql, bindings: bindings, on: postgres, logger: db.logger, as: { _ in () }) != nil
+    guard let bindings = DatabaseHandle.postgresBindings(binds) else { return false }
+    return try await read(sql, bindings: bindings, on: single.connection, logger: db.logger, as: { _ in () }) != nil
   }
 }
 
