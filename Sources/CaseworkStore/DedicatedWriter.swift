@@ -158,7 +158,9 @@ public final class DedicatedWriter: Sendable {
         storage: .file(path: path), threadPool: threadPool, logger: logger, on: loop
       )
       .get()
-      let database: any SQLDatabase = connection.sql(queryLogLevel: nil)  // statements carry personal data
+      // Statements carry personal data, so none is logged; the connection itself is at hand
+      // for the inserts written straight as SQLite's text and values.
+      let database: any SQLDatabase = SingleSQLiteConnection(connection: connection, base: connection.sql(queryLogLevel: nil))
       // The pooled connections' settings (the driver turns foreign keys on for each of them).
       try await database.raw("PRAGMA foreign_keys = ON").run()
       try await database.raw("PRAGMA synchronous=\(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
@@ -290,3 +292,28 @@ private final class Turns: Sendable {
     next?.resume()
   }
 }
+
+/// SQLKit's database on one connection of the writer's, which also hands out the connection
+/// itself, for what SQLKit cannot do with it: PostgreSQL's prepared statements, and SQLite's
+/// inserts written straight as text and values. The drivers' own keep their connection private.
+struct SingleConnection<Connection: Sendable>: SQLDatabase {
+  let connection: Connection
+  let base: any SQLDatabase
+
+  var logger: Logger { base.logger }
+  var eventLoop: any EventLoop { base.eventLoop }
+  var version: (any SQLDatabaseReportedVersion)? { base.version }
+  var dialect: any SQLDialect { base.dialect }
+  var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    base.execute(sql: query, onRow)
+  }
+
+  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+    try await base.execute(sql: query, onRow)
+  }
+}
+
+typealias SinglePostgresConnection = SingleConnection<PostgresConnection>
+typealias SingleSQLiteConnection = SingleConnection<SQLiteConnection>

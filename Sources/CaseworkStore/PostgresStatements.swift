@@ -81,28 +81,6 @@ extension PostgresStatements {
   }
 }
 
-/// SQLKit's database on one PostgreSQL connection, which also hands out the connection, for
-/// the statements SQLKit cannot run (prepared ones). PostgresKit's own keeps its connection
-/// private.
-struct SinglePostgresConnection: SQLDatabase {
-  let connection: PostgresConnection
-  let base: any SQLDatabase
-
-  var logger: Logger { base.logger }
-  var eventLoop: any EventLoop { base.eventLoop }
-  var version: (any SQLDatabaseReportedVersion)? { base.version }
-  var dialect: any SQLDialect { base.dialect }
-  var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-    base.execute(sql: query, onRow)
-  }
-
-  func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-    try await base.execute(sql: query, onRow)
-  }
-}
-
 /// The name and text `NamedStatement` reports. PostgresNIO reads a prepared statement's name
 /// and text from static properties, as if each statement were a type of its own; ours are
 /// made at run time, so the one call that reads them runs with them set here.

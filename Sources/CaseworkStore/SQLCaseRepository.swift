@@ -125,11 +125,17 @@ public struct SQLCaseRepository: CaseRepository {
     try await insert(TableRows(rows, into: table, BindDialect(postgres: db.dialect.name == "postgresql")), on: db)
   }
 
-  /// Inserts a table's rows, `rowsPerInsert` to a statement.
+  /// Inserts a table's rows, `rowsPerInsert` to a statement; on the SQLite writer's own
+  /// connection, as text and values written directly.
   static func insert(_ table: TableRows, on db: any SQLDatabase) async throws {
     var start = 0
     while start < table.rows.count {
-      try await db.execute(sql: table.insert(start..<min(start + rowsPerInsert, table.rows.count))) { _ in }
+      let range = start..<min(start + rowsPerInsert, table.rows.count)
+      if let single = db as? SingleSQLiteConnection, let (sql, values) = table.sqliteInsert(range) {
+        try await single.connection.query(sql, values) { _ in }
+      } else {
+        try await db.execute(sql: table.insert(range)) { _ in }
+      }
       start += rowsPerInsert
     }
   }

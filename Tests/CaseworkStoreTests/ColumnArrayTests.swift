@@ -9,7 +9,7 @@ import Testing
 @testable import CaseworkStore
 
 /// A row with a column of every type the batch inserts use, nullable where the schema allows.
-private struct SampleRow: InsertableRow {
+struct SampleRow: InsertableRow {
   static let columns = ["id", "other_id", "label", "note", "at", "maybe_at", "flag", "count", "ratio", "short_label"]
   var id: UUID
   var otherID: UUID?
@@ -161,58 +161,41 @@ struct ColumnArrayTests {
 
   @Test("a batch of new cases is one statement, prepared once per connection whatever the batch's size")
   func batchPreparedOnce() async throws {
-    let url = try #require(
-      ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-    try await withStoreHandle(.postgres(url: url, searchPath: nil)) { handle in
-      try await handle.sql.raw("CREATE SCHEMA \(ident: schema)").run()
-    }
-    do {
-      try await withStoreHandle(.postgres(url: url, searchPath: [schema])) { handle in
-        for migration in StoreMigrations.all { try await migration.prepare(on: handle.fluent).get() }
-        struct Digest: SecretHasher { func digest(_ secret: String) -> String { String(secret.reversed()) } }
-        let service = CaseService(cases: SQLCaseRepository(handle: handle), clock: SystemWallClock(), hasher: Digest())
-        @Sendable func drafts(_ count: Int) throws -> [CaseDraft] {
-          try (0..<count).map { index in
-            try service.draft(
-              NewCaseInput(
-                channel: .api, subject: "Batch case \(index)", description: "The app will not open",
-                requesterName: "Ann Example", requesterEmail: "p\(index)@example.com", tags: ["batch"]), by: .requester
-            ).0
-          }
+    try await withMigratedPostgresSchema { handle in
+      struct Digest: SecretHasher { func digest(_ secret: String) -> String { String(secret.reversed()) } }
+      let service = CaseService(cases: SQLCaseRepository(handle: handle), clock: SystemWallClock(), hasher: Digest())
+      @Sendable func drafts(_ count: Int) throws -> [CaseDraft] {
+        try (0..<count).map { index in
+          try service.draft(
+            NewCaseInput(
+              channel: .api, subject: "Batch case \(index)", description: "The app will not open",
+              requesterName: "Ann Example", requesterEmail: "p\(index)@example.com", tags: ["batch"]), by: .requester
+          ).0
         }
-        let statements = PostgresStatements()
-        let postgres = try #require(handle.sql as? any PostgresDatabase)
-        try await postgres.withConnection { connection in
-          connection.eventLoop.makeFutureWithTask {
-            let db = SinglePostgresConnection(connection: connection, base: connection.sql())
-            var written = 0
-            for size in [1, 7, 30] {
-              let batch = try drafts(size)
-              let created = try await SQLCaseRepository.insert(batch, on: db, inTransaction: false, statements: statements)
-              written += size
-              #expect(created.map(\.id) == batch.map(\.id))
-              let prepared = try await db.raw("SELECT statement FROM pg_prepared_statements").all(
-                decodingColumn: "statement", as: String.self)
-              #expect(prepared.count == 1)
-              #expect(prepared.first?.contains("unnest(") == true)
-            }
-            let stored = try await db.raw("SELECT count(*) AS n FROM cases").first(decodingColumn: "n", as: Int.self)
-            #expect(stored == written)
-            let tags = try await db.raw("SELECT count(*) AS n FROM case_tags WHERE tag = 'batch'").first(
-              decodingColumn: "n", as: Int.self)
-            #expect(tags == written)
+      }
+      let statements = PostgresStatements()
+      let postgres = try #require(handle.sql as? any PostgresDatabase)
+      try await postgres.withConnection { connection in
+        connection.eventLoop.makeFutureWithTask {
+          let db = SinglePostgresConnection(connection: connection, base: connection.sql())
+          var written = 0
+          for size in [1, 7, 30] {
+            let batch = try drafts(size)
+            let created = try await SQLCaseRepository.insert(batch, on: db, inTransaction: false, statements: statements)
+            written += size
+            #expect(created.map(\.id) == batch.map(\.id))
+            let prepared = try await db.raw("SELECT statement FROM pg_prepared_statements").all(
+              decodingColumn: "statement", as: String.self)
+            #expect(prepared.count == 1)
+            #expect(prepared.first?.contains("unnest(") == true)
           }
-        }.get()
-      }
-    } catch {
-      try? await withStoreHandle(.postgres(url: url, searchPath: nil)) { handle in
-        try await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
-      }
-      throw error
-    }
-    try await withStoreHandle(.postgres(url: url, searchPath: nil)) { handle in
-      try await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+          let stored = try await db.raw("SELECT count(*) AS n FROM cases").first(decodingColumn: "n", as: Int.self)
+          #expect(stored == written)
+          let tags = try await db.raw("SELECT count(*) AS n FROM case_tags WHERE tag = 'batch'").first(
+            decodingColumn: "n", as: Int.self)
+          #expect(tags == written)
+        }
+      }.get()
     }
   }
 }

@@ -2,6 +2,8 @@ import FluentKit
 import Foundation
 import Logging
 import NIOPosix
+import SQLKit
+import Testing
 
 @testable import CaseworkStore
 
@@ -34,4 +36,26 @@ func withTemporaryDirectory(_ name: String, _ body: (URL) async throws -> Void) 
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
   try await body(directory)
+}
+
+/// A handle on the test PostgreSQL server in a schema of its own with every migration applied,
+/// dropped after `body`, whatever it throws.
+func withMigratedPostgresSchema(_ body: (DatabaseHandle) async throws -> Void) async throws {
+  let url = try #require(
+    ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"], "run scripts/test, which starts PostgreSQL")
+  let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+  try await withStoreHandle(.postgres(url: url, searchPath: nil)) { handle in
+    try await handle.sql.raw("CREATE SCHEMA \(ident: schema)").run()
+  }
+  var failure: (any Error)?
+  do {
+    try await withStoreHandle(.postgres(url: url, searchPath: [schema])) { handle in
+      for migration in StoreMigrations.all { try await migration.prepare(on: handle.fluent).get() }
+      try await body(handle)
+    }
+  } catch { failure = error }
+  try await withStoreHandle(.postgres(url: url, searchPath: nil)) { handle in
+    try await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+  }
+  if let failure { throw failure }
 }
