@@ -74,8 +74,8 @@ struct DeadlineRow: Sendable {
 }
 
 extension DeadlineRow: InsertableRow {
-  func binds(_ d: BindDialect) -> [any SQLExpression] {
-    func time(_ value: Date?) -> any SQLExpression { d.time(value?.wholeMilliseconds) }
+  var values: [ColumnValue] {
+    func time(_ value: Date?) -> ColumnValue { .time(value?.wholeMilliseconds) }
     let pauses =
       deadline.pauses.isEmpty
       ? "[]" : (try? Self.encoder.encode(deadline.pauses)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
@@ -83,11 +83,10 @@ extension DeadlineRow: InsertableRow {
       deadline.extensions.isEmpty
       ? "[]" : (try? Self.encoder.encode(deadline.extensions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     return [
-      d.uuid(deadline.id), d.uuid(deadline.caseID), d.text(deadline.name), d.text(deadline.clock.description),
-      d.text(deadline.length.description), SQLBind(deadline.warnFraction), d.flag(deadline.pausable),
-      d.time(deadline.startAt.wholeMilliseconds),
-      time(deadline.dueAt), time(deadline.warnAt), d.text(deadline.state.rawValue), time(deadline.metAt), time(deadline.warnedAt),
-      time(deadline.breachNotifiedAt), d.text(pauses), d.text(extensions),
+      .uuid(deadline.id), .uuid(deadline.caseID), .text(deadline.name), .text(deadline.clock.description),
+      .text(deadline.length.description), .double(deadline.warnFraction), .flag(deadline.pausable),
+      time(deadline.startAt), time(deadline.dueAt), time(deadline.warnAt), .text(deadline.state.rawValue),
+      time(deadline.metAt), time(deadline.warnedAt), time(deadline.breachNotifiedAt), .text(pauses), .text(extensions),
     ]
   }
 }

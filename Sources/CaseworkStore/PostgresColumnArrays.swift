@@ -3,15 +3,6 @@ import NIOCore
 import PostgresNIO
 import SQLKit
 
-/// A NULL that knows its PostgreSQL type. It is written as `NULL` like `SQLLiteral.null`; the
-/// type lets a column of a batch that holds only NULLs still go into a typed array
-/// (`PostgresColumnArray`).
-struct TypedNull: SQLExpression {
-  var type: PostgresDataType
-
-  func serialize(to serializer: inout SQLSerializer) { serializer.write("NULL") }
-}
-
 /// One column of a batch's rows as a PostgreSQL array, NULLs included, in the binary format.
 /// `INSERT … SELECT * FROM unnest($1, $2, …)` then takes every row of a table in one bind per
 /// column, so the statement's text is the same for a batch of one case or of a hundred: the
@@ -28,59 +19,30 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable, Encodable, Sen
 
   var values: Values
 
-  /// The array of `column`'s values, or nil when a value is of a type not listed in `Values`
-  /// or when the column holds only untyped NULLs: such a table is inserted as before.
-  init?(column: Int, of rows: [[any SQLExpression]]) {
-    // The element type comes from the first value that says it: a bound value or a typed NULL.
-    guard let type = rows.lazy.compactMap({ Self.elementType(of: $0[column]) }).first else { return nil }
-    func gather<T>(_: T.Type) -> [T?]? {
+  /// The array of `column`'s values, NULLs included; nil when the rows disagree on the
+  /// column's type (the table is then inserted as multi-row VALUES).
+  init?(column: Int, of rows: [[ColumnValue]]) {
+    guard let first = rows.first?[column] else { return nil }
+    func gather<T>(_ element: (ColumnValue) -> T??) -> [T?]? {
       var out: [T?] = []
       out.reserveCapacity(rows.count)
       for row in rows {
-        let value = row[column]
-        if let bound = value as? SQLBind {
-          guard let typed = bound.encodable as? T else { return nil }
-          out.append(typed)
-        } else if value is TypedNull {
-          out.append(nil)
-        } else if let literal = value as? SQLLiteral, case .null = literal {
-          out.append(nil)
-        } else {
-          return nil
-        }
+        guard let value = element(row[column]) else { return nil }
+        out.append(value)
       }
       return out
     }
     let gathered: Values? =
-      switch type {
-      case .uuid: gather(UUID.self).map { .uuid($0) }
-      case .text: gather(String.self).map { .text($0) }
-      case .timestamptz: gather(Date.self).map { .time($0) }
-      case .bool: gather(Bool.self).map { .flag($0) }
-      case .int8: gather(Int.self).map { .integer($0) }
-      case .float8: gather(Double.self).map { .double($0) }
-      default: nil
+      switch first {
+      case .uuid: gather { if case .uuid(let v) = $0 { v } else { nil } }.map { .uuid($0) }
+      case .text: gather { if case .text(let v) = $0 { v } else { nil } }.map { .text($0) }
+      case .time: gather { if case .time(let v) = $0 { v } else { nil } }.map { .time($0) }
+      case .flag: gather { if case .flag(let v) = $0 { v } else { nil } }.map { .flag($0) }
+      case .integer: gather { if case .integer(let v) = $0 { v } else { nil } }.map { .integer($0) }
+      case .double: gather { if case .double(let v) = $0 { v } else { nil } }.map { .double($0) }
       }
     guard let gathered else { return nil }
     values = gathered
-  }
-
-  /// The array element type `value` stands for; `.null` (no array) for a value of any other
-  /// type, and nil for an untyped NULL, which says nothing.
-  private static func elementType(of value: any SQLExpression) -> PostgresDataType? {
-    if let null = value as? TypedNull { return null.type == .varchar ? .text : null.type }
-    guard let bound = (value as? SQLBind)?.encodable else {
-      return value is SQLLiteral ? nil : .null
-    }
-    return switch bound {
-    case is UUID: .uuid
-    case is String: .text
-    case is Date: .timestamptz
-    case is Bool: .bool
-    case is Int: .int8
-    case is Double: .float8
-    default: .null
-    }
   }
 
   var psqlType: PostgresDataType {

@@ -131,7 +131,8 @@ public struct SQLCaseRepository: CaseRepository {
     var start = 0
     while start < table.rows.count {
       let range = start..<min(start + rowsPerInsert, table.rows.count)
-      if let single = db as? SingleSQLiteConnection, let (sql, values) = table.sqliteInsert(range) {
+      if let single = db as? SingleSQLiteConnection {
+        let (sql, values) = table.sqliteInsert(range)
         try await single.connection.query(sql, values) { _ in }
       } else {
         try await db.execute(sql: table.insert(range)) { _ in }

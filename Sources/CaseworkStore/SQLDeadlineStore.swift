@@ -123,10 +123,10 @@ struct NotificationRow: InsertableRow {
     self.notification = notification
   }
 
-  func binds(_ d: BindDialect) -> [any SQLExpression] {
+  var values: [ColumnValue] {
     [
-      d.uuid(notification.id), d.uuid(notification.recipientID), d.uuid(notification.caseID), d.text(notification.kind.rawValue),
-      d.text(notification.message), d.time(notification.createdAt), notification.readAt.map { d.time($0) } ?? SQLLiteral.null,
+      .uuid(notification.id), .uuid(notification.recipientID), .uuid(notification.caseID), .text(notification.kind.rawValue),
+      .text(notification.message), .time(notification.createdAt), .time(notification.readAt),
     ]
   }
 }

@@ -9,11 +9,11 @@ struct OutboxRow: InsertableRow {
   ]
   var email: OutgoingEmail
 
-  func binds(_ d: BindDialect) -> [any SQLExpression] {
+  var values: [ColumnValue] {
     [
-      d.uuid(email.id), d.uuid(email.caseID), d.uuid(email.caseMessageID), d.text(email.toName), d.text(email.toAddress),
-      d.text(email.subject), d.text(email.body), d.flag(email.isAutomatic), d.text("pending"), SQLBind(0),
-      d.time(email.createdAt.wholeMilliseconds), d.time(email.createdAt.wholeMilliseconds),
+      .uuid(email.id), .uuid(email.caseID), .uuid(email.caseMessageID), .text(email.toName), .text(email.toAddress),
+      .text(email.subject), .text(email.body), .flag(email.isAutomatic), .text("pending"), .integer(0),
+      .time(email.createdAt.wholeMilliseconds), .time(email.createdAt.wholeMilliseconds),
     ]
   }
 }

@@ -1,21 +1,15 @@
 import Foundation
-import SQLKit
-import SQLiteKit
 import SQLiteNIO
 
 extension TableRows {
-  /// The INSERT of the rows in `range` as SQLite's text and values, written directly; nil
-  /// when a value is anything but a bound value or a NULL. Serializing SQLKit's expression
-  /// tree of a batch's inserts, and encoding each value through SQLiteKit's encoder, were a
-  /// sixth of the SQLite writer's time in creating cases.
-  func sqliteInsert(_ range: Range<Int>) -> (sql: String, values: [SQLiteData])? {
+  /// The INSERT of the rows in `range` as SQLite's text and values, written directly.
+  /// Serializing SQLKit's expression tree of a batch's inserts, and encoding each value
+  /// through SQLiteKit's encoder, were a sixth of the SQLite writer's time in creating cases.
+  func sqliteInsert(_ range: Range<Int>) -> (sql: String, values: [SQLiteData]) {
     var values: [SQLiteData] = []
     values.reserveCapacity(range.count * columns.count)
     for row in rows[range] {
-      for value in row {
-        guard let data = Self.sqliteValue(value) else { return nil }
-        values.append(data)
-      }
+      for value in row { values.append(value.sqlite) }
     }
     let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
     var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
@@ -26,21 +20,19 @@ extension TableRows {
     }
     return (sql, values)
   }
+}
 
-  /// A bound value or NULL as SQLite's value, as SQLiteKit's encoder makes it.
-  static func sqliteValue(_ value: any SQLExpression) -> SQLiteData? {
-    if let bound = value as? SQLBind {
-      switch bound.encodable {
-      case let text as String: return .text(text)
-      case let date as Date: return date.sqliteData
-      case let number as Int: return .integer(number)
-      case let flag as Bool: return flag.sqliteData
-      case let number as Double: return .float(number)
-      default: return try? SQLiteDataEncoder().encode(bound.encodable)
-      }
+extension ColumnValue {
+  /// The value as SQLite stores it, as SQLiteKit's encoder makes it from the bound value
+  /// (`BindDialect`): ids as upper-case text, times as seconds, flags as 0 or 1.
+  var sqlite: SQLiteData {
+    switch self {
+    case .uuid(let value): value.map { .text($0.uppercaseString) } ?? .null
+    case .text(let value): value.map { .text($0) } ?? .null
+    case .time(let value): value.map { .float($0.timeIntervalSince1970) } ?? .null
+    case .flag(let value): value.map { .integer($0 ? 1 : 0) } ?? .null
+    case .integer(let value): value.map { .integer($0) } ?? .null
+    case .double(let value): value.map { .float($0) } ?? .null
     }
-    if value is TypedNull { return .null }
-    if let literal = value as? SQLLiteral, case .null = literal { return .null }
-    return nil
   }
 }

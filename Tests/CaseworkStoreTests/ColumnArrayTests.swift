@@ -22,10 +22,10 @@ struct SampleRow: InsertableRow {
   var ratio: Double
   var shortLabel: String
 
-  func binds(_ d: BindDialect) -> [any SQLExpression] {
+  var values: [ColumnValue] {
     [
-      d.uuid(id), d.uuid(otherID), d.text(label), d.text(note), d.time(at), d.time(maybeAt), d.flag(flag), SQLBind(count),
-      SQLBind(ratio), d.text(shortLabel),
+      .uuid(id), .uuid(otherID), .text(label), .text(note), .time(at), .time(maybeAt), .flag(flag), .integer(count),
+      .double(ratio), .text(shortLabel),
     ]
   }
 
@@ -49,20 +49,21 @@ struct SampleRow: InsertableRow {
 struct ColumnArrayTests {
   let postgres = BindDialect(postgres: true)
 
-  @Test("a column of values, typed NULLs or both becomes an array; untyped NULLs alone or mixed types do not")
+  @Test("a column of values, NULLs or both becomes an array of its type; a column whose rows disagree on the type does not")
   func columnKinds() throws {
-    let allTypedNulls: [[any SQLExpression]] = [[postgres.uuid(nil as UUID?)], [postgres.uuid(nil as UUID?)]]
-    #expect(PostgresColumnArray(column: 0, of: allTypedNulls)?.psqlType == .uuidArray)
-    let mixedNulls: [[any SQLExpression]] = [[SQLLiteral.null], [SQLBind("x")], [postgres.text(nil as String?)]]
-    #expect(PostgresColumnArray(column: 0, of: mixedNulls)?.psqlType == .textArray)
-    #expect(PostgresColumnArray(column: 0, of: [[SQLLiteral.null], [SQLLiteral.null]]) == nil)
-    #expect(PostgresColumnArray(column: 0, of: [[SQLBind("x")], [SQLBind(1)]]) == nil)
-    #expect(PostgresColumnArray(column: 0, of: [[SQLBind(Float(1))]]) == nil)
-    #expect(PostgresColumnArray(column: 0, of: [[SQLRaw("now()")]]) == nil)
-    // A table with a column that cannot be an array is inserted row by row, as before.
+    let allNulls: [[ColumnValue]] = [[.uuid(nil)], [.uuid(nil)]]
+    #expect(PostgresColumnArray(column: 0, of: allNulls)?.psqlType == .uuidArray)
+    #expect(PostgresColumnArray(column: 0, of: [[.text(nil)], [.text("x")]])?.psqlType == .textArray)
+    #expect(PostgresColumnArray(column: 0, of: [[.time(nil)]])?.sqlType == "timestamptz[]")
+    #expect(PostgresColumnArray(column: 0, of: [[.flag(true)], [.flag(nil)]])?.psqlType == .boolArray)
+    #expect(PostgresColumnArray(column: 0, of: [[.integer(1)]])?.sqlType == "bigint[]")
+    #expect(PostgresColumnArray(column: 0, of: [[.double(nil)]])?.sqlType == "double precision[]")
+    #expect(PostgresColumnArray(column: 0, of: [[.text("x")], [.integer(1)]]) == nil)
+    #expect(PostgresColumnArray(column: 0, of: []) == nil)
+    // A table with a column that cannot be an array is inserted as multi-row VALUES.
     var rows = TableRows(SampleRow.samples(2), into: "samples", postgres)
     #expect(rows.unnestInsert() != nil)
-    rows.rows[1][3] = SQLRaw("now()")
+    rows.rows[1][3] = .integer(3)
     #expect(rows.unnestInsert() == nil)
   }
 
@@ -76,15 +77,15 @@ struct ColumnArrayTests {
       try value.encode(into: &buffer, context: .default)
       return buffer
     }
-    func array(_ values: [any Encodable & Sendable]) throws -> PostgresColumnArray {
-      try #require(PostgresColumnArray(column: 0, of: values.map { [SQLBind($0)] }))
+    func array(_ values: [ColumnValue]) throws -> PostgresColumnArray {
+      try #require(PostgresColumnArray(column: 0, of: values.map { [$0] }))
     }
-    #expect(try bytes(array(ids)) == bytes(ids))
-    #expect(try bytes(array(texts)) == bytes(texts))
-    #expect(try bytes(array(times)) == bytes(times))
-    #expect(try bytes(array([true, false])) == bytes([true, false]))
-    #expect(try bytes(array([1, -2, Int.max])) == bytes([1, -2, Int.max]))
-    #expect(try bytes(array([0.5, -1e300])) == bytes([0.5, -1e300]))
+    #expect(try bytes(array(ids.map { .uuid($0) })) == bytes(ids))
+    #expect(try bytes(array(texts.map { .text($0) })) == bytes(texts))
+    #expect(try bytes(array(times.map { .time($0) })) == bytes(times))
+    #expect(try bytes(array([.flag(true), .flag(false)])) == bytes([true, false]))
+    #expect(try bytes(array([1, -2, Int.max].map { .integer($0) })) == bytes([1, -2, Int.max]))
+    #expect(try bytes(array([0.5, -1e300].map { .double($0) })) == bytes([0.5, -1e300]))
   }
 
   @Test("rows inserted as arrays read back as the same rows inserted as VALUES do; the text does not vary with the rows")

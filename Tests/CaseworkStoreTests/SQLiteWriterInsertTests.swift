@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SQLiteKit
 import SQLiteNIO
 import Testing
 
@@ -30,7 +31,7 @@ struct SQLiteWriterInsertTests {
         """
       ).run()
       let rows = TableRows(samples, into: "samples", sqlite)
-      let (sql, values) = try #require(rows.sqliteInsert(0..<rows.rows.count))
+      let (sql, values) = rows.sqliteInsert(0..<rows.rows.count)
       #expect(
         sql.hasPrefix("INSERT INTO samples (id, other_id, label, note, at, maybe_at, flag, count, ratio, short_label) VALUES (?"))
       #expect(values.count == samples.count * SampleRow.columns.count)
@@ -60,16 +61,28 @@ struct SQLiteWriterInsertTests {
     await writer.shutdown()
   }
 
-  @Test("a value that is not a bound value or a NULL leaves the table to SQLKit's statement")
-  func otherExpressions() {
-    #expect(TableRows.sqliteValue(SQLRaw("CURRENT_TIMESTAMP")) == nil)
-    #expect(TableRows.sqliteValue(SQLLiteral.null) == .null)
-    #expect(TableRows.sqliteValue(sqlite.uuid(nil as UUID?)) == .null)
-    #expect(TableRows.sqliteValue(SQLBind(true)) == .integer(1))
-    #expect(TableRows.sqliteValue(SQLBind(Float(0.5))) == .float(0.5))
-    var rows = TableRows(SampleRow.samples(2), into: "samples", sqlite)
-    rows.rows[1][2] = SQLRaw("'raw'")
-    #expect(rows.sqliteInsert(0..<2) == nil)
-    #expect(rows.sqliteInsert(0..<1) != nil)
+  @Test("each kind of value, NULL or not, is SQLite's value of the bound value SQLKit's statement binds")
+  func valuesAsBound() throws {
+    let encoder = SQLiteDataEncoder()
+    let id = UUID()
+    let at = Date(timeIntervalSince1970: 1_763_000_000.123)
+    let values: [ColumnValue] = [
+      .uuid(id), .uuid(nil), .text("é ‘x’"), .text(nil), .time(at), .time(nil), .flag(true), .flag(false), .flag(nil),
+      .integer(-7), .integer(nil), .double(0.25), .double(nil),
+    ]
+    for value in values {
+      let expression = value.expression(sqlite)
+      if let bind = expression as? SQLBind {
+        #expect(value.sqlite == (try encoder.encode(bind.encodable)), "\(value)")
+      } else {
+        let literal = try #require(expression as? SQLLiteral, "\(value)")
+        guard case .null = literal else {
+          Issue.record("\(value) is bound as \(literal)")
+          continue
+        }
+        #expect(value.sqlite == .null, "\(value)")
+      }
+    }
+    #expect(ColumnValue.uuid(id).sqlite == .text(id.uuidString.uppercased()))
   }
 }
