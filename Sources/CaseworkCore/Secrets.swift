@@ -4,17 +4,7 @@ import Foundation
 /// base64url without padding.
 public enum SecretGenerator {
   public static func token(bytes count: Int = 32) -> String {
-    // Eight bytes per call to the system's generator: one per byte made a `getrandom` call
-    // per byte, 3% of the CPU of creating a case.
-    var generator = SystemRandomNumberGenerator()
-    var bytes = [UInt8]()
-    bytes.reserveCapacity(count)
-    while bytes.count < count {
-      let word = generator.next() as UInt64
-      for shift in stride(from: 0, to: min(64, 8 * (count - bytes.count)), by: 8) {
-        bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-      }
-    }
+    let bytes = SecureRandom.bytes(count)
     return Base64URL.encode(bytes)
   }
 }

@@ -8,9 +8,8 @@ extension UUID {
   /// bits; the time it carries is the row's creation time, which the row shows anyway.
   public static func timeOrdered(at date: Date = Date()) -> UUID {
     let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
-    var generator = SystemRandomNumberGenerator()
-    let high = generator.next() as UInt64
-    let low = generator.next() as UInt64
+    let high = SecureRandom.next()
+    let low = SecureRandom.next()
     func byte(_ value: UInt64, _ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> shift) }
     return UUID(
       uuid: (
