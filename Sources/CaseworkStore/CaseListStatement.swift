@@ -37,7 +37,7 @@ struct CaseListStatement {
   static func page(_ query: CaseQuery, limit: Int, postgres: Bool) -> CaseListStatement {
     var statement = CaseListStatement(postgres: postgres)
     statement.sql.reserveCapacity(1024)
-    let caseColumns = CaseRow.columns.joined(separator: ", ")
+    let caseColumns = CaseRow.listedColumns.joined(separator: ", ")
     if query.includeDeadlines {
       statement.sql += "SELECT c.*"
       for (column, alias) in zip(DeadlineRow.columns, DeadlineRow.joinedColumns) {

@@ -67,6 +67,8 @@ struct ListingOrderTests {
           query.includeDeadlines = includeDeadlines
           let listed = try await service.list(query)
           #expect(listed.cases.map(\.id) == expected, "\(sort), deadlines \(includeDeadlines)")
+          // Every listed case reads back whole, as it does by itself.
+          #expect(listed.cases == all.sorted { Self.precedes($0, $1, sort) }, "\(sort), deadlines \(includeDeadlines)")
           // Pages of four, by offset, make the same list.
           var paged: [CaseID] = []
           for offset in stride(from: 0, to: ids.count, by: 4) {
