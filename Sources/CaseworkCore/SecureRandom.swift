@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Random bytes from the system's secure generator, fetched 256 at a time. The standard
 /// `SystemRandomNumberGenerator` makes one `getrandom` call per eight bytes, and creating a
 /// case takes a few dozen (its ids and its requester's link): those calls were 2.4% of the

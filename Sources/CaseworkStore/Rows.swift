@@ -1,6 +1,5 @@
 import CaseworkCore
 import Foundation
-import PostgresNIO
 import SQLKit
 
 /// Table rows as plain Codable values: what SQLKit encodes and decodes. They never leave the
@@ -362,7 +361,9 @@ struct TableRows {
 }
 
 /// Several tables' rows in one PostgreSQL statement: every INSERT but the last in a WITH
-/// clause, each taking its rows as arrays where it can (`TableRows.unnestInsert`).
+/// clause, each taking its rows as arrays where it can (`TableRows.unnestInsert`). The server
+/// runs each to completion, and checks foreign keys at the statement's end, so a case's
+/// messages may sit beside the case itself.
 struct InsertsTogether: SQLExpression {
   private let inserts: [any SQLExpression]
   /// Whether every table went in as arrays, so that the text does not vary with the rows.

@@ -84,8 +84,6 @@ struct StaffAuthentication: AsyncMiddleware {
   }
 }
 
-/// API routes: `Authorization: Bearer <token>` for an unrevoked token of an active user with
-/// the permission.
 extension HTTPHeaders {
   /// The token of `Authorization: Bearer <token>` (the scheme in any case), or nil when there
   /// is none or it is longer than any token we issue. Read as bytes: Vapor's
@@ -104,12 +102,19 @@ extension HTTPHeaders {
   }
 }
 
+/// API routes: `Authorization: Bearer <token>` for an unrevoked token of an active user with
+/// the permission.
 struct APIAuthentication: AsyncMiddleware {
   let permission: Permission
 
   /// The request's bearer token and its user, when both are valid (unrevoked, active).
   static func tokenUser(_ request: Request) async throws -> (APIToken, StaffUser)? {
     guard let bearer = request.headers.bearerToken else { return nil }
+    return try await tokenUser(bearer, request: request)
+  }
+
+  /// The token and its user for `bearer`, when both are valid (unrevoked, active).
+  private static func tokenUser(_ bearer: String, request: Request) async throws -> (APIToken, StaffUser)? {
     let services = request.casework
     let hash = services.hasher.digest(bearer)
     let now = services.clock.now()
@@ -123,10 +128,10 @@ struct APIAuthentication: AsyncMiddleware {
   }
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    guard request.headers.bearerToken != nil else {
+    guard let bearer = request.headers.bearerToken else {
       return try unauthorized("Send an API token as Authorization: Bearer <token>.")
     }
-    guard let (token, user) = try await Self.tokenUser(request) else {
+    guard let (token, user) = try await Self.tokenUser(bearer, request: request) else {
       return try unauthorized("This API token is not valid or has been revoked.")
     }
     guard user.can(permission) else {
