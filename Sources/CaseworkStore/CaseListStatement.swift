@@ -8,6 +8,8 @@ import SQLKit
 struct CaseListStatement {
   private(set) var sql = ""
   private(set) var binds: [any Encodable & Sendable] = []
+  /// On PostgreSQL, the page's rows are each one composite value with these fields.
+  private(set) var recordFields: [String]?
   private let postgres: Bool
   private var conditions = 0
 
@@ -39,11 +41,24 @@ struct CaseListStatement {
     statement.sql.reserveCapacity(1024)
     let caseColumns = CaseRow.listedColumns.joined(separator: ", ")
     if query.includeDeadlines {
-      statement.sql += "SELECT c.*"
-      for (column, alias) in zip(DeadlineRow.columns, DeadlineRow.joinedColumns) {
-        statement.sql += ", d.\(column) AS \(alias)"
+      if postgres {
+        // One composite value a row (`PostgresRecordReader`): PostgresNIO's cell for each of
+        // a row's 37 columns cost a third of the server's CPU for the page.
+        statement.sql += "SELECT ROW("
+        statement.sql += CaseRow.listedColumns.map { "c." + $0 }.joined(separator: ", ")
+        for column in DeadlineRow.columns { statement.sql += ", d." + column }
+        statement.sql += ")"
+        statement.recordFields = CaseRow.listedColumns + DeadlineRow.joinedColumns
+      } else {
+        statement.sql += "SELECT c.*"
+        for (column, alias) in zip(DeadlineRow.columns, DeadlineRow.joinedColumns) {
+          statement.sql += ", d.\(column) AS \(alias)"
+        }
       }
       statement.sql += " FROM (SELECT \(caseColumns) FROM cases"
+    } else if postgres {
+      statement.sql += "SELECT ROW(\(caseColumns)) FROM cases"
+      statement.recordFields = CaseRow.listedColumns
     } else {
       statement.sql += "SELECT \(caseColumns) FROM cases"
     }
@@ -182,7 +197,10 @@ extension DatabaseHandle {
   func readRows<T: Sendable>(
     _ statement: CaseListStatement, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T] {
-    guard let rows = try await readRows(statement.sql, binds: statement.binds, as: decode) else {
+    guard
+      let rows = try await readRows(
+        statement.sql, binds: statement.binds, recordFields: statement.recordFields, as: decode)
+    else {
       throw StoreError.unsupportedEngine
     }
     return rows

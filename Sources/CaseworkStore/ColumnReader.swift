@@ -23,6 +23,18 @@ protocol ColumnReader {
   func int(_ column: String) throws -> Int
 }
 
+extension ColumnReader {
+  /// A value that must be there, read as its optional form: NULL is an error.
+  func string(_ column: String) throws -> String { try required(optionalString(column), column) }
+  func uuid(_ column: String) throws -> UUID { try required(optionalUUID(column), column) }
+  func date(_ column: String) throws -> Date { try required(optionalDate(column), column) }
+
+  private func required<T>(_ value: T?, _ column: String) throws -> T {
+    guard let value else { throw UnreadableColumn(column: column) }
+    return value
+  }
+}
+
 struct UnreadableColumn: Error, CustomStringConvertible {
   var column: String
   var description: String { "The column \(column) holds a value of an unexpected type." }
@@ -74,10 +86,12 @@ extension DatabaseHandle {
   }
 
   /// Runs statement text with its binds (placeholders already in the engine's form) straight
-  /// through the driver; nil when the engine or a bind's type has no direct path.
+  /// through the driver; nil when the engine or a bind's type has no direct path. With
+  /// `recordFields`, a PostgreSQL statement's rows are each one composite value with those
+  /// fields (`SELECT ROW(…)`).
   func readRows<T: Sendable>(
     _ text: String, binds: [any Encodable & Sendable], on db: (any SQLDatabase)? = nil,
-    as decode: @escaping @Sendable (any ColumnReader) throws -> T
+    recordFields: [String]? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
     if db == nil, let readers {
       return try await readers.read(text, binds: try Self.sqliteValues(binds), as: decode)
@@ -96,14 +110,15 @@ extension DatabaseHandle {
     if let postgres = database as? any PostgresDatabase, let bindings = Self.postgresBindings(binds) {
       let logger = self.logger
       if let statements = postgresStatements,
-        let rows = try await statements.read(text, bindings: bindings, on: postgres, logger: logger, as: decode)
+        let rows = try await statements.read(
+          text, bindings: bindings, on: postgres, logger: logger, recordFields: recordFields, as: decode)
       {
         return rows
       }
       let query = PostgresQuery(unsafeSQL: text, binds: bindings)
       let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
-      let names = PostgresColumnNames()
-      return try result.rows.map { try decode(PostgresColumnReader(row: $0, names: names)) }
+      let names = PostgresColumnNames(recordFields: recordFields)
+      return try result.rows.map { try decode(names.reader(for: $0)) }
     }
     return nil
   }

@@ -3,9 +3,16 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 
-/// The column names of one statement's rows, taken from its first row and shared by the rest.
+/// The column names of one statement's rows, taken from its first row and shared by the rest;
+/// or, for a statement whose rows are each one composite value (`SELECT ROW(…)`), the names of
+/// that value's fields, which PostgreSQL does not send.
 final class PostgresColumnNames: Sendable {
   private let names = NIOLockedValueBox<[String]?>(nil)
+  private let recordFields: [String]?
+
+  init(recordFields: [String]? = nil) {
+    self.recordFields = recordFields
+  }
 
   func of(_ row: PostgresRow) -> [String] {
     names.withLockedValue { names in
@@ -14,6 +21,12 @@ final class PostgresColumnNames: Sendable {
       names = found
       return found
     }
+  }
+
+  /// A reader of `row`'s columns, or of its composite value's fields.
+  func reader(for row: PostgresRow) throws -> any ColumnReader {
+    guard let recordFields else { return PostgresColumnReader(row: row, names: self) }
+    return try PostgresRecordReader(row: row, fields: recordFields)
   }
 }
 
@@ -62,11 +75,6 @@ final class PostgresColumnReader: ColumnReader {
     }
   }
 
-  func string(_ column: String) throws -> String {
-    guard let text = try optionalString(column) else { throw UnreadableColumn(column: column) }
-    return text
-  }
-
   func optionalUUID(_ column: String) throws -> UUID? {
     let cell = try cell(column)
     guard let bytes = cell.bytes else { return nil }
@@ -76,26 +84,13 @@ final class PostgresColumnReader: ColumnReader {
     return id
   }
 
-  func uuid(_ column: String) throws -> UUID {
-    guard let id = try optionalUUID(column) else { throw UnreadableColumn(column: column) }
-    return id
-  }
-
-  /// The instant PostgreSQL counts timestamps from, as PostgresNIO's `Date` decoding has it.
-  private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
-
   func optionalDate(_ column: String) throws -> Date? {
     let cell = try cell(column)
     guard var bytes = cell.bytes else { return nil }
     guard cell.format == .binary, cell.dataType == .timestamptz || cell.dataType == .timestamp, bytes.readableBytes == 8,
       let microseconds = bytes.readInteger(as: Int64.self)
     else { return try cell.decode(Date.self) }
-    return Date(timeInterval: Double(microseconds) / 1_000_000, since: Self.postgresEpoch)
-  }
-
-  func date(_ column: String) throws -> Date {
-    guard let date = try optionalDate(column) else { throw UnreadableColumn(column: column) }
-    return date
+    return PostgresRecordReader.date(microseconds: microseconds)
   }
 
   func bool(_ column: String) throws -> Bool {

@@ -39,14 +39,16 @@ public final class PostgresStatements: Sendable {
   /// cost more CPU than the unnamed statement it replaces.
   func read<T: Sendable>(
     _ sql: String, bindings: PostgresBindings, on database: any PostgresDatabase, logger: Logger,
-    as decode: @escaping @Sendable (any ColumnReader) throws -> T
+    recordFields: [String]? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
     guard name(for: sql) != nil else { return nil }
     return try await database.withConnection { connection in
       let promise = connection.eventLoop.makePromise(of: [T]?.self)
       Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
         do {
-          promise.succeed(try await self.read(sql, bindings: bindings, on: connection, logger: logger, as: decode))
+          promise.succeed(
+            try await self.read(
+              sql, bindings: bindings, on: connection, logger: logger, recordFields: recordFields, as: decode))
         } catch { promise.fail(error) }
       }
       return promise.futureResult
@@ -54,13 +56,15 @@ public final class PostgresStatements: Sendable {
   }
 
   /// Runs `sql` (placeholders `$n`) with `bindings` on `connection` as a prepared statement,
-  /// decoding each row as it arrives; nil when the text is past the cap.
+  /// decoding each row as it arrives; nil when the text is past the cap. With `recordFields`,
+  /// each row is one composite value with those fields (`PostgresRecordReader`).
   func read<T: Sendable>(
     _ sql: String, bindings: PostgresBindings, on connection: PostgresConnection, logger: Logger,
-    as decode: @escaping @Sendable (any ColumnReader) throws -> T
+    recordFields: [String]? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
     guard let name = name(for: sql) else { return nil }
-    let statement = NamedStatement(bindings: bindings, names: PostgresColumnNames(), decode: decode)
+    let names = PostgresColumnNames(recordFields: recordFields)
+    let statement = NamedStatement(bindings: bindings, names: names, decode: decode)
     return try await NamedStatementText.$current.withValue(NamedStatementText(name: name, sql: sql)) {
       var rows: [T] = []
       for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
@@ -101,5 +105,5 @@ private struct NamedStatement<T: Sendable>: PostgresPreparedStatement {
 
   func makeBindings() throws -> PostgresBindings { bindings }
 
-  func decodeRow(_ row: PostgresRow) throws -> T { try decode(PostgresColumnReader(row: row, names: names)) }
+  func decodeRow(_ row: PostgresRow) throws -> T { try decode(names.reader(for: row)) }
 }

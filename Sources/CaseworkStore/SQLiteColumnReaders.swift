@@ -18,16 +18,6 @@ extension SQLiteValueReader {
     return text
   }
 
-  func string(_ column: String) throws -> String {
-    guard let text = try optionalString(column) else { throw UnreadableColumn(column: column) }
-    return text
-  }
-
-  func uuid(_ column: String) throws -> UUID {
-    guard let id = try optionalUUID(column) else { throw UnreadableColumn(column: column) }
-    return id
-  }
-
   /// An id stored as its text or as its 16 bytes.
   func uuid(from data: SQLiteData, column: String) throws -> UUID {
     switch data {
@@ -51,11 +41,6 @@ extension SQLiteValueReader {
       guard let date = Date(sqliteData: data) else { throw UnreadableColumn(column: column) }
       return date
     }
-  }
-
-  func date(_ column: String) throws -> Date {
-    guard let date = try optionalDate(column) else { throw UnreadableColumn(column: column) }
-    return date
   }
 
   func bool(_ column: String) throws -> Bool {

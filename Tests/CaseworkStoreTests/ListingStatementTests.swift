@@ -5,16 +5,27 @@ import Testing
 
 @Suite("The listing's statement")
 struct ListingStatementTests {
-  @Test("a listing reads every column a case is made from, and never the requester's link hash")
+  @Test("a listing reads every column a case is made from, and never the requester's link hash; on PostgreSQL as one value a row")
   func columns() {
     for postgres in [false, true] {
       for includeDeadlines in [false, true] {
         var query = CaseQuery(limit: 50)
         query.includeDeadlines = includeDeadlines
-        let sql = CaseListStatement.page(query, limit: 50, postgres: postgres).sql
+        let statement = CaseListStatement.page(query, limit: 50, postgres: postgres)
+        let sql = statement.sql
         #expect(!sql.contains("access_token_hash"), "\(sql)")
         for column in CaseRow.columns where column != "access_token_hash" {
           #expect(sql.contains(column), "\(column) in \(sql)")
+        }
+        // PostgreSQL sends each row as one composite value, whose fields it does not name.
+        if postgres {
+          #expect(sql.hasPrefix("SELECT ROW("), "\(sql)")
+          let expected = CaseRow.listedColumns + (includeDeadlines ? DeadlineRow.joinedColumns : [])
+          #expect(statement.recordFields == expected)
+          let select = sql[..<(sql.range(of: ") FROM")?.lowerBound ?? sql.endIndex)]
+          #expect(select.split(separator: ",").count == expected.count, "\(select)")
+        } else {
+          #expect(statement.recordFields == nil)
         }
       }
     }
