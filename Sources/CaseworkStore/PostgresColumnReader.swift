@@ -90,7 +90,7 @@ final class PostgresColumnReader: ColumnReader {
     guard cell.format == .binary, cell.dataType == .timestamptz || cell.dataType == .timestamp, bytes.readableBytes == 8,
       let microseconds = bytes.readInteger(as: Int64.self)
     else { return try cell.decode(Date.self) }
-    return PostgresRecordReader.date(microseconds: microseconds)
+    return Date(postgresMicroseconds: microseconds)
   }
 
   func bool(_ column: String) throws -> Bool {
@@ -109,5 +109,13 @@ final class PostgresColumnReader: ColumnReader {
       let value = bytes.readInteger(as: Int64.self)
     else { return try cell.decode(Int.self) }
     return Int(value)
+  }
+}
+
+extension Date {
+  /// A PostgreSQL timestamp's binary value: microseconds from 2000-01-01 UTC, which is
+  /// 31,622,400 seconds before Foundation's reference date (2001-01-01 UTC).
+  init(postgresMicroseconds microseconds: Int64) {
+    self.init(timeIntervalSinceReferenceDate: Double(microseconds) / 1_000_000 - 31_622_400)
   }
 }

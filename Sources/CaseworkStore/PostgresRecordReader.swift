@@ -46,14 +46,6 @@ final class PostgresRecordReader: ColumnReader {
     offset = firstOffset
   }
 
-  /// PostgreSQL's timestamps count microseconds from 2000-01-01 UTC.
-  static func date(microseconds: Int64) -> Date {
-    Date(timeIntervalSinceReferenceDate: Double(microseconds) / 1_000_000 + postgresEpochSinceReferenceDate)
-  }
-
-  /// 2000-01-01 UTC, from Foundation's reference date, 2001-01-01 UTC.
-  private static let postgresEpochSinceReferenceDate: TimeInterval = -31_622_400
-
   private func field(_ column: String) throws -> Field {
     guard let wanted = cursor.position(of: column, count: fields.count, name: { fields[$0] }) else {
       throw UnreadableColumn(column: column)
@@ -104,7 +96,7 @@ final class PostgresRecordReader: ColumnReader {
     guard field.type == .timestamptz || field.type == .timestamp, field.length == 8,
       let microseconds = record.getInteger(at: field.at, as: Int64.self)
     else { return try decode(field, column, as: Date.self) }
-    return Self.date(microseconds: microseconds)
+    return Date(postgresMicroseconds: microseconds)
   }
 
   func bool(_ column: String) throws -> Bool {

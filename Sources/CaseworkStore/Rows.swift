@@ -298,7 +298,6 @@ struct BindDialect {
   func text(_ value: String?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
   func time(_ value: Date) -> any SQLExpression { SQLBind(value) }
   func time(_ value: Date?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
-  func flag(_ value: Bool) -> any SQLExpression { SQLBind(value) }
 }
 
 extension CaseRow: InsertableRow {
