@@ -26,8 +26,9 @@ public struct OutgoingEmail: Sendable, Equatable, Identifiable {
     self.caseMessageID = caseMessageID
     self.toName = toName
     self.toAddress = toAddress
-    self.subject = subject
-    self.body = body
+    // An NHS number travels only in its own field, never in an email's subject or text.
+    self.subject = NHSNumber.mask(in: subject)
+    self.body = NHSNumber.mask(in: body)
     self.isAutomatic = isAutomatic
     self.createdAt = createdAt
   }

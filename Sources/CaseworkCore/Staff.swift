@@ -34,12 +34,20 @@ public enum Permission: Sendable, CaseIterable {
   case manageStatus
   /// The clinical risk assessment of an incident (DCB0129).
   case reviewClinicalSafety
+  /// Incident decisions beyond day-to-day work: overriding severity, resolving, closing, and
+  /// anything that reaches the public status page (publishing, public updates).
+  case manageIncidents
+  /// Whether a personal data breach is reported to the ICO.
+  case decideBreaches
+  /// Giving a deadline a new date by hand (with a reason; see `DeadlineExtensionRule`).
+  case extendDeadlines
 
   public func isGranted(to role: StaffRole) -> Bool {
     switch self {
     case .readCases, .workCases: true
     case .decideComplaints: role == .supportManager || role == .admin
-    case .manageStatus: role == .incidentManager || role == .admin
+    case .manageStatus, .manageIncidents, .decideBreaches: role == .incidentManager || role == .admin
+    case .extendDeadlines: role == .supportManager || role == .admin
     case .reviewClinicalSafety: role == .clinicalSafetyOfficer || role == .admin
     case .manageUsers, .manageTokens, .manageSettings: role == .admin
     }

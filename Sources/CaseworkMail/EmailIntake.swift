@@ -20,8 +20,10 @@ public enum IntakeOutcome: Sendable, Equatable {
 /// Email in (domain §2, §4): the raw message is stored first, then the message is threaded to
 /// its case or opens a new one. Threading trusts, in order: our signed Message-IDs in
 /// In-Reply-To or References; a `[SR-2026-000123]` subject tag only when the sender is that
-/// case's requester; otherwise a new case. A stranger quoting someone else's reference gets a
-/// new case, linked to the one quoted and tagged for staff, and never sees the other case.
+/// case's requester and our mail server vouched for the From address (`SenderAuthentication`);
+/// otherwise a new case. Anyone else quoting a reference (a stranger, or a From address that
+/// may be forged) gets a new case, linked to the one quoted and tagged for staff, and never
+/// sees the other case.
 public struct EmailIntake: Sendable {
   public let cases: CaseService
   public let store: any InboundMailStore
@@ -116,7 +118,7 @@ public struct EmailIntake: Sendable {
     }
     let sender = message.from ?? message.replyTo.first
     if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference),
-      let sender, sender.normalised == record.requester.email.lowercased()
+      let sender, sender.normalised == record.requester.email.lowercased(), SenderAuthentication.isVerified(message)
     {
       return record
     }
@@ -188,7 +190,10 @@ public struct EmailIntake: Sendable {
     }
     if !message.notes.isEmpty { tags.append("unreadable-parts") }
     if sender == nil { tags.append("sender-unknown") }
-    if quoted != nil { tags.append("quoted-other-reference") }
+    if let quoted {
+      tags.append("quoted-other-reference")
+      if sender?.normalised == quoted.requester.email.lowercased() { tags.append("sender-not-verified") }
+    }
     if delayed { tags.append(CaseService.receivedWhileStoppedTag) }
     let subject = message.subject.trimmed
     let input = NewCaseInput(
@@ -199,10 +204,12 @@ public struct EmailIntake: Sendable {
     let opened = try await cases.open(input, by: .system, autoReply: !message.isAutomatic)
     if let quoted {
       try await cases.link(opened.record.id, to: quoted.reference.description, relation: .related, by: .system)
+      let why =
+        sender?.normalised == quoted.requester.email.lowercased()
+        ? "came from that case's requester's address, but our mail server did not confirm the address (SPF, DKIM or DMARC), so it may be forged. If it is genuine, copy it to that case"
+        : "was not sent by that case's requester"
       try await cases.addNote(
-        to: opened.record.id,
-        body: "This message quoted \(quoted.reference) but was not sent by that case's requester, so it opened a new case.",
-        by: .system)
+        to: opened.record.id, body: "This message quoted \(quoted.reference) but \(why); it opened a new case.", by: .system)
     }
     if let note = readingNote(message) { try await cases.addNote(to: opened.record.id, body: note, by: .system) }
     return opened.record

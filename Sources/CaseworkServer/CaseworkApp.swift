@@ -46,12 +46,13 @@ public enum CaseworkApp {
     try store.register(on: app.databases)
     app.migrations.add(StoreMigrations.all)
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(DropClearTextSessions())
     try await store.prepare(app.db as! any SQLDatabase)
 
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in StaffSessionDriver() }
     app.sessions.configuration = SessionsConfiguration(cookieName: "casework_session") { id in
       HTTPCookies.Value(
-        string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
+        string: id.string, expires: nil, maxAge: Int(config.sessionLimits.absolute), path: "/",
         isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
@@ -119,9 +120,11 @@ public enum CaseworkApp {
       cases: cases,
       staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
       staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
+      sessions: SQLStaffSessionStore(handle: handle),
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
-      loginLimiter: RateLimiter(limit: 10, window: 300),
+      signInFailures: SignInThrottle(perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress),
+      replyLimiter: RateLimiter(limit: config.requesterRepliesPerHour, window: 3600),
       deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
       notifications: SQLNotificationRepository(handle: handle),
       mail: EmailIntake(
@@ -152,7 +155,8 @@ public enum CaseworkApp {
     ComplaintPublicController().boot(pages)
     StatusPageController().boot(pages)
     IncidentReportController().boot(pages)
-    let staffPages = app.grouped(app.sessions.middleware).grouped(CSRFProtection(secureCookies: config.secureCookies))
+    let staffPages = app.grouped(app.sessions.middleware).grouped(
+      CSRFProtection(secureCookies: config.secureCookies, bindToSession: true))
     StaffAuthController().boot(staffPages)
     StaffCasesController().boot(staffPages)
     StaffComplaintsController().boot(staffPages)
@@ -216,6 +220,7 @@ extension CaseworkApp {
       DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler(),
       OutboxSender.jobKind: outboxSender(app).handler(),
       WebhookSender.jobKind: webhookSender(app).handler(),
+      SessionSweep.jobKind: SessionSweep(services: app.casework).handler(),
     ]
   }
 

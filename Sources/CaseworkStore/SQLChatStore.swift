@@ -150,6 +150,26 @@ public struct SQLChatStore: ChatStore {
     try await handle.sql.raw("DELETE FROM chat_presence WHERE staff_id = \(d.uuid(staffID))").run()
   }
 
+  public func transcriptAddresses(of chatID: ChatID) async throws -> [String] {
+    let d = BindDialect(postgres: handle.isPostgres)
+    return try await handle.sql.raw(
+      "SELECT address FROM chat_transcripts WHERE chat_id = \(d.uuid(chatID)) ORDER BY sent_at"
+    ).all().map { try $0.decode(column: "address", as: String.self) }
+  }
+
+  public func transcriptCount(to address: String, since: Date) async throws -> Int {
+    try await handle.sql.raw(
+      "SELECT COUNT(*) AS n FROM chat_transcripts WHERE address = \(bind: address) AND sent_at >= \(bind: since)"
+    ).first()?.decode(column: "n", as: Int.self) ?? 0
+  }
+
+  public func recordTranscript(of chatID: ChatID, to address: String, at: Date) async throws {
+    let d = BindDialect(postgres: handle.isPostgres)
+    try await handle.sql.raw(
+      "INSERT INTO chat_transcripts (chat_id, address, sent_at) VALUES (\(d.uuid(chatID)), \(bind: address), \(bind: at))"
+    ).run()
+  }
+
   public func presence() async throws -> [AgentPresence] {
     try await handle.sql.raw("SELECT staff_id, name, status, updated_at FROM chat_presence ORDER BY name").all().map { row in
       AgentPresence(

@@ -16,5 +16,7 @@ public enum StoreMigrations {
     M0011_CreateStatusComponents(),
     M0012_CreateWebhookDeliveries(),
     M0013_CreateChats(),
+    M0014_CreateStaffSessions(),
+    M0015_CreateChatTranscripts(),
   ]
 }

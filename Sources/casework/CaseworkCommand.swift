@@ -92,11 +92,15 @@ struct Serve: AsyncParsableCommand {
         try await app.casework.jobs.enqueueUnlessPending(kind: DeadlineMonitor.jobKind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: OutboxSender.jobKind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: WebhookSender.jobKind, payload: "{}", runAt: Date())
+        try await app.casework.jobs.enqueueUnlessPending(kind: SessionSweep.jobKind, payload: "{}", runAt: Date())
         app.lifecycle.use(
           JobWorker(queue: app.casework.jobs, handlers: CaseworkApp.jobHandlers(app), logger: app.logger))
         if let maildir = config.maildir {
           app.lifecycle.use(
-            MaildirWatcher(directory: URL(fileURLWithPath: maildir), intake: app.casework.mail, logger: app.logger))
+            MaildirWatcher(
+              directory: URL(fileURLWithPath: maildir), intake: app.casework.mail, logger: app.logger,
+              // As the API: up to four times the limit is kept (headers read only); beyond, refused.
+              maxFileBytes: 4 * config.maxMailMegabytes * 1024 * 1024))
         }
       }
       let host = hostname ?? config.hostname

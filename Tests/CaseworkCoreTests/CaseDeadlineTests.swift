@@ -75,7 +75,7 @@ struct CaseDeadlineTests {
 
   @Test("an extension is stored with its reason and who made it, and audited")
   func extending() async throws {
-    let opened = try await service.open(input(kind: .complaint), by: staff)
+    let opened = try await service.open(input(kind: .supportRequest), by: staff)
     let deadline = try await repository.deadlines(of: opened.record.id)[0]
     await #expect(throws: CaseworkError.self) {
       try await service.extendDeadline(
@@ -90,7 +90,21 @@ struct CaseDeadlineTests {
     #expect(stored.extensions.first?.by == "Sam")
     #expect(
       try await repository.auditTrail(of: opened.record.id).contains {
-        $0.field == "deadline.acknowledge" && $0.after?.contains("extended") == true
+        $0.field == "deadline.first_response" && $0.after?.contains("extended") == true
       })
+  }
+
+  @Test("a complaint's deadlines and the ICO breach clock are never moved by hand")
+  func extensionsRefused() async throws {
+    let complaint = try await service.open(input(kind: .complaint), by: staff)
+    let acknowledge = try await repository.deadlines(of: complaint.record.id)[0]
+    await #expect(throws: CaseworkError.self) {
+      try await service.extendDeadline(
+        acknowledge.id, of: complaint.record.id, to: LocalDate("2026-12-27")!.endOfDay, reason: "Busy", by: staff, name: "Sam")
+    }
+    #expect(try await repository.deadlines(of: complaint.record.id)[0].extensions.isEmpty)
+    #expect(DeadlineExtensionRule.refusal(kind: .incident, deadline: "breach_report") != nil)
+    #expect(DeadlineExtensionRule.refusal(kind: .incident, deadline: "resolve") == nil)
+    #expect(DeadlineExtensionRule.refusal(kind: .supportRequest, deadline: "first_response") == nil)
   }
 }

@@ -164,7 +164,7 @@ struct BrowserTests {
   @Test("triage in the browser: declare an incident from one report, link another, resolve it")
   func triageJourney() async throws {
     try await withApp(.sqlite) { app in
-      try await app.makeStaff("sam@casework.test", role: .supportSpecialist)
+      try await app.makeStaff("sam@casework.test", role: .incidentManager)
       for n in 1...2 {
         _ = try await app.casework.cases.open(
           NewCaseInput(

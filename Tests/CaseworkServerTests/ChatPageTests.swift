@@ -24,18 +24,33 @@ struct ChatPageTests {
     }
   }
 
-  @Test("only the embedded chat page may be framed, and the widget script is served")
+  @Test("only the embedded chat page may be framed, only by the listed sites, and the widget script is served")
   func widget() async throws {
     try await withApp(.sqlite) { app in
       let embedded = try await (try FormClient(app)).get("/chat?embed=true")
       #expect(embedded.headers.first(name: "X-Frame-Options") == nil)
-      #expect(embedded.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") == true)
+      let policy = embedded.headers.first(name: "Content-Security-Policy") ?? ""
+      #expect(policy.contains("frame-ancestors http://127.0.0.1:8080"), "by default only the service's own origin")
+      #expect(!policy.contains("frame-ancestors *"))
       let other = try await (try FormClient(app)).get("/support")
       #expect(other.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
       try await app.testing().test(.GET, "/static/chat-widget.js") { response async in
         #expect(response.status == .ok)
         #expect(response.body.string.contains("/chat?embed=true"))
       }
+    }
+    let listed = try AppConfig.load(from: [
+      "CASEWORK_CHAT_EMBED_ORIGINS": "https://www.example.nhs.uk, https://app.example.com:8443"
+    ])
+    try await withApp(.sqlite, config: testConfig { $0.chatEmbedOrigins = listed.chatEmbedOrigins }) { app in
+      let embedded = try await (try FormClient(app)).get("/chat?embed=true")
+      #expect(
+        embedded.headers.first(name: "Content-Security-Policy")?.hasSuffix(
+          "frame-ancestors https://www.example.nhs.uk https://app.example.com:8443") == true)
+    }
+    #expect(throws: AppConfig.Problem.self) { try AppConfig.load(from: ["CASEWORK_CHAT_EMBED_ORIGINS": "*"]) }
+    #expect(throws: AppConfig.Problem.self) {
+      try AppConfig.load(from: ["CASEWORK_CHAT_EMBED_ORIGINS": "https://x.example/page"])
     }
   }
 

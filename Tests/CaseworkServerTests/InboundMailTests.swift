@@ -10,9 +10,11 @@ import VaporTesting
 struct InboundMailTests {
   func message(
     from: String = "Ann Example <ann@example.com>", to: String = "support@casework.test", subject: String = "Cannot log in",
-    id: String = "m1@example.com", inReplyTo: String? = nil, body: String = "The app says my password is wrong."
+    id: String = "m1@example.com", inReplyTo: String? = nil, body: String = "The app says my password is wrong.",
+    authentication: [String] = []
   ) -> Data {
-    var lines = [
+    var lines = authentication.map { "Authentication-Results: \($0)" }
+    lines += [
       "From: \(from)", "To: \(to)", "Subject: \(subject)", "Date: Sat, 21 Nov 2026 09:00:00 +0000", "Message-ID: <\(id)>",
     ]
     if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
@@ -111,7 +113,10 @@ struct InboundMailTests {
       _ = try await post(app, token, message())
       let original = try #require(try await app.casework.cases.find("SR-2026-000001"))
       let fromRequester = message(
-        from: "ANN@example.com", subject: "Re: [SR-2026-000001] Cannot log in", id: "m4@example.com", body: "More detail")
+        from: "ANN@example.com", subject: "Re: [SR-2026-000001] Cannot log in", id: "m4@example.com", body: "More detail",
+        authentication: [
+          "mx.casework.test; dmarc=pass (p=reject) header.from=example.com; spf=pass smtp.mailfrom=ann@example.com"
+        ])
       #expect(try await post(app, token, fromRequester).1["outcome"] as? String == "appended")
       let stranger = message(
         from: "Mallory <mallory@evil.example>", subject: "Re: [SR-2026-000001] Cannot log in", id: "m5@example.com",
@@ -124,6 +129,46 @@ struct InboundMailTests {
       #expect(try await app.casework.cases.cases.links(of: newCase.id).map(\.reference.description) == ["SR-2026-000001"])
       let originalMessages = try await app.casework.cases.cases.messages(of: original.id).map(\.body)
       #expect(!originalMessages.contains("Show me this case"))
+    }
+  }
+
+  @Test(
+    "a subject reference from the requester's address joins only when our mail server vouched for it (RFC 8601)",
+    arguments: Engine.all)
+  func subjectReferenceNeedsAuthentication(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let (_, token) = try await app.makeToken()
+      _ = try await post(app, token, message())
+      let original = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      let subject = "Re: [SR-2026-000001] Cannot log in"
+      // No results, failed results, results for another domain, and a forged header below ours.
+      let unverified: [[String]] = [
+        [],
+        ["mx.casework.test; spf=fail smtp.mailfrom=ann@example.com; dkim=none; dmarc=fail header.from=example.com"],
+        ["mx.casework.test; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=bounce@evil.example"],
+        ["mx.casework.test; spf=softfail smtp.mailfrom=ann@example.com", "evil.example; dmarc=pass header.from=example.com"],
+      ]
+      for (index, results) in unverified.enumerated() {
+        let forged = message(
+          from: "Ann Example <ann@example.com>", subject: subject, id: "f\(index)@example.com", body: "Send the case to me",
+          authentication: results)
+        let (_, body) = try await post(app, token, forged)
+        #expect(body["outcome"] as? String == "opened", "\(results)")
+        let opened = try #require(try await app.casework.cases.find(body["reference"] as? String ?? ""))
+        #expect(opened.tags.contains("sender-not-verified"))
+        #expect(try await app.casework.cases.cases.links(of: opened.id).map(\.reference.description) == ["SR-2026-000001"])
+      }
+      #expect(!(try await app.casework.cases.cases.messages(of: original.id).map(\.body).contains("Send the case to me")))
+      for (index, results) in [
+        "mx.casework.test; dkim=pass header.d=example.com header.s=sel1",
+        "mx.casework.test 1; spf=pass (sender is allowed) smtp.mailfrom=ann@mail.example.com",
+        "mx.casework.test; dmarc=pass header.from=example.com",
+      ].enumerated() {
+        let genuine = message(
+          from: "Ann Example <ann@example.com>", subject: subject, id: "g\(index)@example.com", body: "Genuine \(index)",
+          authentication: [results])
+        #expect(try await post(app, token, genuine).1["outcome"] as? String == "appended", "\(results)")
+      }
     }
   }
 
@@ -217,6 +262,39 @@ struct MaildirTests {
       let current = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("cur").path).sorted()
       #expect(current == ["1700000000.0.host:2,S", "1700000000.1.host:2,S", "1700000000.9.host:2,S"])
       #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 2)
+    }
+  }
+}
+
+@Suite("Maildir: what is not read")
+struct MaildirRefusalTests {
+  @Test("a symbolic link, a folder and a file over the size limit are moved aside unread; the rest is read")
+  func movesAside() async throws {
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("casework-maildir-\(UUID().uuidString)")
+    let secret = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("casework-secret-\(UUID().uuidString)")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: secret)
+    }
+    try await withApp(.sqlite) { app in
+      let watcher = MaildirWatcher(directory: directory, intake: app.casework.mail, logger: app.logger, maxFileBytes: 4096)
+      #expect(try await watcher.scan() == 0)
+      let new = directory.appendingPathComponent("new")
+      let message = { (subject: String, body: String) in
+        "From: ann@example.com\r\nSubject: \(subject)\r\nMessage-ID: <\(UUID().uuidString)@example.com>\r\nDate: Sat, 21 Nov 2026 09:00:00 +0000\r\n\r\n\(body)\r\n"
+      }
+      try Data(message("Secret file", "The server's private key").utf8).write(to: secret)
+      try FileManager.default.createSymbolicLink(at: new.appendingPathComponent("1.link"), withDestinationURL: secret)
+      try FileManager.default.createDirectory(at: new.appendingPathComponent("2.folder"), withIntermediateDirectories: true)
+      try Data(message("Huge", String(repeating: "x", count: 5000)).utf8).write(to: new.appendingPathComponent("3.big"))
+      try Data(message("Ordinary", "Hello").utf8).write(to: new.appendingPathComponent("4.ok"))
+      #expect(try await watcher.scan() == 1)
+      let refused = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("casework-refused").path)
+      #expect(refused.sorted() == ["1.link", "2.folder", "3.big"])
+      #expect(try FileManager.default.contentsOfDirectory(atPath: new.path).isEmpty)
+      let cases = try await app.casework.cases.list(CaseQuery(includeTotal: true))
+      #expect(cases.cases.map(\.subject) == ["Ordinary"])
+      #expect(FileManager.default.fileExists(atPath: secret.path), "the link's target is left alone")
     }
   }
 }

@@ -18,7 +18,7 @@ struct IncidentAPITests {
   @Test("flagged email waits in the queue; declaring, linking and dismissing empty it", arguments: Engine.all)
   func triage(engine: Engine) async throws {
     try await withApp(engine) { app in
-      let (_, token) = try await app.makeToken()
+      let (_, token) = try await app.makeToken(role: .incidentManager)
       var ids: [String] = []
       for n in 1...3 {
         let raw = Data(

@@ -91,6 +91,38 @@ struct SMTPTests {
     }
   }
 
+  @Test("without STARTTLS nothing is sent unless SMTP_URL says tls=none; tls=insecure and tls=none are refused for remote hosts")
+  func transportSecurity() async throws {
+    let server = try server()
+    guard let plainURL = ProcessInfo.processInfo.environment["CASEWORK_TEST_SMTP_PLAIN_URL"] else {
+      throw TestSetupError(description: "SMTP tests need CASEWORK_TEST_SMTP_PLAIN_URL: run scripts/test, which starts a server.")
+    }
+    let data = OutgoingMail(
+      from: MailAddress(address: "support@casework.test"), to: [MailAddress(address: "ann@example.com")], subject: "Plain",
+      text: "Plain", messageID: "smtp-plain@casework.test", date: Date()
+    ).render()
+    let before = known(server.directory)
+    await #expect {
+      try await transport(plainURL).send(data, from: "support@casework.test", to: ["ann@example.com"])
+    } throws: { error in
+      if case .temporary(let reason) = error as? MailSendError { return reason.contains("STARTTLS") }
+      return false
+    }
+    // Other tests write to the same server at the same time: count this message only.
+    func plainCopies() throws -> Int {
+      try captured(server.directory, after: before).filter { $0.messageID == "smtp-plain@casework.test" }.count
+    }
+    #expect(try plainCopies() == 0, "nothing went in clear text")
+    try await transport(plainURL + "?tls=none").send(data, from: "support@casework.test", to: ["ann@example.com"])
+    #expect(try plainCopies() == 1)
+
+    #expect(SMTPTransport.Settings(url: "smtp://u:p@mail.example.com:587?tls=insecure")?.problem != nil)
+    #expect(SMTPTransport.Settings(url: "smtp://u:p@mail.example.com:587?tls=none")?.problem != nil)
+    #expect(SMTPTransport.Settings(url: "smtp://relay.example.com:25?tls=none")?.problem == nil)
+    #expect(SMTPTransport.Settings(url: "smtp://u:p@127.0.0.1:2525?tls=insecure")?.problem == nil)
+    #expect(throws: AppConfig.Problem.self) { try AppConfig.load(from: ["SMTP_URL": "smtp://u:p@mail.example.com?tls=insecure"]) }
+  }
+
   @Test(
     "round trip: a staff reply is sent over SMTP, captured, parsed, answered, and the answer lands on the same case; an escalation reply escalates",
     arguments: Engine.all)

@@ -3,7 +3,10 @@ AUTH PLAIN and LOGIN for one test user, each accepted message written to a direc
 NNNN.eml. Recipients starting tempfail@ get 451 and reject@ get 550, so retries and
 permanent failures can be tested.
 
-Usage: python3 smtp-sink.py PORT DIRECTORY CERT KEY
+With PLAIN_PORT, a second server on that port offers no STARTTLS (a relay without TLS), so
+the client's refusal to send in clear text can be tested; it writes to the same directory.
+
+Usage: python3 smtp-sink.py PORT DIRECTORY CERT KEY [PLAIN_PORT]
 """
 import asyncio
 import itertools
@@ -48,15 +51,24 @@ def main():
     port, directory, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
+    sink = Sink(directory)  # one counter for both servers, so their file names never collide
     controller = Controller(
-        Sink(directory), hostname="127.0.0.1", port=port, tls_context=context, require_starttls=False,
+        sink, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=False,
         authenticator=authenticate, auth_require_tls=True, auth_required=False, decode_data=False)
     controller.start()
+    plain = None
+    if len(sys.argv) > 5:
+        plain = Controller(
+            sink, hostname="127.0.0.1", port=int(sys.argv[5]), auth_require_tls=False, auth_required=False,
+            authenticator=authenticate, decode_data=False)
+        plain.start()
     print("ready", flush=True)
     try:
         asyncio.get_event_loop().run_forever()
     finally:
         controller.stop()
+        if plain:
+            plain.stop()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 # A real SMTP server (aiosmtpd, from PyPI) on loopback for the email tests, with STARTTLS and
-# AUTH. Exports CASEWORK_TEST_SMTP_URL and CASEWORK_TEST_SMTP_DIR.
+# AUTH, and a second one without STARTTLS. Exports CASEWORK_TEST_SMTP_URL,
+# CASEWORK_TEST_SMTP_PLAIN_URL (no credentials, no TLS offered) and CASEWORK_TEST_SMTP_DIR.
 # shellcheck shell=bash
 
 casework_smtp_start() {
@@ -8,13 +9,15 @@ casework_smtp_start() {
   mkdir -p "$CASEWORK_SMTP_WORK/mail"
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
     -keyout "$CASEWORK_SMTP_WORK/key.pem" -out "$CASEWORK_SMTP_WORK/cert.pem" >/dev/null 2>&1
-  local port; port=$(casework_free_port)
-  python3 scripts/lib/smtp-sink.py "$port" "$CASEWORK_SMTP_WORK/mail" "$CASEWORK_SMTP_WORK/cert.pem" "$CASEWORK_SMTP_WORK/key.pem" \
+  local port plain; port=$(casework_free_port); plain=$(casework_free_port)
+  while [ "$plain" = "$port" ]; do plain=$(casework_free_port); done
+  python3 scripts/lib/smtp-sink.py "$port" "$CASEWORK_SMTP_WORK/mail" "$CASEWORK_SMTP_WORK/cert.pem" "$CASEWORK_SMTP_WORK/key.pem" "$plain" \
     >"$CASEWORK_SMTP_WORK/out" 2>"$CASEWORK_SMTP_WORK/log" &
   CASEWORK_SMTP_PID=$!
   for _ in $(seq 1 50); do grep -q ready "$CASEWORK_SMTP_WORK/out" 2>/dev/null && break; sleep 0.1; done
   grep -q ready "$CASEWORK_SMTP_WORK/out" || { echo "The test SMTP server did not start:" >&2; cat "$CASEWORK_SMTP_WORK/log" >&2; return 1; }
   export CASEWORK_TEST_SMTP_URL="smtp://casework:secret@127.0.0.1:$port?tls=insecure"
+  export CASEWORK_TEST_SMTP_PLAIN_URL="smtp://127.0.0.1:$plain"
   export CASEWORK_TEST_SMTP_DIR="$CASEWORK_SMTP_WORK/mail"
 }
 

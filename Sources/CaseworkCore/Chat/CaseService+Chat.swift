@@ -7,12 +7,13 @@ extension CaseService {
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
     let now = clock.now().wholeMilliseconds
     let note = CaseMessage(
-      caseID: id, kind: .note, author: .system, body: "The chat transcript was emailed to the visitor.", createdAt: now)
+      caseID: id, kind: .note, author: .system, body: "The chat transcript was emailed to the visitor at \(address).",
+      createdAt: now)
     var updated = current
     updated.updatedAt = now
     var change = CaseChange(
       updated: updated, newMessages: [note],
-      audit: [AuditEvent(caseID: id, actor: actor, at: now, field: "transcript", before: nil, after: "emailed")])
+      audit: [AuditEvent(caseID: id, actor: actor, at: now, field: "transcript", before: nil, after: "emailed to \(address)")])
     change.outgoing = [
       OutgoingEmail(
         caseID: id, caseMessageID: note.id, toName: name, toAddress: address,

@@ -147,5 +147,10 @@ public protocol ChatStore: Sendable {
   func openChats() async throws -> [Chat]
   func setPresence(_ presence: AgentPresence) async throws
   func clearPresence(_ staffID: StaffID) async throws
+  /// Transcripts emailed, for `TranscriptLimits`: the addresses one chat's went to, how many
+  /// went to an address since a time, and a new one.
+  func transcriptAddresses(of chatID: ChatID) async throws -> [String]
+  func transcriptCount(to address: String, since: Date) async throws -> Int
+  func recordTranscript(of chatID: ChatID, to address: String, at: Date) async throws
   func presence() async throws -> [AgentPresence]
 }

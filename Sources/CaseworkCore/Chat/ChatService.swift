@@ -245,11 +245,30 @@ public struct ChatService: Sendable {
   }
 
   /// Emails the transcript (what the visitor saw) to the visitor. Returns the address used.
+  /// It goes only to the address this chat was given (at its start, or with the first
+  /// transcript asked for), within `TranscriptLimits`, so a chat cannot send mail to others.
   public func emailTranscript(_ chatID: ChatID, to address: String?) async throws -> String {
     guard let chat = try await store.chat(id: chatID), let caseID = chat.caseID else { throw ChatError.notFound }
-    let profile = try VisitorProfile(name: chat.visitorName, email: address ?? chat.visitorEmail).validated()
+    let earlier = try await store.transcriptAddresses(of: chatID)
+    let chatAddress = chat.visitorEmail ?? earlier.first
+    let profile = try VisitorProfile(name: chat.visitorName, email: address ?? chatAddress).validated()
     guard let email = profile.email else { throw ChatError.invalid("Enter the email address to send the transcript to.") }
+    if let chatAddress, chatAddress.lowercased() != email.lowercased() {
+      throw ChatError.invalid(
+        "The transcript can only go to the address given in this chat (\(TranscriptLimits.hint(chatAddress))).")
+    }
+    let now = clock.now().wholeMilliseconds
+    if earlier.count >= TranscriptLimits.perChat {
+      throw ChatError.invalid(
+        "The transcript of this chat has been sent \(TranscriptLimits.perChat) times, which is the most we send.")
+    }
+    if try await store.transcriptCount(to: email.lowercased(), since: now.addingTimeInterval(-86_400))
+      >= TranscriptLimits.perAddressPerDay
+    {
+      throw ChatError.invalid("We have sent as many transcripts to this address as we can today. Please ask again tomorrow.")
+    }
     let lines = try await store.messages(of: chatID, after: 0, limit: 10_000).filter { $0.author.isVisibleToVisitor }
+    try await store.recordTranscript(of: chatID, to: email.lowercased(), at: now)
     try await cases.emailChatTranscript(
       caseID, to: email, name: chat.visitorName ?? Self.visitorFallbackName, body: ChatTranscript.text(lines), by: .requester)
     return email
@@ -289,5 +308,17 @@ public enum ChatTranscript {
       }
       return "[\(formatter.string(from: line.createdAt))] \(who):\n\(line.body)"
     }.joined(separator: "\n\n")
+  }
+}
+
+/// How many transcripts a chat may send, and an address receive.
+public enum TranscriptLimits {
+  public static let perChat = 3
+  public static let perAddressPerDay = 10
+
+  /// "a…@example.com": enough for the visitor to recognise the address, no more.
+  public static func hint(_ address: String) -> String {
+    guard let at = address.firstIndex(of: "@"), at > address.startIndex else { return "the address you gave" }
+    return "\(address[address.startIndex])…\(address[at...])"
   }
 }

@@ -52,6 +52,9 @@ extension CaseService {
     guard let current = try await cases.deadlines(of: id).first(where: { $0.id == deadlineID }) else {
       throw CaseworkError.invalid([FieldError(field: "deadline", message: "This case has no such deadline.")])
     }
+    if let refusal = DeadlineExtensionRule.refusal(kind: record.kind, deadline: current.name) {
+      throw CaseworkError.forbidden(refusal)
+    }
     let now = clock.now().wholeMilliseconds
     let engine = deadlineEngine.value
     let extended = try engine.extend(current, to: newDueAt, reason: reason, by: name, at: now)
@@ -60,5 +63,25 @@ extension CaseService {
     audit.after = (audit.after ?? "") + " (extended: \(extended.extensions.last?.reason ?? ""))"
     try await cases.save(CaseChange(updated: record, audit: [audit], deadlines: [extended]))
     return extended
+  }
+}
+
+/// Which deadlines a person may move by hand (with `Permission.extendDeadlines`). Complaints
+/// have their own flow: the investigation is delayed only with a letter to the complainant,
+/// and the acknowledgement never. The 72-hour clock to report a personal data breach to the
+/// ICO is set by law (UK GDPR Article 33): never moved, and never revived once breached.
+public enum DeadlineExtensionRule {
+  public static let statutory: Set<String> = ["breach_report"]
+
+  /// Why this deadline cannot be given a new date here, or nil when it can.
+  public static func refusal(kind: CaseKind, deadline name: String) -> String? {
+    if statutory.contains(name) {
+      return "The 72-hour deadline to report a personal data breach to the ICO is set by law and cannot be moved."
+    }
+    if kind == .complaint {
+      return
+        "A complaint's deadlines move only with a delay notice to the complainant: use \"Delay the investigation\" on the complaint page."
+    }
+    return nil
   }
 }

@@ -24,8 +24,9 @@ struct ChatController {
       guard let user = try await StaffSocketAuthentication.user(for: request) else {
         throw Abort(.unauthorized, reason: "Sign in to the staff console to use live chat.")
       }
+      let stillAllowed = StaffSocketAuthentication.recheck(for: request, user: user)
       return request.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: Self.maxFrameBytes)) { request, socket in
-        StaffChatSocket.attach(request, socket, user: user)
+        StaffChatSocket.attach(request, socket, user: user, stillAllowed: stillAllowed)
       }
     }
   }
@@ -56,7 +57,7 @@ struct ChatController {
     let availability = services.chat.hours.availability(at: services.clock.now())
     let intake = try await services.intake.current()
     let embedded = (try? request.query.get(Bool.self, at: "embed")) == true
-    if embedded { request.storage[FramingAllowedKey.self] = true }
+    if embedded { request.storage[FramingAllowedKey.self] = request.casework.config.framingOrigins }
     return try await request.view.render(
       "chat",
       VisitorPage(
@@ -86,8 +87,9 @@ struct ChatController {
 }
 
 /// Set by a page that may be shown in another site's frame (the chat widget).
+/// The origins that may frame this page (CSP `frame-ancestors`); unset, none may.
 struct FramingAllowedKey: StorageKey {
-  typealias Value = Bool
+  typealias Value = [String]
 }
 
 /// Who is opening the console's chat socket: a signed-in session from our own pages, or an
@@ -102,6 +104,33 @@ enum StaffSocketAuthentication {
       let user = try await StaffAuthentication.signedInUser(request), !user.mustChangePassword, user.can(.workCases)
     else { return nil }
     return user
+  }
+
+  /// Asks again, without the request (which is gone once the socket is open): the API token
+  /// is still unrevoked, or the session still stored; and the user still active and allowed.
+  /// `active`: the agent did something, which keeps the session from going idle.
+  static func recheck(for request: Request, user: StaffUser) -> @Sendable (_ active: Bool) async -> Bool {
+    let services = request.casework
+    let staffID = user.id
+    let tokenHash = request.headers.bearerToken.map { services.hasher.digest($0) }
+    let sessionHash = StaffAuthentication.sessionKeyHash(request)
+    return { active in
+      do {
+        if let tokenHash {
+          guard let (token, current) = try await services.tokens.find(tokenHash: tokenHash) else { return false }
+          return token.revokedAt == nil && current.id == staffID && current.can(.workCases)
+        }
+        guard let sessionHash, let session = try await services.sessions.find(keyHash: sessionHash),
+          session.staffID == staffID, services.config.sessionLimits.isLive(session, at: services.clock.now()),
+          let current = try await services.staff.find(id: staffID)
+        else { return false }
+        if active { try await services.sessions.touch(keyHash: sessionHash, at: services.clock.now()) }
+        return current.can(.workCases)
+      } catch {
+        // A database that cannot answer now is no reason to drop a working agent's console.
+        return true
+      }
+    }
   }
 }
 

@@ -11,13 +11,21 @@ final class StaffChatSocket: Sendable {
   let user: StaffUser
   var hub: ChatHub { services.chatHub }
   let logger: Logger
+  /// Whether the sign-in (session or API token) that opened the socket still holds: asked
+  /// before every request and every few seconds, so a deactivated user or an ended session
+  /// neither reads nor sends any more.
+  let stillAllowed: @Sendable (_ active: Bool) async -> Bool
 
   /// Lines to add to their cases, in order, off the path that delivers them.
   let caseLines: AsyncStream<ChatMessage>.Continuation
   private let pendingCaseLines: AsyncStream<ChatMessage>
 
-  init(socket: WebSocket, services: CaseworkServices, user: StaffUser, logger: Logger) {
+  init(
+    socket: WebSocket, services: CaseworkServices, user: StaffUser, logger: Logger,
+    stillAllowed: @escaping @Sendable (_ active: Bool) async -> Bool
+  ) {
     self.logger = logger
+    self.stillAllowed = stillAllowed
     self.socket = socket
     self.services = services
     self.user = user
@@ -38,8 +46,11 @@ final class StaffChatSocket: Sendable {
   }
 
   /// Called on the socket's event loop, so the handlers are in place before the first frame.
-  static func attach(_ request: Request, _ socket: WebSocket, user: StaffUser) {
-    let connection = StaffChatSocket(socket: socket, services: request.casework, user: user, logger: request.logger)
+  static func attach(
+    _ request: Request, _ socket: WebSocket, user: StaffUser, stillAllowed: @escaping @Sendable (_ active: Bool) async -> Bool
+  ) {
+    let connection = StaffChatSocket(
+      socket: socket, services: request.casework, user: user, logger: request.logger, stillAllowed: stillAllowed)
     let frames = ChatFrameStream.open(socket)
     Task { await connection.run(frames) }
   }
@@ -48,7 +59,9 @@ final class StaffChatSocket: Sendable {
     await hub.connectionStarted(id, socket: socket)
     await hub.addStaff(id, staffID: user.id, socket: socket)
     let recorder = Task { await recordCaseLines() }
+    let watcher = Task { await watchSignIn() }
     await ChatFrameStream.each(frames, hub: hub, socket: socket, handle)
+    watcher.cancel()
     caseLines.finish()
     await recorder.value
     // The last console of this person here has closed: they are no longer available.
@@ -59,12 +72,31 @@ final class StaffChatSocket: Sendable {
     await hub.connectionFinished(id)
   }
 
+  /// Closes the socket once its sign-in no longer holds.
+  func watchSignIn() async {
+    let interval = services.config.staffSocketRecheckSeconds
+    while !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+      if Task.isCancelled { return }
+      if !(await stillAllowed(false)) {
+        closeSignedOut()
+        return
+      }
+    }
+  }
+
+  private func closeSignedOut() {
+    logger.notice("staff chat socket closed: its sign-in ended", metadata: ["staff": "\(user.id)"])
+    socket.close(code: .policyViolation, promise: nil)
+  }
+
   func send(_ frame: ServerFrame) {
     socket.send(frame.text, promise: nil)
   }
 
   func handle(_ frame: ClientFrame) async {
     let chats = services.chat
+    guard await stillAllowed(frame.type != "typing") else { return closeSignedOut() }
     do {
       switch frame.type {
       case "hello":

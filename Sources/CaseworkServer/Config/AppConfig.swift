@@ -45,6 +45,20 @@ public struct AppConfig: Sendable {
   /// Chat tools told of incident events (outgoing webhooks), and the secret calls are signed with.
   public var webhookURLs: [String] = []
   public var webhookSecret: String?
+  /// How long a staff sign-in lasts without a request, and at most.
+  public var sessionLimits = SessionLimits.standard
+  /// The sites whose pages may frame the chat (the widget); nil: the public URL's origin.
+  public var chatEmbedOrigins: [String]?
+  var framingOrigins: [String] { chatEmbedOrigins ?? [Self.origin(publicURL) ?? publicURL] }
+  /// Failed sign-ins allowed in 15 minutes for one account, and from one address.
+  public var signInFailuresPerAccount = 5
+  public var signInFailuresPerAddress = 50
+  /// Replies through one requester link, or from one address, in an hour.
+  public var requesterRepliesPerHour = 30
+  /// Reverse proxies whose `X-Forwarded-For` names the client.
+  public var trustedProxies = TrustedProxies()
+  /// How often an open staff chat socket checks that its user and session are still valid.
+  public var staffSocketRecheckSeconds: Double = 5
 
   /// One line of `casework config check`.
   public struct Setting: Sendable, Equatable {
@@ -150,6 +164,8 @@ public struct AppConfig: Sendable {
       smtp = SMTPTransport.Settings(url: smtpText, heloName: mailDomain)
       if smtp == nil {
         problems.append("SMTP_URL must look like smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465.")
+      } else if let problem = smtp?.problem {
+        problems.append(problem)
       }
     }
     let fromText = read("CASEWORK_MAIL_FROM", default: "Technical support <support@\(mailDomain)>")!
@@ -185,6 +201,35 @@ public struct AppConfig: Sendable {
       problems.append("CASEWORK_SOCIAL_WEBHOOK_SECRET must be at least 32 characters (for example from `openssl rand -hex 32`).")
     }
 
+    var proxyRanges: [TrustedProxies.Range] = []
+    for entry in (read("CASEWORK_TRUSTED_PROXIES", default: nil) ?? "").split(separator: ",") {
+      guard let range = TrustedProxies.Range(String(entry)) else {
+        problems.append(
+          "CASEWORK_TRUSTED_PROXIES must be addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,::1; \"\(entry)\" is not one."
+        )
+        continue
+      }
+      proxyRanges.append(range)
+    }
+    var embedOrigins: [String] = []
+    let defaultOrigin = Self.origin(publicURL) ?? publicURL
+    for entry in (read("CASEWORK_CHAT_EMBED_ORIGINS", default: defaultOrigin) ?? "").split(separator: ",") {
+      let text = entry.trimmingCharacters(in: .whitespaces)
+      guard let origin = Self.origin(text), origin == text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+      else {
+        problems.append(
+          "CASEWORK_CHAT_EMBED_ORIGINS must be origins separated by commas, such as https://www.example.com; \"\(text)\" is not one."
+        )
+        continue
+      }
+      embedOrigins.append(origin)
+    }
+    let failuresPerAccount = integer("CASEWORK_SIGNIN_FAILURES_PER_ACCOUNT", default: 5, range: 1...1000)
+    let failuresPerAddress = integer("CASEWORK_SIGNIN_FAILURES_PER_ADDRESS", default: 50, range: 1...100_000)
+    let repliesPerHour = integer("CASEWORK_REQUESTER_REPLIES_PER_HOUR", default: 30, range: 1...100_000)
+    let idleMinutes = integer("CASEWORK_SESSION_IDLE_MINUTES", default: 60, range: 5...1440)
+    let maxHours = integer("CASEWORK_SESSION_MAX_HOURS", default: 12, range: 1...168)
+
     guard problems.isEmpty else { throw Problem(messages: problems) }
     var config = AppConfig(
       dataDirectory: dataDirectory, databaseURL: databaseURL, hostname: hostname, port: port, publicURL: publicURL,
@@ -204,6 +249,12 @@ public struct AppConfig: Sendable {
     config.socialWebhookSecret = socialSecret
     config.webhookURLs = webhookURLs
     config.webhookSecret = webhookSecret
+    config.trustedProxies = TrustedProxies(proxyRanges)
+    config.chatEmbedOrigins = embedOrigins
+    config.requesterRepliesPerHour = repliesPerHour
+    config.signInFailuresPerAccount = failuresPerAccount
+    config.signInFailuresPerAddress = failuresPerAddress
+    config.sessionLimits = SessionLimits(idle: TimeInterval(idleMinutes * 60), absolute: TimeInterval(maxHours * 3600))
     return config
   }
 
@@ -226,6 +277,14 @@ public struct AppConfig: Sendable {
     self.secureCookies = secureCookies
     self.runWorker = runWorker
     self.logLevel = logLevel
+  }
+
+  /// `https://host[:port]` of a URL, lowercased, or nil when it has no http(s) scheme and host.
+  static func origin(_ text: String) -> String? {
+    guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+      let host = url.host?.lowercased(), !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil
+    else { return nil }
+    return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
   }
 
   /// PostgreSQL when DATABASE_URL is set, otherwise an SQLite file in the data directory.

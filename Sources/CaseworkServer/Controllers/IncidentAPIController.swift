@@ -129,6 +129,7 @@ struct IncidentAPIController {
   func assess(_ request: Request) async throws -> IncidentResponse {
     let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(AssessmentBody.self, from: request)
+    if body.severity != nil { try request.require(.manageIncidents) }
     let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
     let result = try await request.casework.cases.assessIncident(
       id, impact: impact, urgency: urgency, override: body.severity.map { ($0, body.reason ?? "") }, by: request.actor,
@@ -149,6 +150,7 @@ extension IncidentAPIController {
   func addUpdate(_ request: Request) async throws -> Response {
     let record = try await request.caseParameter()
     let body = try APIController.decodeJSON(UpdateBody.self, from: request)
+    if body.public == true || body.publish == true { try request.require(.manageIncidents) }
     let result = try await request.casework.cases.addIncidentUpdate(
       record.id, text: body.text ?? "", isPublic: body.public ?? false, publish: body.publish ?? false, by: request.actor,
       name: request.staffUser?.name ?? "API")

@@ -8,11 +8,12 @@ struct IncidentLifecycleAPI {
   func boot(_ routes: any RoutesBuilder) {
     let incident = routes.grouped("api", "v1", "cases", ":id", "incident")
     let working = incident.grouped(APIAuthentication(permission: .workCases))
-    working.post("resolve", use: resolve)
-    working.post("close", use: close)
     working.post("patient-safety", use: patientSafety)
     working.post("breach", use: breach)
-    working.post("breach-decision", use: breachDecision)
+    let managing = incident.grouped(APIAuthentication(permission: .manageIncidents))
+    managing.post("resolve", use: resolve)
+    managing.post("close", use: close)
+    incident.grouped(APIAuthentication(permission: .decideBreaches)).post("breach-decision", use: breachDecision)
     working.post("members", use: addMembers)
     incident.grouped(APIAuthentication(permission: .reviewClinicalSafety)).post("clinical-review", use: clinicalReview)
   }

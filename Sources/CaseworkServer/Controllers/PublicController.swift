@@ -86,7 +86,22 @@ struct PublicController {
     let (record, token) = try await caseForToken(request)
     let body = try request.content.decode(ReplySubmission.self).body ?? ""
     do {
-      try await request.casework.cases.requesterReply(to: record.id, body: body)
+      // Per link and per address, so a leaked link cannot flood a case, nor one client many.
+      let services = request.casework
+      let now = services.clock.now()
+      if let wait = services.replyLimiter.attempt("link:" + services.hasher.digest(token), now: now)
+        ?? services.replyLimiter.attempt("address:" + request.clientAddress, now: now)
+      {
+        let minutes = max(1, (wait + 59) / 60)
+        throw CaseworkError.invalid([
+          FieldError(
+            field: "body",
+            message:
+              "You have sent several replies in a short time. Your reply is below: send it again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+          )
+        ])
+      }
+      try await services.cases.requesterReply(to: record.id, body: body)
       return request.redirect(to: "/my-case/\(token)#reply-heading", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       let messages = try await request.casework.cases.cases.messages(of: record.id)
@@ -108,8 +123,10 @@ extension PublicController {
 }
 
 extension Request {
-  /// The client's address for rate limiting.
+  /// The client's address for rate limiting: the peer's, or behind a trusted reverse proxy
+  /// the address it forwarded (`TrustedProxies`).
   var clientAddress: String {
-    remoteAddress?.ipAddress ?? "unknown"
+    casework.config.trustedProxies.clientAddress(
+      peer: remoteAddress?.ipAddress, forwardedFor: headers[canonicalForm: "X-Forwarded-For"].map(String.init)) ?? "unknown"
   }
 }

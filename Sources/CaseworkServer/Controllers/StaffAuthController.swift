@@ -22,9 +22,13 @@ struct StaffAuthController {
     var hasErrors: Bool
   }
 
-  /// Only a path inside the staff console is a safe place to return to after sign-in.
+  /// Only a path inside the staff console is a safe place to return to after sign-in: one
+  /// leading slash, no backslash, and nothing but printable ASCII (a CR or LF would end the
+  /// `Location` header and start another; a URL that needs more arrives percent-encoded).
   static func safeNext(_ next: String?) -> String {
-    guard let next, next.hasPrefix("/staff/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/staff/cases" }
+    guard let next, next.hasPrefix("/staff/"), !next.contains("//"), !next.contains("\\"),
+      next.utf8.count <= 2000, next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+    else { return "/staff/cases" }
     return next
   }
 
@@ -44,21 +48,37 @@ struct StaffAuthController {
   func login(_ request: Request) async throws -> Response {
     let form = try request.content.decode(LoginForm.self)
     let services = request.casework
-    if let wait = services.loginLimiter.attempt(request.clientAddress, now: services.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many sign-in attempts",
-        detail: "Wait a few minutes before you try again.", seconds: wait)
-    }
-    guard let email = form.email, let password = form.password, !email.isEmpty, !password.isEmpty,
-      let user = try await services.staffAccounts.signIn(email: email, password: password)
-    else {
-      let errors = FormErrors([FieldError(field: "email", message: "The email address or password is not right.")])
+    let now = services.clock.now()
+    let email = form.email ?? ""
+    func refuse(_ message: String, field: String = "email", status: HTTPStatus, retryAfter: Int? = nil) async throws -> Response {
+      let errors = FormErrors([FieldError(field: field, message: message)])
       let page = LoginPage(
-        layout: Layout(request, title: "Error: Staff sign in"), next: Self.safeNext(form.next), email: form.email ?? "",
+        layout: Layout(request, title: "Error: Staff sign in"), next: Self.safeNext(form.next), email: email,
         errors: errors.byField, errorList: errors.list, hasErrors: true)
-      return try await Pages.render(request, "staff-login", page, status: .unauthorized)
+      let response = try await Pages.render(request, "staff-login", page, status: status)
+      if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+      return response
     }
-    StaffAuthentication.start(request, for: user)
+    // Checked before the password, so a locked account answers the same whether or not the
+    // password was right: guessing goes no faster.
+    if let wait = services.signInFailures.wait(email: email, address: request.clientAddress, now: now) {
+      let minutes = max(1, (wait + 59) / 60)
+      return try await refuse(
+        "There have been too many failed attempts to sign in. Try again in \(minutes) minute\(minutes == 1 ? "" : "s"), or ask an administrator to reset your password.",
+        status: .tooManyRequests, retryAfter: wait)
+    }
+    // A form sent without an email or password is a slip, not a guess: it counts for nothing.
+    guard !email.trimmingCharacters(in: .whitespaces).isEmpty else {
+      return try await refuse("Enter your email address.", status: .unauthorized)
+    }
+    guard let password = form.password, !password.isEmpty else {
+      return try await refuse("Enter your password.", field: "password", status: .unauthorized)
+    }
+    guard let user = try await services.staffAccounts.signIn(email: email, password: password) else {
+      services.signInFailures.failed(email: email, address: request.clientAddress, now: now)
+      return try await refuse("The email address or password is not right.", status: .unauthorized)
+    }
+    try await StaffAuthentication.start(request, for: user)
     request.logger.info("staff signed in", metadata: ["staff": .string(user.id.uuidString)])
     return request.redirect(to: user.mustChangePassword ? "/staff/password" : Self.safeNext(form.next), redirectType: .normal)
   }
@@ -86,6 +106,7 @@ struct StaffAuthController {
   }
 
   struct PasswordForm: Content {
+    var current: String?
     var password: String?
     var confirm: String?
   }
@@ -95,6 +116,14 @@ struct StaffAuthController {
     let form = try request.content.decode(PasswordForm.self)
     var problems: [FieldError] = []
     let password = form.password ?? ""
+    let accounts = request.casework.staffAccounts
+    if !(try await accounts.verifyPassword(of: user, form.current ?? "")) {
+      problems.append(
+        FieldError(
+          field: "current",
+          message: user.mustChangePassword
+            ? "Enter the one-time password you signed in with." : "Enter your current password."))
+    }
     if let problem = StaffAccounts.passwordProblem(password) { problems.append(FieldError(field: "password", message: problem)) }
     if password != (form.confirm ?? "") {
       problems.append(FieldError(field: "confirm", message: "The two passwords do not match."))
@@ -108,7 +137,10 @@ struct StaffAuthController {
           errors: errors.byField, errorList: errors.list, hasErrors: true),
         status: .unprocessableEntity)
     }
-    try await request.casework.staffAccounts.changePassword(of: user, to: password)
+    try await accounts.changePassword(of: user, to: password)
+    // Every other sign-in of this user ends, and this one goes on under a new key.
+    try await request.casework.sessions.deleteAll(of: user.id, keeping: nil)
+    try await StaffAuthentication.renewSession(request)
     return request.redirect(to: "/staff/cases", redirectType: .normal)
   }
 }

@@ -18,7 +18,8 @@ struct StaffCasesController {
     working.post("staff", "cases", ":id", "assign", use: assign)
     working.post("staff", "cases", ":id", "tags", use: tags)
     working.post("staff", "cases", ":id", "links", use: link)
-    working.post("staff", "cases", ":id", "deadlines", "extend", use: extendDeadline)
+    routes.grouped(StaffAuthentication(permission: .extendDeadlines))
+      .post("staff", "cases", ":id", "deadlines", "extend", use: extendDeadline)
   }
 
   struct InboxQuery: Content {
@@ -231,9 +232,6 @@ struct StaffCasesController {
 
   func extendDeadline(_ request: Request) async throws -> Response {
     let user = try request.requireStaff()
-    guard [.supportManager, .incidentManager, .admin].contains(user.role) else {
-      throw CaseworkError.forbidden("Only support team managers, incident managers and administrators can set a new target.")
-    }
     let form = try request.content.decode(ExtendForm.self)
     return try await act(request, field: "extend") { id in
       guard let deadlineID = form.deadline.flatMap(UUID.init(uuidString:)) else {

@@ -12,12 +12,14 @@ struct StaffIncidentsController {
     working.post("staff", "triage", ":id", use: decide)
     working.post("staff", "cases", ":id", "incident", "assessment", use: assess)
     working.post("staff", "cases", ":id", "incident", "updates", use: addUpdate)
-    working.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
     working.post("staff", "cases", ":id", "incident", "members", use: addMembers)
-    working.post("staff", "cases", ":id", "incident", "close", use: close)
     working.post("staff", "cases", ":id", "incident", "patient-safety", use: patientSafety)
     working.post("staff", "cases", ":id", "incident", "breach", use: breach)
-    working.post("staff", "cases", ":id", "incident", "breach-decision", use: breachDecision)
+    let managing = routes.grouped(StaffAuthentication(permission: .manageIncidents))
+    managing.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
+    managing.post("staff", "cases", ":id", "incident", "close", use: close)
+    routes.grouped(StaffAuthentication(permission: .decideBreaches))
+      .post("staff", "cases", ":id", "incident", "breach-decision", use: breachDecision)
     routes.grouped(StaffAuthentication(permission: .reviewClinicalSafety))
       .post("staff", "cases", ":id", "incident", "clinical-review", use: clinicalReview)
   }
@@ -128,6 +130,8 @@ struct StaffIncidentsController {
     var patientSafety: Bool
     var needsClinicalReview: Bool
     var canReviewClinically: Bool
+    var canManage: Bool
+    var canDecideBreach: Bool
     var clinicalReview: String?
     var breachFlagged: Bool
     var breachOpen: Bool
@@ -192,6 +196,8 @@ struct StaffIncidentsController {
       isResolved: current.record.status == .resolved, patientSafety: incident.patientSafety,
       needsClinicalReview: incident.patientSafety && incident.clinicalReview == nil,
       canReviewClinically: request.staffUser?.can(.reviewClinicalSafety) == true,
+      canManage: request.staffUser?.can(.manageIncidents) == true,
+      canDecideBreach: request.staffUser?.can(.decideBreaches) == true,
       clinicalReview: incident.clinicalReview.map {
         "\($0.hazard): \($0.likelihood.rawValue.replacingOccurrences(of: "_", with: " ")) likelihood, \($0.consequence.rawValue) consequence; hazard log \($0.hazardLogUpdated ? "updated" : "not updated")"
       },
@@ -240,9 +246,10 @@ struct StaffIncidentsController {
 
   func assess(_ request: Request) async throws -> Response {
     let form = try request.content.decode(AssessmentForm.self)
+    let override = form.severity.flatMap { Int($0) }.map { ($0, form.reason ?? "") }
+    if override != nil { try request.require(.manageIncidents) }
     return try await act(request) { id in
       let (impact, urgency) = try IncidentAPIController.levels(impact: form.impact, urgency: form.urgency)
-      let override = form.severity.flatMap { Int($0) }.map { ($0, form.reason ?? "") }
       try await request.casework.cases.assessIncident(
         id, impact: impact, urgency: urgency, override: override, by: request.actor, staffID: request.staffUser?.id)
     }
@@ -257,6 +264,8 @@ struct StaffIncidentsController {
   func addUpdate(_ request: Request) async throws -> Response {
     let form = try request.content.decode(UpdateForm.self)
     let user = try request.requireStaff()
+    // What reaches the public status page is the incident managers' call.
+    if form.public == "yes" || form.publish == "yes" { try request.require(.manageIncidents) }
     return try await act(request) { id in
       try await request.casework.cases.addIncidentUpdate(
         id, text: form.text ?? "", isPublic: form.public == "yes", publish: form.publish == "yes", by: request.actor,

@@ -58,10 +58,14 @@ struct StaffUsersController {
     if user.id == admin.id, !active || role != .admin {
       throw CaseworkError.forbidden("You cannot remove your own administrator access. Ask another administrator.")
     }
+    let privilegeChanged = user.role != role || user.active != active
     user.role = role
     user.active = active
     try await request.casework.staff.update(user)
     request.casework.tokenCache.removeAll()
+    // A deactivated user, or one whose role changed, signs in again: their sessions end now,
+    // and their open chat consoles close at their next check.
+    if privilegeChanged { try await request.casework.sessions.deleteAll(of: user.id, keeping: nil) }
     return request.redirect(to: "/staff/users", redirectType: .normal)
   }
 }

@@ -63,11 +63,12 @@ struct StatusPageController {
     return Snapshot(
       status: overall.rawValue, statusName: overall == .operational ? "All systems operational" : overall.displayName,
       components: components.map { .init(name: $0.name, state: $0.state.rawValue, stateName: $0.state.displayName) },
+      // The page, its JSON and its feed all come from here: NHS numbers are masked once.
       incidents: incidents.map { record, incident in
         .init(
-          reference: record.reference.description, title: record.subject, status: record.status.displayName,
-          resolved: !record.status.isActive, declaredAt: incident.declaredAt,
-          updates: incident.updates.filter(\.isPublic).reversed().map { .init(at: $0.at, text: $0.text) })
+          reference: record.reference.description, title: NHSNumber.mask(in: record.subject),
+          status: record.status.displayName, resolved: !record.status.isActive, declaredAt: incident.declaredAt,
+          updates: incident.updates.filter(\.isPublic).reversed().map { .init(at: $0.at, text: NHSNumber.mask(in: $0.text)) })
       })
   }
 

@@ -29,6 +29,16 @@ extension Request {
     return user
   }
 
+  /// Refuses the request unless its user (session or API token) holds the permission: for a
+  /// decision that a field of a form or body asks for, beyond what the route admits.
+  func require(_ permission: Permission) throws {
+    let user = try requireStaffUser()
+    guard user.can(permission) else {
+      throw CaseworkError.forbidden(
+        "Your role (\(user.role.displayName)) does not allow this. Ask an administrator if you need it.")
+    }
+  }
+
   /// The audit-trail actor for this request.
   var actor: Actor {
     if let token = storage[APITokenKey.self] { return .apiToken(token.id) }
@@ -38,26 +48,41 @@ extension Request {
 }
 
 /// Staff console pages: a signed-in, active user with the permission, or a redirect to sign in.
-/// A user with a one-time password is sent to choose a new one first.
+/// A user with a one-time password is sent to choose a new one first. How long a sign-in
+/// lasts is the session driver's business (`StaffSessionDriver`, `SessionLimits`).
 struct StaffAuthentication: AsyncMiddleware {
   static let sessionKey = "staff_id"
-  static let signedInAtKey = "signed_in_at"
-  /// A sign-in lasts a working day at most, whatever the browser keeps.
-  static let maximumSessionAge: TimeInterval = 12 * 3600
   let permission: Permission
   var allowPasswordChange = false
 
-  static func start(_ request: Request, for user: StaffUser) {
-    request.session.data[sessionKey] = user.id.uuidString
-    request.session.data[signedInAtKey] = String(Int(request.casework.clock.now().timeIntervalSince1970))
+  /// Signs the user in on a new session key: the key the browser brought (which someone else
+  /// may have planted) is deleted, and the response carries a fresh one.
+  static func start(_ request: Request, for user: StaffUser) async throws {
+    try await renewSession(request)
+    request.session.data = SessionData(initialData: [sessionKey: user.id.uuidString])
   }
 
-  /// The active user this request's session signed in, within the maximum session age.
+  /// Retires this request's session key, keeping its data under a new key (sign-in, password
+  /// change, any change of privilege).
+  static func renewSession(_ request: Request) async throws {
+    guard request.hasSession else { return }
+    if let old = request.session.id {
+      try await request.casework.sessions.delete(keyHash: request.casework.hasher.digest(old.string))
+    }
+    request.session.id = nil
+  }
+
+  /// The digest under which this request's session is stored, if it has one.
+  static func sessionKeyHash(_ request: Request) -> String? {
+    guard request.hasSession, let id = request.session.id else { return nil }
+    return request.casework.hasher.digest(id.string)
+  }
+
+  /// The active user this request's session signed in. A request without a session cookie
+  /// gets no session made for it.
   static func signedInUser(_ request: Request) async throws -> StaffUser? {
-    let now = request.casework.clock.now().timeIntervalSince1970
-    let signedInAt = request.session.data[signedInAtKey].flatMap(Double.init) ?? 0
-    guard now - signedInAt < maximumSessionAge, let idText = request.session.data[sessionKey],
-      let id = UUID(uuidString: idText), let user = try await request.casework.staff.find(id: id), user.active
+    guard request.hasSession, let idText = request.session.data[sessionKey], let id = UUID(uuidString: idText),
+      let user = try await request.casework.staff.find(id: id), user.active
     else { return nil }
     return user
   }

@@ -1,33 +1,60 @@
 import CaseworkCore
+import Crypto
 import Vapor
 
-/// Double-submit CSRF protection for every HTML form: a random token lives in a strict,
-/// HTTP-only cookie, every form carries it in a hidden `csrf_token` field, and a POST whose
-/// field does not match the cookie is refused with a page that says what to do.
+/// CSRF protection for every HTML form. Public forms use a double-submit token: a random value
+/// in a strict, HTTP-only cookie that every form repeats in a hidden `csrf_token` field. Forms
+/// of a signed-in staff session carry a token bound to that session (an HMAC keyed by the
+/// session's key), so a cookie planted by someone else opens nothing. A POST whose token does
+/// not match is refused with a page that says what to do.
 struct CSRFProtection: AsyncMiddleware {
   static let cookieName = "casework_csrf"
   static let fieldName = "csrf_token"
   let secureCookies: Bool
+  /// Staff pages: signed-in sessions use the session-bound token.
+  var bindToSession = false
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let existing = request.cookies[Self.cookieName]?.string
-    let token = existing.flatMap { $0.count >= 32 && $0.count <= 64 ? $0 : nil } ?? SecretGenerator.token()
-    request.storage[CSRFTokenKey.self] = token
+    let cookieToken = existing.flatMap { $0.count >= 32 && $0.count <= 64 ? $0 : nil } ?? SecretGenerator.token()
+    let bound = bindToSession ? Self.sessionToken(request) : nil
+    request.storage[CSRFTokenKey.self] = bound ?? cookieToken
 
     if request.method == .POST {
       _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
       let submitted = try? request.content.get(String.self, at: Self.fieldName)
-      guard let existing, let submitted, Self.constantTimeEqual(existing, submitted) else {
+      var accepted = false
+      if let submitted {
+        if let bound {
+          accepted = Self.constantTimeEqual(bound, submitted)
+          // The sign-in form may have been opened before this browser signed in elsewhere.
+          if !accepted, request.url.path == "/staff/login", let existing {
+            accepted = Self.constantTimeEqual(existing, submitted)
+          }
+        } else if let existing {
+          accepted = Self.constantTimeEqual(existing, submitted)
+        }
+      }
+      guard accepted else {
         request.logger.notice("csrf check failed")
         throw Abort(.forbidden, reason: "csrf")
       }
     }
     let response = try await next.respond(to: request)
-    if existing != token {
+    if existing != cookieToken {
       response.cookies[Self.cookieName] = HTTPCookies.Value(
-        string: token, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .strict)
+        string: cookieToken, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .strict)
     }
     return response
+  }
+
+  /// The token for a signed-in session: HMAC-SHA256 of a fixed label, keyed by the session's
+  /// key, which only that browser holds (the database keeps its digest).
+  static func sessionToken(_ request: Request) -> String? {
+    guard request.hasSession, let id = request.session.id, request.session.data[StaffAuthentication.sessionKey] != nil
+    else { return nil }
+    let mac = HMAC<SHA256>.authenticationCode(for: Data("casework-csrf".utf8), using: SymmetricKey(data: Data(id.string.utf8)))
+    return Base64URL.encode(Array(mac))
   }
 
   static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -6,7 +6,7 @@ import Vapor
 struct RequestLogging: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let start = ContinuousClock.now
-    let requestID = request.headers.first(name: "X-Request-Id").flatMap { $0.count <= 64 ? $0 : nil } ?? Self.nextID()
+    let requestID = request.headers.first(name: "X-Request-Id").flatMap(Self.acceptable) ?? Self.nextID()
     request.logger[metadataKey: "request-id"] = .string(requestID)
     let response: Response
     do {
@@ -18,6 +18,22 @@ struct RequestLogging: AsyncMiddleware {
     response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
     log(request, status: Int(response.status.code), start: start)
     return response
+  }
+
+  /// A client's request id is kept only as 1 to 64 characters of `[A-Za-z0-9._-]`: anything
+  /// else could forge fields or lines in the log, and is replaced by one of ours.
+  static func acceptable(_ id: String) -> String? {
+    let bytes = id.utf8
+    guard (1...64).contains(bytes.count) else { return nil }
+    let allowed = bytes.allSatisfy { byte in
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        true
+      default: false
+      }
+    }
+    return allowed ? id : nil
   }
 
   /// Request ids made here: a random prefix per process, then a count. Unique across processes
@@ -52,14 +68,12 @@ struct SecurityHeaders: AsyncMiddleware {
     response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
     // The raw header, not `contentType`, which parses the media type on every response.
     if response.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
-      // Only the chat page may be framed (by the widget on the service's own pages).
-      let framable = request.storage[FramingAllowedKey.self] == true
-      if !framable { response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY") }
+      // Only the chat page may be framed, and only by the sites in CASEWORK_CHAT_EMBED_ORIGINS.
+      let ancestors = request.storage[FramingAllowedKey.self].map { $0.joined(separator: " ") } ?? "'none'"
+      if request.storage[FramingAllowedKey.self] == nil { response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY") }
       response.headers.replaceOrAdd(
         name: "Content-Security-Policy",
-        value:
-          "default-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors \(framable ? "*" : "'none'")"
-      )
+        value: "default-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors \(ancestors)")
       response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     }
     return response

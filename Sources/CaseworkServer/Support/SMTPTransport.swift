@@ -14,8 +14,12 @@ public struct SMTPTransport: MailTransport {
     public var implicitTLS: Bool
     public var username: String?
     public var password: String?
-    /// Accept the server's certificate without checking it (a test server on loopback only).
+    /// Accept the server's certificate without checking it (`tls=insecure`; a server on this
+    /// machine only, see `problem`).
     public var insecureTLS: Bool
+    /// Send in clear text when the server offers no STARTTLS (`tls=none`, for a local relay).
+    /// Otherwise STARTTLS is required: a missing offer may be an attacker stripping it.
+    public var allowPlaintext: Bool
     public var heloName: String
 
     /// Reads `smtp://user:pass@host:587` or `smtps://host:465`; nil when it is not one.
@@ -28,8 +32,27 @@ public struct SMTPTransport: MailTransport {
       port = url.port ?? (implicitTLS ? 465 : 587)
       username = url.user?.removingPercentEncoding
       password = url.password?.removingPercentEncoding
-      insecureTLS = url.queryItems?.contains { $0.name == "tls" && $0.value == "insecure" } ?? false
+      let tls = url.queryItems?.first { $0.name == "tls" }?.value?.lowercased()
+      insecureTLS = tls == "insecure"
+      allowPlaintext = tls == "none"
       self.heloName = heloName
+    }
+
+    /// Why these settings must not be used, or nil.
+    public var problem: String? {
+      if insecureTLS && !Self.isLoopback(host) {
+        return
+          "SMTP_URL's tls=insecure (no certificate check) is only for a mail server on this machine (127.0.0.1, ::1 or localhost)."
+      }
+      if allowPlaintext && username != nil && !Self.isLoopback(host) {
+        return "SMTP_URL's tls=none would send the password in clear text: use it only without credentials, or on this machine."
+      }
+      return nil
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+      let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+      return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
   }
 
@@ -83,8 +106,10 @@ public struct SMTPTransport: MailTransport {
         try await raw.eventLoop.submit { try raw.pipeline.syncOperations.addHandler(try self.tlsHandler(), position: .first) }
           .get()
         features = try await session.command("EHLO \(settings.heloName)", expect: 250)
-      } else if !implicitTLS, settings.username != nil {
-        throw MailSendError.permanent("The mail server does not offer STARTTLS; Casework will not send a password in clear text.")
+      } else if !implicitTLS, !settings.allowPlaintext {
+        throw MailSendError.temporary(
+          "The mail server did not offer STARTTLS; Casework sends only over TLS (SMTP_URL's tls=none allows a local relay without it)."
+        )
       }
       if let username = settings.username, let password = settings.password {
         let auth = features.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""

@@ -32,11 +32,16 @@ public final class CaseworkServices: Sendable {
   public let tokens: any TokenRepository
   public let jobs: SQLJobQueue
   public let staffAccounts: StaffAccounts
+  /// Staff sign-in sessions (keys stored as digests).
+  public let sessions: any StaffSessionStore
   public let tokenCache: TokenCache
   /// Public form submissions per client address.
   public let submissionLimiter: RateLimiter
-  /// Sign-in attempts per client address, against password guessing.
-  public let loginLimiter: RateLimiter
+  /// Failed sign-ins per account and per client address, against password guessing; a
+  /// successful sign-in never counts, so colleagues behind one office address are not locked out.
+  public let signInFailures: SignInThrottle
+  /// Replies through a requester's private link, per link and per client address.
+  public let replyLimiter: RateLimiter
   /// The deadline engine in force (policy and calendar), shared with `cases`.
   public let deadlineEngine: CurrentDeadlineEngine
   public let deadlineStore: SQLDeadlineStore
@@ -66,9 +71,11 @@ public final class CaseworkServices: Sendable {
     tokens: any TokenRepository,
     jobs: SQLJobQueue,
     staffAccounts: StaffAccounts,
+    sessions: any StaffSessionStore,
     tokenCache: TokenCache,
     submissionLimiter: RateLimiter,
-    loginLimiter: RateLimiter,
+    signInFailures: SignInThrottle,
+    replyLimiter: RateLimiter,
     deadlineEngine: CurrentDeadlineEngine,
     deadlineStore: SQLDeadlineStore,
     settings: SQLSettingsStore,
@@ -89,9 +96,11 @@ public final class CaseworkServices: Sendable {
     self.tokens = tokens
     self.jobs = jobs
     self.staffAccounts = staffAccounts
+    self.sessions = sessions
     self.tokenCache = tokenCache
     self.submissionLimiter = submissionLimiter
-    self.loginLimiter = loginLimiter
+    self.signInFailures = signInFailures
+    self.replyLimiter = replyLimiter
     self.deadlineEngine = deadlineEngine
     self.deadlineStore = deadlineStore
     self.settings = settings

@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import Synchronization
 import Vapor
 
 /// Staff accounts and API tokens: creation, passwords (bcrypt) and sign-in checks.
@@ -67,17 +68,21 @@ public struct StaffAccounts: Sendable {
     try Bcrypt.hash(password, cost: bcryptCost)
   }
 
-  /// The active user with this email and password, or nil. Always runs bcrypt so that timing
-  /// does not reveal which emails exist.
+  /// The active user with this email and password, or nil. Always runs bcrypt, at the cost
+  /// real passwords are hashed with, so that timing does not reveal which emails exist.
   public func signIn(email: String, password: String) async throws -> StaffUser? {
     let user = try await staff.find(email: email.lowercased().trimmingCharacters(in: .whitespaces))
-    let digest = user?.passwordHash ?? Self.decoyHash
+    let digest = user?.passwordHash ?? DecoyHashes.hash(cost: bcryptCost)
     let matches = (try? Bcrypt.verify(password, created: digest)) ?? false
     guard let user, matches, user.active else { return nil }
     return user
   }
 
-  private static let decoyHash = (try? Bcrypt.hash("decoy-password-never-used", cost: 10)) ?? ""
+  /// Whether `password` is the user's current one.
+  public func verifyPassword(of user: StaffUser, _ password: String) async throws -> Bool {
+    guard !password.isEmpty else { return false }
+    return (try? Bcrypt.verify(password, created: user.passwordHash)) ?? false
+  }
 
   public func changePassword(of user: StaffUser, to password: String) async throws {
     if let problem = Self.passwordProblem(password) {
@@ -95,5 +100,18 @@ public struct StaffAccounts: Sendable {
     let token = APIToken(userID: user.id, name: name, tokenHash: hasher.digest(secret), createdAt: clock.now().wholeMilliseconds)
     try await tokens.create(token)
     return (token, secret)
+  }
+}
+
+/// One decoy bcrypt hash per cost, made on first use: verifying against it takes as long as
+/// verifying a real password of that cost.
+enum DecoyHashes {
+  private static let made = Mutex<[Int: String]>([:])
+
+  static func hash(cost: Int) -> String {
+    if let known = made.withLock({ $0[cost] }) { return known }
+    let hash = (try? Bcrypt.hash(SecretGenerator.token(), cost: cost)) ?? ""
+    made.withLock { $0[cost] = hash }
+    return hash
   }
 }

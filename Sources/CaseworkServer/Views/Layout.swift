@@ -22,7 +22,8 @@ struct Layout: Encodable {
 
   init(_ request: Request, title: String) {
     statusBanner = request.storage[ServiceDisruptedKey.self] == true ? ServiceStatus.bannerText : nil
-    self.title = title
+    // Titles reach browser history, tabs and screen sharing: no NHS numbers there.
+    self.title = NHSNumber.mask(in: title)
     csrf = request.csrfToken
     notice = request.casework.cases.safetyNet.notice
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0

@@ -172,9 +172,10 @@ struct StaffCasePage: Encodable {
     let text = request.casework.deadlineText
     deadlines = detail.deadlines.map { DeadlineView($0, text: text, now: now, dates: dates) }
     hasDeadlines = !deadlines.isEmpty
-    let role = request.staffUser?.role
-    mayExtend = role == .supportManager || role == .incidentManager || role == .admin
-    extendOptions = deadlines.filter(\.canExtend).map { Option(value: $0.id, label: $0.title, selected: false) }
+    mayExtend = request.staffUser?.can(.extendDeadlines) == true
+    extendOptions = zip(detail.deadlines, deadlines).filter { deadline, view in
+      view.canExtend && DeadlineExtensionRule.refusal(kind: record.kind, deadline: deadline.name) == nil
+    }.map { Option(value: $1.id, label: $1.title, selected: false) }
     if extendOptions.isEmpty { mayExtend = false }
     statusOptions = CaseStatus.allCases.filter { record.status.canMove(to: $0) }.map {
       Option(value: $0.rawValue, label: $0.displayName, selected: $0 == record.status)

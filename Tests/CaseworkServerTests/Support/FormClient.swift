@@ -9,12 +9,18 @@ final class FormClient: @unchecked Sendable {
   // @unchecked: used from one test task at a time.
   let tester: any TestingApplicationTester
   private(set) var cookies: [String: String] = [:]
+  /// The CSRF token of the last page that had a form: signed-in staff pages carry a token
+  /// bound to the session, which no cookie holds.
+  private(set) var pageToken: String?
 
   init(_ app: Application) throws {
     tester = try app.testing()
   }
 
-  var csrfToken: String { cookies["casework_csrf"] ?? "" }
+  /// Sets a cookie as another site or person could have planted it.
+  func setCookie(_ name: String, _ value: String) { cookies[name] = value }
+
+  var csrfToken: String { pageToken ?? cookies["casework_csrf"] ?? "" }
 
   private func headers(_ extra: HTTPHeaders = [:]) -> HTTPHeaders {
     var headers = extra
@@ -25,6 +31,9 @@ final class FormClient: @unchecked Sendable {
   }
 
   private func remember(_ response: TestingHTTPResponse) {
+    if let token = extract(response.body.string, after: "name=\"csrf_token\" value=\"", before: "\"") {
+      pageToken = token
+    }
     for value in response.headers[.setCookie] {
       let pair = value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
       guard pair.count == 2 else { continue }
@@ -70,6 +79,8 @@ final class FormClient: @unchecked Sendable {
     try await get("/staff/login")
     let response = try await post("/staff/login", [("email", email), ("password", password), ("next", "/staff/cases")])
     #expect(response.status == .seeOther)
+    // As a browser does: the page signed in to holds the forms' new token.
+    if response.status == .seeOther, let location = response.location, location.hasPrefix("/") { try await get(location) }
     return response
   }
 }
