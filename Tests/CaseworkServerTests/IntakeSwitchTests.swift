@@ -56,8 +56,10 @@ struct IntakeSwitchTests {
         Issue.record("a new email was not deferred")
         return
       }
+      // From the requester, vouched for by our mail server (RFC 8601).
       let reply = email(2, subject: "Re: [\(existing.record.reference)] Cannot log in").replacingPrefix(
-        "From: Person 2 <p2@example.com>", with: "From: Ann <ann@example.com>")
+        "From: Person 2 <p2@example.com>",
+        with: "Authentication-Results: mx.casework.test; dmarc=pass header.from=example.com\r\nFrom: Ann <ann@example.com>")
       guard case .appended = try await app.casework.mail.receive(reply, source: "test") else {
         Issue.record("a reply was not accepted")
         return
