@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -63,6 +64,7 @@ let package = Package(
         .product(name: "LeafKit", package: "leaf-kit"),
         .product(name: "SQLKit", package: "sql-kit"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -103,6 +105,7 @@ let package = Package(
         "CaseworkServer",
         "CaseworkMail",
         .product(name: "VaporTesting", package: "vapor"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
   ],

@@ -30,6 +30,8 @@ public struct EmailIntake: Sendable {
   public let ids: ThreadingIDs
   /// Recipient address (lower case) to the kind of case it opens: `complaints@…` → complaint.
   public let kindByAddress: [String: CaseKind]
+  /// Our receiving mail server's authserv-id, whose `Authentication-Results` we believe.
+  public let authservID: String?
   /// Larger messages are kept whole but only their headers are read.
   public let maxBytes: Int
   /// Marks the outbox entry a delivery report is about; nil where nothing is sent (tests).
@@ -39,8 +41,10 @@ public struct EmailIntake: Sendable {
 
   public init(
     cases: CaseService, store: any InboundMailStore, ids: ThreadingIDs, kindByAddress: [String: CaseKind] = [:],
-    maxBytes: Int = 25 * 1024 * 1024, returnedMail: (any ReturnedMailRecorder)? = nil, intake: (any IntakeSwitch)? = nil
+    maxBytes: Int = 25 * 1024 * 1024, returnedMail: (any ReturnedMailRecorder)? = nil, intake: (any IntakeSwitch)? = nil,
+    authservID: String? = nil
   ) {
+    self.authservID = authservID
     self.intake = intake
     self.maxBytes = maxBytes
     self.returnedMail = returnedMail
@@ -118,7 +122,8 @@ public struct EmailIntake: Sendable {
     }
     let sender = message.from ?? message.replyTo.first
     if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference),
-      let sender, sender.normalised == record.requester.email.lowercased(), SenderAuthentication.isVerified(message)
+      let sender, sender.normalised == record.requester.email.lowercased(),
+      SenderAuthentication.isVerified(message, authservID: authservID)
     {
       return record
     }

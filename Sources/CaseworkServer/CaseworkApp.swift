@@ -130,10 +130,11 @@ public enum CaseworkApp {
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
         kindByAddress: config.mailKinds, maxBytes: config.maxMailMegabytes * 1024 * 1024,
-        returnedMail: SQLOutbox(handle: handle), intake: intake),
+        returnedMail: SQLOutbox(handle: handle), intake: intake, authservID: config.mailAuthservID),
       intake: intake, status: SQLStatusStore(handle: handle),
       messageSigner: signer, chat: chat, chatHub: ChatHub(chats: chat, relay: relay, logger: app.logger),
-      chatStartLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600))
+      chatStartLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
+      transcriptLimiter: RateLimiter(limit: TranscriptLimits.perAddressPerDay, window: 86_400))
   }
 
   static func routes(_ app: Application, config: AppConfig, resources: URL) throws {

@@ -46,6 +46,16 @@ struct DecisionPermissionTests {
         #expect(try await post(app, "\(path)/incident/updates", token: token, ["text": "Checked the queue"]) == .created)
       }
       #expect(try await app.casework.status.publishedIncidents(since: testStart.addingTimeInterval(-86_400)).isEmpty)
+      // A manager's override is not undone by someone else's plain reassessment.
+      #expect(
+        try await post(
+          app, "\(path)/incident/assessment", token: managerToken,
+          ["impact": 2, "urgency": 2, "severity": 1, "reason": "Clinical lead"])
+          == .ok)
+      let (_, specialistToken) = try await app.makeToken(role: .supportSpecialist, email: "sam2@casework.test")
+      #expect(
+        try await post(app, "\(path)/incident/assessment", token: specialistToken, ["impact": 3, "urgency": 3]) == .forbidden)
+      #expect(try await app.casework.cases.cases.incident(of: incident.record.id)?.severity == 1)
       #expect(
         try await post(app, "\(path)/incident/updates", token: managerToken, ["text": "Delays", "public": true, "publish": true])
           == .created)

@@ -147,6 +147,12 @@ struct InboundMailTests {
         ["mx.casework.test; spf=fail smtp.mailfrom=ann@example.com; dkim=none; dmarc=fail header.from=example.com"],
         ["mx.casework.test; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=bounce@evil.example"],
         ["mx.casework.test; spf=softfail smtp.mailfrom=ann@example.com", "evil.example; dmarc=pass header.from=example.com"],
+        // Not our server's authserv-id (a sender's own header, where our server adds none).
+        ["evil.example; dmarc=pass header.from=example.com"],
+        // A semicolon inside a quoted value is not the start of another result.
+        ["mx.casework.test; spf=fail smtp.mailfrom=\"x; dmarc=pass header.from=example.com\"@evil.example"],
+        // DMARC must name the From domain.
+        ["mx.casework.test; dmarc=pass"],
       ]
       for (index, results) in unverified.enumerated() {
         let forged = message(
@@ -169,6 +175,15 @@ struct InboundMailTests {
           authentication: [results])
         #expect(try await post(app, token, genuine).1["outcome"] as? String == "appended", "\(results)")
       }
+    }
+    // Without the receiving server's authserv-id configured, nothing is believed.
+    try await withApp(.sqlite, config: testConfig { $0.mailAuthservID = nil }) { app in
+      let (_, token) = try await app.makeToken()
+      _ = try await post(app, token, message())
+      let reply = message(
+        subject: "Re: [SR-2026-000001] Cannot log in", id: "h1@example.com", body: "More",
+        authentication: ["mx.casework.test; dmarc=pass header.from=example.com"])
+      #expect(try await post(app, token, reply).1["outcome"] as? String == "opened")
     }
   }
 

@@ -18,6 +18,7 @@ struct SignInSecurityTests {
       for bad in [
         "/staff/cases\r\nSet-Cookie: x=1", "/staff/cases\nSet-Cookie: x=1", "//evil.example/staff/", "/staff//evil.example",
         "/staff/\\evil.example", "https://evil.example/staff/", "/staff/cases\u{0}", "/staff/caf\u{e9}",
+        "/staff/../healthz", "/staff/%2e%2e/healthz", "/staff/./cases",
       ] {
         let client = try FormClient(app)
         try await client.get("/staff/login")
@@ -197,6 +198,41 @@ struct SignInSecurityTests {
       #expect(try await admin.post(path, [("role", "support_manager"), ("active", "false")]).status == .seeOther)
       #expect(try await agentClient.get("/staff/cases").location?.hasPrefix("/staff/login") == true)
     }
+  }
+
+  @Test("a form posted from another site is refused whatever its token (login CSRF)")
+  func crossSiteRefused() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.get("/staff/login")
+      let body = "email=agent%40casework.test&password=correct+horse+battery&csrf_token=\(client.csrfToken)"
+      var headers = HTTPHeaders()
+      headers.contentType = .urlEncodedForm
+      headers.replaceOrAdd(name: .cookie, value: "casework_csrf=\(client.csrfToken)")
+      headers.replaceOrAdd(name: "Sec-Fetch-Site", value: "cross-site")
+      let crossSite = try await app.testing().sendRequest(.POST, "/staff/login", headers: headers, body: ByteBuffer(string: body))
+      #expect(crossSite.status == .forbidden)
+      headers.replaceOrAdd(name: "Sec-Fetch-Site", value: "same-origin")
+      let sameOrigin = try await app.testing().sendRequest(
+        .POST, "/staff/login", headers: headers, body: ByteBuffer(string: body))
+      #expect(sameOrigin.status == .seeOther)
+    }
+  }
+
+  @Test("X-Forwarded-For is believed only from a trusted proxy, read from the right, ports and junk passed over")
+  func forwardedFor() throws {
+    let proxies = TrustedProxies([try #require(TrustedProxies.Range("10.0.0.0/8")), try #require(TrustedProxies.Range("::1"))])
+    #expect(proxies.clientAddress(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"]) == "203.0.113.9", "not a proxy")
+    #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["198.51.100.1"]) == "198.51.100.1")
+    #expect(
+      proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["1.2.3.4, 198.51.100.1, 10.9.9.9"]) == "198.51.100.1",
+      "what the client wrote on the left is not believed")
+    #expect(proxies.clientAddress(peer: "::1", forwardedFor: ["198.51.100.1:4711", "unknown"]) == "198.51.100.1")
+    #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["[2001:db8::7]:443"]) == "2001:db8::7")
+    #expect(TrustedProxies.Range("10.0.0.0/33") == nil)
+    #expect(TrustedProxies.Range("not-an-address") == nil)
+    #expect(throws: AppConfig.Problem.self) { try AppConfig.load(from: ["CASEWORK_TRUSTED_PROXIES": "10.0.0.0/8,banana"]) }
   }
 
   @Test("an unknown email is checked against a decoy hashed at the configured cost")

@@ -15,6 +15,9 @@ casework_require_packages() {
   casework_pg_bindir >/dev/null || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  # The two-factor QR code is checked by decoding it: drawn to PNG, then read by zbar.
+  command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
+  command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing system packages the tests need: ${missing[*]}" >&2

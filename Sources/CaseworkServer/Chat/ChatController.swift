@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Live chat's pages and sockets: the visitor's page (also framed by the embeddable widget),
@@ -114,21 +115,31 @@ enum StaffSocketAuthentication {
     let staffID = user.id
     let tokenHash = request.headers.bearerToken.map { services.hasher.digest($0) }
     let sessionHash = StaffAuthentication.sessionKeyHash(request)
+    let failures = NIOLockedValueBox(0)
+    @Sendable func check(_ active: Bool) async throws -> Bool {
+      if let tokenHash {
+        guard let (token, current) = try await services.tokens.find(tokenHash: tokenHash) else { return false }
+        return token.revokedAt == nil && current.id == staffID && current.can(.workCases)
+      }
+      guard let sessionHash, let session = try await services.sessions.find(keyHash: sessionHash),
+        session.staffID == staffID, services.config.sessionLimits.isLive(session, at: services.clock.now()),
+        let current = try await services.staff.find(id: staffID)
+      else { return false }
+      if active { try await services.sessions.touch(keyHash: sessionHash, at: services.clock.now()) }
+      return current.can(.workCases)
+    }
     return { active in
       do {
-        if let tokenHash {
-          guard let (token, current) = try await services.tokens.find(tokenHash: tokenHash) else { return false }
-          return token.revokedAt == nil && current.id == staffID && current.can(.workCases)
-        }
-        guard let sessionHash, let session = try await services.sessions.find(keyHash: sessionHash),
-          session.staffID == staffID, services.config.sessionLimits.isLive(session, at: services.clock.now()),
-          let current = try await services.staff.find(id: staffID)
-        else { return false }
-        if active { try await services.sessions.touch(keyHash: sessionHash, at: services.clock.now()) }
-        return current.can(.workCases)
+        let allowed = try await check(active)
+        failures.withLockedValue { $0 = 0 }
+        return allowed
       } catch {
-        // A database that cannot answer now is no reason to drop a working agent's console.
-        return true
+        // A database that cannot answer once is no reason to drop a working agent's console;
+        // three times in a row, and the console closes rather than go on unchecked.
+        return failures.withLockedValue { count in
+          count += 1
+          return count < 3
+        }
       }
     }
   }

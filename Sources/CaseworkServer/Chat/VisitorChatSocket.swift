@@ -60,6 +60,11 @@ final class VisitorChatSocket: Sendable {
         await hub.publishChanged(chat.id)
       case "transcript":
         guard let chat else { throw ChatError.notFound }
+        // Also per client address, so many chats cannot make a mail relay of us.
+        if services.transcriptLimiter.attempt(address, now: services.clock.now()) != nil {
+          throw ChatError.invalid(
+            "We have sent as many transcripts as we can to this connection today. Please ask again tomorrow.")
+        }
         let email = try await services.chat.emailTranscript(chat.id, to: frame.email)
         var reply = ServerFrame(type: "transcript")
         reply.email = email

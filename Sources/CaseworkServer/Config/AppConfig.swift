@@ -50,6 +50,9 @@ public struct AppConfig: Sendable {
   /// The sites whose pages may frame the chat (the widget); nil: the public URL's origin.
   public var chatEmbedOrigins: [String]?
   var framingOrigins: [String] { chatEmbedOrigins ?? [Self.origin(publicURL) ?? publicURL] }
+  /// The authserv-id our receiving mail server writes in `Authentication-Results`; nil: none
+  /// is believed, and a subject tag never joins a case by itself.
+  public var mailAuthservID: String?
   /// Failed sign-ins allowed in 15 minutes for one account, and from one address.
   public var signInFailuresPerAccount = 5
   public var signInFailuresPerAddress = 50
@@ -224,6 +227,7 @@ public struct AppConfig: Sendable {
       }
       embedOrigins.append(origin)
     }
+    let authservID = read("CASEWORK_MAIL_AUTHSERV_ID", default: nil)
     let failuresPerAccount = integer("CASEWORK_SIGNIN_FAILURES_PER_ACCOUNT", default: 5, range: 1...1000)
     let failuresPerAddress = integer("CASEWORK_SIGNIN_FAILURES_PER_ADDRESS", default: 50, range: 1...100_000)
     let repliesPerHour = integer("CASEWORK_REQUESTER_REPLIES_PER_HOUR", default: 30, range: 1...100_000)
@@ -252,6 +256,7 @@ public struct AppConfig: Sendable {
     config.trustedProxies = TrustedProxies(proxyRanges)
     config.chatEmbedOrigins = embedOrigins
     config.requesterRepliesPerHour = repliesPerHour
+    config.mailAuthservID = authservID
     config.signInFailuresPerAccount = failuresPerAccount
     config.signInFailuresPerAddress = failuresPerAddress
     config.sessionLimits = SessionLimits(idle: TimeInterval(idleMinutes * 60), absolute: TimeInterval(maxHours * 3600))

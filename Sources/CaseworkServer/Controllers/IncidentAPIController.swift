@@ -129,7 +129,7 @@ struct IncidentAPIController {
   func assess(_ request: Request) async throws -> IncidentResponse {
     let id = try await request.caseParameter().id
     let body = try APIController.decodeJSON(AssessmentBody.self, from: request)
-    if body.severity != nil { try request.require(.manageIncidents) }
+    try await Self.requireSeverityRight(request, id: id, override: body.severity != nil)
     let (impact, urgency) = try Self.levels(impact: body.impact, urgency: body.urgency)
     let result = try await request.casework.cases.assessIncident(
       id, impact: impact, urgency: urgency, override: body.severity.map { ($0, body.reason ?? "") }, by: request.actor,
@@ -139,6 +139,13 @@ struct IncidentAPIController {
 }
 
 extension IncidentAPIController {
+  /// Setting a severity by hand is an incident manager's call, and so is undoing one: a
+  /// reassessment without an override would clear a manager's.
+  static func requireSeverityRight(_ request: Request, id: CaseID, override: Bool) async throws {
+    let current = try await request.casework.cases.cases.incident(of: id)
+    if override || current?.severityOverride != nil { try request.require(.manageIncidents) }
+  }
+
   struct UpdateBody: Decodable {
     var text: String?
     /// Shown on the status page once the incident is published.

@@ -29,6 +29,9 @@ struct StaffAuthController {
     guard let next, next.hasPrefix("/staff/"), !next.contains("//"), !next.contains("\\"),
       next.utf8.count <= 2000, next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
     else { return "/staff/cases" }
+    // No `.` or `..` segment, written plainly or percent-encoded: the path stays in the console.
+    let path = next.split(separator: "?", maxSplits: 1)[0].lowercased().replacingOccurrences(of: "%2e", with: ".")
+    guard !path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) else { return "/staff/cases" }
     return next
   }
 
@@ -59,14 +62,6 @@ struct StaffAuthController {
       if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
       return response
     }
-    // Checked before the password, so a locked account answers the same whether or not the
-    // password was right: guessing goes no faster.
-    if let wait = services.signInFailures.wait(email: email, address: request.clientAddress, now: now) {
-      let minutes = max(1, (wait + 59) / 60)
-      return try await refuse(
-        "There have been too many failed attempts to sign in. Try again in \(minutes) minute\(minutes == 1 ? "" : "s"), or ask an administrator to reset your password.",
-        status: .tooManyRequests, retryAfter: wait)
-    }
     // A form sent without an email or password is a slip, not a guess: it counts for nothing.
     guard !email.trimmingCharacters(in: .whitespaces).isEmpty else {
       return try await refuse("Enter your email address.", status: .unauthorized)
@@ -74,10 +69,18 @@ struct StaffAuthController {
     guard let password = form.password, !password.isEmpty else {
       return try await refuse("Enter your password.", field: "password", status: .unauthorized)
     }
+    // Checked before the password, so a locked account answers the same whether or not the
+    // password was right: guessing goes no faster.
+    if let wait = services.signInFailures.begin(email: email, address: request.clientAddress, now: now) {
+      let minutes = max(1, (wait + 59) / 60)
+      return try await refuse(
+        "There have been too many failed attempts to sign in. Try again in \(minutes) minute\(minutes == 1 ? "" : "s"), or ask an administrator to reset your password.",
+        status: .tooManyRequests, retryAfter: wait)
+    }
     guard let user = try await services.staffAccounts.signIn(email: email, password: password) else {
-      services.signInFailures.failed(email: email, address: request.clientAddress, now: now)
       return try await refuse("The email address or password is not right.", status: .unauthorized)
     }
+    services.signInFailures.succeeded(email: email, address: request.clientAddress)
     try await StaffAuthentication.start(request, for: user)
     request.logger.info("staff signed in", metadata: ["staff": .string(user.id.uuidString)])
     return request.redirect(to: user.mustChangePassword ? "/staff/password" : Self.safeNext(form.next), redirectType: .normal)
@@ -117,7 +120,16 @@ struct StaffAuthController {
     var problems: [FieldError] = []
     let password = form.password ?? ""
     let accounts = request.casework.staffAccounts
-    if !(try await accounts.verifyPassword(of: user, form.current ?? "")) {
+    let throttle = request.casework.signInFailures
+    // Guessing the current password through this form is throttled like signing in.
+    if let wait = throttle.begin(email: user.email, address: request.clientAddress, now: request.casework.clock.now()) {
+      throw RetryAfterError(
+        status: .tooManyRequests, kind: "rate-limited", title: "Too many attempts",
+        detail: "The current password was wrong too many times. Try again in a few minutes.", seconds: wait)
+    }
+    if try await accounts.verifyPassword(of: user, form.current ?? "") {
+      throttle.succeeded(email: user.email, address: request.clientAddress)
+    } else {
       problems.append(
         FieldError(
           field: "current",

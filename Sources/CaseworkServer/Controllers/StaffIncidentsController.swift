@@ -247,7 +247,7 @@ struct StaffIncidentsController {
   func assess(_ request: Request) async throws -> Response {
     let form = try request.content.decode(AssessmentForm.self)
     let override = form.severity.flatMap { Int($0) }.map { ($0, form.reason ?? "") }
-    if override != nil { try request.require(.manageIncidents) }
+    try await IncidentAPIController.requireSeverityRight(request, id: try request.caseIDParameter(), override: override != nil)
     return try await act(request) { id in
       let (impact, urgency) = try IncidentAPIController.levels(impact: form.impact, urgency: form.urgency)
       try await request.casework.cases.assessIncident(

@@ -21,6 +21,12 @@ struct CSRFProtection: AsyncMiddleware {
     request.storage[CSRFTokenKey.self] = bound ?? cookieToken
 
     if request.method == .POST {
+      // Browsers say where a request comes from; a form posted from another site is refused
+      // whatever token it carries (login CSRF with a planted cookie included).
+      if request.headers.first(name: "Sec-Fetch-Site")?.lowercased() == "cross-site" {
+        request.logger.notice("cross-site form post refused")
+        throw Abort(.forbidden, reason: "csrf")
+      }
       _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
       let submitted = try? request.content.get(String.self, at: Self.fieldName)
       var accepted = false

@@ -31,6 +31,16 @@ public final class RateLimiter: Sendable {
     }
   }
 
+  /// Takes back one counted event (an attempt that turned out to be allowed).
+  public func forgive(_ key: String) {
+    counts.withLockedValue { counts in
+      if var entry = counts[key], entry.count > 0 {
+        entry.count -= 1
+        counts[key] = entry
+      }
+    }
+  }
+
   /// Counts one attempt; returns nil when allowed, or the seconds until the next is allowed.
   public func attempt(_ key: String, now: Date) -> Int? {
     counts.withLockedValue { counts in
@@ -47,8 +57,10 @@ public final class RateLimiter: Sendable {
   }
 }
 
-/// Failed sign-ins in the last 15 minutes, per account (the email typed) and per client
-/// address. Only failures count; past either limit, sign-in waits until the window ends.
+/// Failed sign-ins in the last 15 minutes, per account from one address (so nobody elsewhere
+/// can lock a colleague out) and per address (an IPv6 address counts as its /64, which one
+/// client holds). Only failures count. An attempt is counted before the password is checked
+/// and given back when it succeeds, so parallel guesses cannot slip past the limit.
 public struct SignInThrottle: Sendable {
   public static let window: TimeInterval = 15 * 60
   let accounts: RateLimiter
@@ -59,16 +71,29 @@ public struct SignInThrottle: Sendable {
     addresses = RateLimiter(limit: perAddress, window: Self.window)
   }
 
-  /// Seconds to wait before this account may try from this address, or nil.
-  public func wait(email: String, address: String, now: Date) -> Int? {
-    let waits = [accounts.wait(Self.key(email), now: now), addresses.wait(address, now: now)].compactMap { $0 }
-    return waits.max()
+  /// Starts an attempt: nil when it may go ahead (and it is counted as a failure until
+  /// `succeeded`), or the seconds to wait.
+  public func begin(email: String, address: String, now: Date) -> Int? {
+    let (account, client) = Self.keys(email, address)
+    let waits = [accounts.wait(account, now: now), addresses.wait(client, now: now)].compactMap { $0 }
+    if let wait = waits.max() { return wait }
+    accounts.record(account, now: now)
+    addresses.record(client, now: now)
+    return nil
   }
 
-  public func failed(email: String, address: String, now: Date) {
-    accounts.record(Self.key(email), now: now)
-    addresses.record(address, now: now)
+  /// The attempt begun for this account and address was right: it does not count.
+  public func succeeded(email: String, address: String) {
+    let (account, client) = Self.keys(email, address)
+    accounts.forgive(account)
+    addresses.forgive(client)
   }
 
-  static func key(_ email: String) -> String { email.trimmingCharacters(in: .whitespaces).lowercased() }
+  static func keys(_ email: String, _ address: String) -> (account: String, client: String) {
+    let client =
+      IPAddressBytes.parse(address).map {
+        $0.count == 16 ? $0.prefix(8).map { String($0, radix: 16) }.joined(separator: ":") + "::/64" : address
+      } ?? address
+    return (email.trimmingCharacters(in: .whitespaces).lowercased() + " " + client, client)
+  }
 }

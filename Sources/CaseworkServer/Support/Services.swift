@@ -61,6 +61,8 @@ public final class CaseworkServices: Sendable {
   let chatHub: ChatHub
   /// New chats per client address (each opens a case, like a form submission).
   public let chatStartLimiter: RateLimiter
+  /// Transcripts asked for from one client address in a day, whatever addresses they go to.
+  public let transcriptLimiter: RateLimiter
 
   init(
     config: AppConfig,
@@ -86,7 +88,8 @@ public final class CaseworkServices: Sendable {
     messageSigner: HMACMessageSigner,
     chat: ChatService,
     chatHub: ChatHub,
-    chatStartLimiter: RateLimiter
+    chatStartLimiter: RateLimiter,
+    transcriptLimiter: RateLimiter
   ) {
     self.config = config
     self.clock = clock
@@ -112,6 +115,7 @@ public final class CaseworkServices: Sendable {
     self.chat = chat
     self.chatHub = chatHub
     self.chatStartLimiter = chatStartLimiter
+    self.transcriptLimiter = transcriptLimiter
   }
 
   public var deadlineText: DeadlineText { DeadlineText(calendars: deadlineEngine.value.calendars) }

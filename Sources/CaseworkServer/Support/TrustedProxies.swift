@@ -52,12 +52,22 @@ public struct TrustedProxies: Sendable, Equatable {
   /// proxy saw), read from the right because anything to its left the client may have written.
   public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
     guard let peer, trusts(peer), !forwardedFor.isEmpty else { return peer }
-    let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-    for hop in hops.reversed() {
-      guard IPAddressBytes.parse(hop) != nil else { return peer }
-      if !trusts(hop) { return hop }
-    }
+    // Some proxies write `ip:port` or `[v6]:port`; an entry that is no address at all
+    // (`unknown`, junk) is passed over rather than ending the walk at the proxy.
+    let hops = forwardedFor.flatMap { $0.split(separator: ",") }.compactMap { Self.address(in: String($0)) }
+    for hop in hops.reversed() where !trusts(hop) { return hop }
     return hops.first ?? peer
+  }
+
+  /// The address in one `X-Forwarded-For` entry, without brackets or port; nil if none.
+  static func address(in entry: String) -> String? {
+    var text = entry.trimmingCharacters(in: .whitespaces)
+    if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+      text = String(text[text.index(after: text.startIndex)..<close])
+    } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+      text = String(text[..<colon])
+    }
+    return IPAddressBytes.parse(text) != nil ? text : nil
   }
 }
 
