@@ -162,3 +162,86 @@ public protocol TwoFactorStore: Sendable {
   func reset(_ staffID: StaffID) async throws
   func setRequired(_ staffID: StaffID, _ required: Bool) async throws
 }
+
+/// Two-factor sign-in's rules: enrolment proved by a first code, recovery codes shown once
+/// and kept as digests, a code or recovery code used once, and who must use it.
+public struct TwoFactorService: Sendable {
+  public let store: any TwoFactorStore
+  let hasher: any SecretHasher
+  let clock: any WallClock
+  let hmac: TOTP.HMACSHA1
+  /// `CASEWORK_REQUIRE_2FA`: everyone must use it.
+  public let requiredForEveryone: Bool
+
+  public init(
+    store: any TwoFactorStore, hasher: any SecretHasher, clock: any WallClock, hmac: @escaping TOTP.HMACSHA1,
+    requiredForEveryone: Bool
+  ) {
+    self.store = store
+    self.hasher = hasher
+    self.clock = clock
+    self.hmac = hmac
+    self.requiredForEveryone = requiredForEveryone
+  }
+
+  public func state(of staffID: StaffID) async throws -> TwoFactorState {
+    try await store.state(of: staffID) ?? TwoFactorState(staffID: staffID)
+  }
+
+  /// Whether the user must set it up before doing anything else.
+  public func mustEnrol(_ state: TwoFactorState) -> Bool {
+    !state.isEnabled && (requiredForEveryone || state.required)
+  }
+
+  /// A new secret (160 bits, as RFC 4226 recommends), kept as pending until a code proves it.
+  public func startEnrolment(for user: StaffUser) async throws -> [UInt8] {
+    let secret = SecureRandom.bytes(20)
+    try await store.startEnrolment(user.id, pendingSecret: Base32.encode(secret))
+    return secret
+  }
+
+  /// Checks the first code against the pending secret and turns two-factor on. Returns the
+  /// recovery codes, to show once.
+  public func confirmEnrolment(for user: StaffUser, code: String) async throws -> [String] {
+    let state = try await state(of: user.id)
+    guard let pending = state.pendingSecret, let secret = Base32.decode(pending) else {
+      throw CaseworkError.invalid([FieldError(field: "code", message: "Start setting up two-factor sign-in again.")])
+    }
+    guard let step = TOTP(secret: secret, hmac: hmac).matchingStep(code, at: clock.now(), after: nil) else {
+      throw CaseworkError.invalid([
+        FieldError(
+          field: "code",
+          message: "That code is not right. Enter the 6-digit code your authenticator app shows now for this account.")
+      ])
+    }
+    let codes = RecoveryCodes.make()
+    try await store.confirm(
+      user.id, step: step, recoveryCodeHashes: codes.map { hasher.digest(RecoveryCodes.normalised($0)) }, at: clock.now())
+    return codes
+  }
+
+  public enum Verification: Sendable, Equatable {
+    case code
+    case recoveryCode(left: Int)
+    case refused
+  }
+
+  /// A sign-in's second step: a current code not used before, or an unused recovery code.
+  public func verify(_ user: StaffUser, code: String) async throws -> Verification {
+    let state = try await state(of: user.id)
+    guard state.isEnabled, let encoded = state.secret, let secret = Base32.decode(encoded) else { return .refused }
+    if let step = TOTP(secret: secret, hmac: hmac).matchingStep(code, at: clock.now(), after: state.lastStep) {
+      return try await store.useStep(user.id, step: step) ? .code : .refused
+    }
+    let normalised = RecoveryCodes.normalised(code)
+    guard normalised.count == 10,
+      try await store.useRecoveryCode(user.id, hash: hasher.digest(normalised), at: clock.now())
+    else { return .refused }
+    return .recoveryCode(left: try await store.unusedRecoveryCodes(of: user.id))
+  }
+
+  /// Turns it off (the user, with their password; or an administrator's reset).
+  public func reset(_ staffID: StaffID) async throws {
+    try await store.reset(staffID)
+  }
+}

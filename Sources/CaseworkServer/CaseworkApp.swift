@@ -121,6 +121,9 @@ public enum CaseworkApp {
       staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
       staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
       sessions: SQLStaffSessionStore(handle: handle),
+      twoFactor: TwoFactorService(
+        store: SQLTwoFactorStore(handle: handle), hasher: hasher, clock: clock, hmac: TwoFactorCrypto.hmacSHA1,
+        requiredForEveryone: config.requireTwoFactor),
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
       signInFailures: SignInThrottle(perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress),
@@ -168,6 +171,7 @@ public enum CaseworkApp {
     StaffStatusController().boot(staffPages)
     StaffIncidentsController().boot(staffPages)
     StaffUsersController().boot(staffPages)
+    StaffAccountController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
     ChatController().boot(app, pages: pages, staffPages: staffPages)
   }

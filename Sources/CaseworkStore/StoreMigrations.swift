@@ -18,5 +18,6 @@ public enum StoreMigrations {
     M0013_CreateChats(),
     M0014_CreateStaffSessions(),
     M0015_CreateChatTranscripts(),
+    M0016_CreateTwoFactor(),
   ]
 }

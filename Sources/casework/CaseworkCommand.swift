@@ -141,7 +141,8 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Users: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Manage staff users.", subcommands: [Create.self, List.self])
+  static let configuration = CommandConfiguration(
+    abstract: "Manage staff users.", subcommands: [Create.self, List.self, ResetTwoFactor.self])
 
   struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a staff user.")
@@ -185,6 +186,27 @@ struct Users: AsyncParsableCommand {
             "\(user.id.lowercaseString)  \(user.role.rawValue)  \(user.active ? "active" : "inactive")  \(user.email)  \(user.name)"
           )
         }
+      }
+    }
+  }
+
+  struct ResetTwoFactor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "reset-2fa",
+      abstract: "Turn off a locked-out user's two-factor sign-in and end their sessions; they set it up again.")
+
+    @ArgumentParser.Option(help: "Email of the staff user.")
+    var email: String
+
+    func run() async throws {
+      try await withApplication { app, _ in
+        try await app.autoMigrate()
+        guard let user = try await app.casework.staff.find(email: email) else {
+          throw ValidationError("No staff user has the email \(email).")
+        }
+        try await app.casework.twoFactor.reset(user.id)
+        try await app.casework.sessions.deleteAll(of: user.id, keeping: nil)
+        print("Two-factor sign-in is off for \(user.email); they sign in with their password and set it up again.")
       }
     }
   }

@@ -28,6 +28,8 @@ struct RouteAccessMatrixTests {
     case signOut
     /// Signing in: for anyone; without an email and password, the form again (401).
     case signIn
+    /// The code step of a two-factor sign-in: only after the password, else back to sign in.
+    case secondStep
   }
 
   static let table: [String: Access] = [
@@ -38,7 +40,11 @@ struct RouteAccessMatrixTests {
     "GET /status": .everyone, "GET /status.json": .everyone, "GET /status.atom": .everyone,
     "GET /chat": .everyone, "GET /chat/socket": .everyone,
     "GET /staff": .everyone, "GET /staff/login": .everyone, "POST /staff/login": .signIn,
-    "POST /staff/logout": .signOut, "GET /staff/password": .signedIn, "POST /staff/password": .signedIn,
+    "POST /staff/logout": .signOut, "GET /staff/login/code": .secondStep, "POST /staff/login/code": .secondStep,
+    "GET /staff/account": .signedIn, "POST /staff/account/two-factor/start": .signedIn,
+    "GET /staff/account/two-factor": .signedIn, "POST /staff/account/two-factor/confirm": .signedIn,
+    "POST /staff/account/two-factor/disable": .signedIn, "POST /staff/users/:id/two-factor": .console(.manageUsers),
+    "GET /staff/password": .signedIn, "POST /staff/password": .signedIn,
 
     "GET /staff/cases": .console(.readCases), "GET /staff/cases/:id": .console(.readCases),
     "POST /staff/cases/:id/reply": .console(.workCases), "POST /staff/cases/:id/note": .console(.workCases),
@@ -151,10 +157,14 @@ struct RouteAccessMatrixTests {
           let outcome = try await request(app, method, path, access: access, as: role.flatMap { users[$0] })
           let allowed: Bool
           switch access {
-          case .everyone, .signature, .signOut, .signIn: allowed = true
+          case .everyone, .signature, .signOut, .signIn, .secondStep: allowed = true
           case .signedIn: allowed = role != nil
           case .console(let permission), .api(let permission), .staffSocket(let permission):
             allowed = role.map { permission.isGranted(to: $0) } ?? false
+          }
+          if case .secondStep = access {
+            #expect(outcome.status == .seeOther && outcome.location == "/staff/login", "\(route) without a password first")
+            continue
           }
           if case .signIn = access {
             #expect(outcome.status == .unauthorized, "\(route) with no credentials")
@@ -191,7 +201,7 @@ struct RouteAccessMatrixTests {
       if let user { headers.bearerAuthorization = BearerAuthorization(token: user.token) }
       let response = try await app.testing().sendRequest(method, path, headers: headers)
       return Outcome(status: response.status, location: response.location)
-    case .everyone, .console, .signedIn, .signOut, .signIn:
+    case .everyone, .console, .signedIn, .signOut, .signIn, .secondStep:
       let client = try FormClient(app)
       if let user {
         try await client.signIn(user.email)

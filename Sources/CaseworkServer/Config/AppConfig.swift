@@ -53,6 +53,8 @@ public struct AppConfig: Sendable {
   /// The authserv-id our receiving mail server writes in `Authentication-Results`; nil: none
   /// is believed, and a subject tag never joins a case by itself.
   public var mailAuthservID: String?
+  /// `CASEWORK_REQUIRE_2FA`: every member of staff must set up two-factor sign-in.
+  public var requireTwoFactor = false
   /// Failed sign-ins allowed in 15 minutes for one account, and from one address.
   public var signInFailuresPerAccount = 5
   public var signInFailuresPerAddress = 50
@@ -227,6 +229,7 @@ public struct AppConfig: Sendable {
       }
       embedOrigins.append(origin)
     }
+    let requireTwoFactor = boolean("CASEWORK_REQUIRE_2FA", default: false)
     let authservID = read("CASEWORK_MAIL_AUTHSERV_ID", default: nil)
     let failuresPerAccount = integer("CASEWORK_SIGNIN_FAILURES_PER_ACCOUNT", default: 5, range: 1...1000)
     let failuresPerAddress = integer("CASEWORK_SIGNIN_FAILURES_PER_ADDRESS", default: 50, range: 1...100_000)
@@ -257,6 +260,7 @@ public struct AppConfig: Sendable {
     config.chatEmbedOrigins = embedOrigins
     config.requesterRepliesPerHour = repliesPerHour
     config.mailAuthservID = authservID
+    config.requireTwoFactor = requireTwoFactor
     config.signInFailuresPerAccount = failuresPerAccount
     config.signInFailuresPerAddress = failuresPerAddress
     config.sessionLimits = SessionLimits(idle: TimeInterval(idleMinutes * 60), absolute: TimeInterval(maxHours * 3600))

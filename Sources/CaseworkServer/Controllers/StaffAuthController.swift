@@ -8,6 +8,8 @@ struct StaffAuthController {
     routes.get("staff", "login", use: loginForm)
     routes.post("staff", "login", use: login)
     routes.post("staff", "logout", use: logout)
+    routes.get("staff", "login", "code", use: codeForm)
+    routes.post("staff", "login", "code", use: code)
     let changing = routes.grouped(StaffAuthentication(permission: .readCases, allowPasswordChange: true))
     changing.get("staff", "password", use: passwordForm)
     changing.post("staff", "password", use: changePassword)
@@ -81,9 +83,85 @@ struct StaffAuthController {
       return try await refuse("The email address or password is not right.", status: .unauthorized)
     }
     services.signInFailures.succeeded(email: email, address: request.clientAddress)
+    if try await services.twoFactor.state(of: user.id).isEnabled {
+      // Half signed in: a new key that opens nothing but the code page, for five minutes.
+      try await StaffAuthentication.renewSession(request)
+      request.session.data = SessionData(initialData: [
+        StaffAuthentication.pendingKey: user.id.uuidString,
+        StaffAuthentication.pendingAtKey: String(Int(now.timeIntervalSince1970)),
+        StaffAuthentication.pendingNextKey: Self.safeNext(form.next),
+      ])
+      return request.redirect(to: "/staff/login/code", redirectType: .normal)
+    }
     try await StaffAuthentication.start(request, for: user)
     request.logger.info("staff signed in", metadata: ["staff": .string(user.id.uuidString)])
     return request.redirect(to: user.mustChangePassword ? "/staff/password" : Self.safeNext(form.next), redirectType: .normal)
+  }
+
+  struct CodePage: Encodable {
+    var layout: Layout
+    var errors: [String: String]
+    var errorList: [FormErrors.Item]
+    var hasErrors: Bool
+  }
+
+  /// The user whose password this session has just passed, within five minutes.
+  func pendingUser(_ request: Request) async throws -> StaffUser? {
+    guard request.hasSession, let idText = request.session.data[StaffAuthentication.pendingKey],
+      let id = UUID(uuidString: idText), let at = request.session.data[StaffAuthentication.pendingAtKey].flatMap(Double.init),
+      request.casework.clock.now().timeIntervalSince1970 - at < 300,
+      let user = try await request.casework.staff.find(id: id), user.active
+    else { return nil }
+    return user
+  }
+
+  func codeForm(_ request: Request) async throws -> Response {
+    guard try await pendingUser(request) != nil else { return request.redirect(to: "/staff/login") }
+    return try await Pages.render(
+      request, "staff-login-code",
+      CodePage(layout: Layout(request, title: "Enter your code"), errors: [:], errorList: [], hasErrors: false))
+  }
+
+  struct CodeForm: Content {
+    var code: String?
+  }
+
+  func code(_ request: Request) async throws -> Response {
+    guard let user = try await pendingUser(request) else { return request.redirect(to: "/staff/login", redirectType: .normal) }
+    let services = request.casework
+    let typed = try request.content.decode(CodeForm.self).code ?? ""
+    func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
+      let errors = FormErrors([FieldError(field: "code", message: message)])
+      return try await Pages.render(
+        request, "staff-login-code",
+        CodePage(
+          layout: Layout(request, title: "Error: Enter your code"), errors: errors.byField, errorList: errors.list,
+          hasErrors: true), status: status)
+    }
+    guard !typed.trimmingCharacters(in: .whitespaces).isEmpty else {
+      return try await refuse("Enter the 6-digit code from your authenticator app, or a recovery code.", status: .unauthorized)
+    }
+    if let wait = services.signInFailures.begin(email: user.email, address: request.clientAddress, now: services.clock.now()) {
+      let minutes = max(1, (wait + 59) / 60)
+      return try await refuse(
+        "There have been too many wrong codes. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+        status: .tooManyRequests)
+    }
+    let verification = try await services.twoFactor.verify(user, code: typed)
+    guard verification != .refused else {
+      return try await refuse(
+        "That code is not right, or has been used already. Enter the code your app shows now, or an unused recovery code.",
+        status: .unauthorized)
+    }
+    services.signInFailures.succeeded(email: user.email, address: request.clientAddress)
+    let next = request.session.data[StaffAuthentication.pendingNextKey] ?? "/staff/cases"
+    try await StaffAuthentication.start(request, for: user)
+    request.logger.info("staff signed in with a second factor", metadata: ["staff": .string(user.id.uuidString)])
+    if case .recoveryCode = verification {
+      // Recovery codes run out: the account page says how many are left and how to renew them.
+      return request.redirect(to: "/staff/account", redirectType: .normal)
+    }
+    return request.redirect(to: user.mustChangePassword ? "/staff/password" : Self.safeNext(next), redirectType: .normal)
   }
 
   func logout(_ request: Request) async throws -> Response {

@@ -9,11 +9,42 @@ struct StaffUsersController {
     admin.get("staff", "users", use: list)
     admin.post("staff", "users", use: create)
     admin.post("staff", "users", ":id", use: update)
+    admin.post("staff", "users", ":id", "two-factor", use: twoFactor)
+  }
+
+  func states(_ request: Request, _ users: [StaffUser]) async throws -> [StaffID: TwoFactorState] {
+    var result: [StaffID: TwoFactorState] = [:]
+    for user in users { result[user.id] = try await request.casework.twoFactor.state(of: user.id) }
+    return result
   }
 
   func list(_ request: Request) async throws -> Response {
     let users = try await request.casework.staff.all()
-    return try await Pages.render(request, "staff-users", UsersPage(request, users: users))
+    return try await Pages.render(
+      request, "staff-users", UsersPage(request, users: users, twoFactor: try await states(request, users)))
+  }
+
+  struct TwoFactorForm: Content {
+    var action: String?
+  }
+
+  /// An administrator requires two-factor sign-in of a user, stops requiring it, or resets it
+  /// for a user who has lost their phone and recovery codes (they set it up again).
+  func twoFactor(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)),
+      try await request.casework.staff.find(id: id) != nil
+    else { throw CaseworkError.userNotFound }
+    let service = request.casework.twoFactor
+    switch try request.content.decode(TwoFactorForm.self).action {
+    case "require": try await service.store.setRequired(id, true)
+    case "allow": try await service.store.setRequired(id, false)
+    case "reset":
+      try await service.reset(id)
+      try await request.casework.sessions.deleteAll(of: id, keeping: nil)
+    default: throw CaseworkError.invalid([FieldError(field: "action", message: "Choose require, allow or reset.")])
+    }
+    request.logger.notice("two-factor changed by an administrator", metadata: ["staff": .string(id.uuidString)])
+    return request.redirect(to: "/staff/users", redirectType: .normal)
   }
 
   struct CreateForm: Content {

@@ -52,8 +52,14 @@ extension Request {
 /// lasts is the session driver's business (`StaffSessionDriver`, `SessionLimits`).
 struct StaffAuthentication: AsyncMiddleware {
   static let sessionKey = "staff_id"
+  /// Session keys of a sign-in that has passed the password but not yet the second factor.
+  static let pendingKey = "pending_staff_id"
+  static let pendingAtKey = "pending_at"
+  static let pendingNextKey = "pending_next"
   let permission: Permission
   var allowPasswordChange = false
+  /// The account pages, where a user who must set up two-factor sign-in does so.
+  var allowTwoFactorSetup = false
 
   /// Signs the user in on a new session key: the key the browser brought (which someone else
   /// may have planted) is deleted, and the response carries a fresh one.
@@ -65,11 +71,11 @@ struct StaffAuthentication: AsyncMiddleware {
   /// Retires this request's session key, keeping its data under a new key (sign-in, password
   /// change, any change of privilege).
   static func renewSession(_ request: Request) async throws {
-    guard request.hasSession else { return }
-    if let old = request.session.id {
+    if request.hasSession, let old = request.session.id {
       try await request.casework.sessions.delete(keyHash: request.casework.hasher.digest(old.string))
     }
     request.session.id = nil
+    request.storage[NewSessionKey.self] = SecretGenerator.token()
   }
 
   /// The digest under which this request's session is stored, if it has one.
@@ -100,6 +106,12 @@ struct StaffAuthentication: AsyncMiddleware {
     }
     if user.mustChangePassword, !allowPasswordChange {
       return request.redirect(to: "/staff/password")
+    }
+    if !allowTwoFactorSetup, !allowPasswordChange {
+      let twoFactor = request.casework.twoFactor
+      if twoFactor.mustEnrol(try await twoFactor.state(of: user.id)) {
+        return request.redirect(to: "/staff/account")
+      }
     }
     guard user.can(permission) else {
       throw CaseworkError.forbidden(

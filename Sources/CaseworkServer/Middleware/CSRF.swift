@@ -18,7 +18,8 @@ struct CSRFProtection: AsyncMiddleware {
     let existing = request.cookies[Self.cookieName]?.string
     let cookieToken = existing.flatMap { $0.count >= 32 && $0.count <= 64 ? $0 : nil } ?? SecretGenerator.token()
     let bound = bindToSession ? Self.sessionToken(request) : nil
-    request.storage[CSRFTokenKey.self] = bound ?? cookieToken
+    request.storage[CSRFTokenKey.self] = cookieToken
+    request.storage[CSRFBindsKey.self] = bindToSession
 
     if request.method == .POST {
       // Browsers say where a request comes from; a form posted from another site is refused
@@ -55,10 +56,13 @@ struct CSRFProtection: AsyncMiddleware {
   }
 
   /// The token for a signed-in session: HMAC-SHA256 of a fixed label, keyed by the session's
-  /// key, which only that browser holds (the database keeps its digest).
+  /// key, which only that browser holds (the database keeps its digest). A key renewed during
+  /// this request (`StaffSessionDriver.issue`) is the one the page's forms will be posted with.
   static func sessionToken(_ request: Request) -> String? {
-    guard request.hasSession, let id = request.session.id, request.session.data[StaffAuthentication.sessionKey] != nil
+    guard request.hasSession, request.session.data[StaffAuthentication.sessionKey] != nil,
+      let key = request.storage[NewSessionKey.self] ?? request.session.id?.string
     else { return nil }
+    let id = SessionID(string: key)
     let mac = HMAC<SHA256>.authenticationCode(for: Data("casework-csrf".utf8), using: SymmetricKey(data: Data(id.string.utf8)))
     return Base64URL.encode(Array(mac))
   }
@@ -71,11 +75,21 @@ struct CSRFProtection: AsyncMiddleware {
   }
 }
 
+/// The double-submit cookie's token for this request.
 struct CSRFTokenKey: StorageKey {
   typealias Value = String
 }
 
+/// Whether this request's forms are bound to a signed-in session (staff pages).
+struct CSRFBindsKey: StorageKey {
+  typealias Value = Bool
+}
+
 extension Request {
-  /// The token to put in this page's forms.
-  var csrfToken: String { storage[CSRFTokenKey.self] ?? "" }
+  /// The token to put in this page's forms: worked out when the page is drawn, so a session
+  /// key renewed earlier in the request (sign-in, two-factor set-up) is the one it is bound to.
+  var csrfToken: String {
+    if storage[CSRFBindsKey.self] == true, let bound = CSRFProtection.sessionToken(self) { return bound }
+    return storage[CSRFTokenKey.self] ?? ""
+  }
 }

@@ -9,7 +9,8 @@ import Vapor
 /// the limits, so it could not end a user's other sessions.
 struct StaffSessionDriver: AsyncSessionDriver {
   func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
-    let key = SecretGenerator.token()
+    // A key already chosen for this request (see `Request.issueSessionKey`), else a new one.
+    let key = request.storage[NewSessionKey.self] ?? SecretGenerator.token()
     // A session that holds nothing (a stale cookie read by Vapor) is not stored: the browser
     // gets a key that opens nothing, and no row is written for an anonymous visit.
     guard !data.snapshot.isEmpty else { return SessionID(string: key) }
@@ -53,6 +54,12 @@ struct StaffSessionDriver: AsyncSessionDriver {
   static func encode(_ data: SessionData) throws -> String {
     String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
   }
+}
+
+/// The key a renewed session will be stored under, chosen when the old one is retired so the
+/// page drawn in the same request can bind its forms to it.
+struct NewSessionKey: StorageKey {
+  typealias Value = String
 }
 
 /// Removes sessions past their limits, every quarter of an hour.

@@ -5,6 +5,14 @@ import Crypto
 import Foundation
 import Vapor
 
+/// HMAC-SHA-1 for TOTP (RFC 6238 fixes the algorithm authenticator apps use). Vapor has a
+/// `TOTP` of its own; ours is Core's.
+enum TwoFactorCrypto {
+  static let hmacSHA1: CaseworkCore.TOTP.HMACSHA1 = { key, message in
+    Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+  }
+}
+
 /// SHA-256 of a secret, hex encoded: tokens are random and long, so no salt or stretching is
 /// needed, and a lookup by digest stays an index hit.
 public struct SHA256SecretHasher: SecretHasher {
@@ -34,6 +42,8 @@ public final class CaseworkServices: Sendable {
   public let staffAccounts: StaffAccounts
   /// Staff sign-in sessions (keys stored as digests).
   public let sessions: any StaffSessionStore
+  /// Two-factor sign-in (TOTP and recovery codes).
+  public let twoFactor: TwoFactorService
   public let tokenCache: TokenCache
   /// Public form submissions per client address.
   public let submissionLimiter: RateLimiter
@@ -74,6 +84,7 @@ public final class CaseworkServices: Sendable {
     jobs: SQLJobQueue,
     staffAccounts: StaffAccounts,
     sessions: any StaffSessionStore,
+    twoFactor: TwoFactorService,
     tokenCache: TokenCache,
     submissionLimiter: RateLimiter,
     signInFailures: SignInThrottle,
@@ -100,6 +111,7 @@ public final class CaseworkServices: Sendable {
     self.jobs = jobs
     self.staffAccounts = staffAccounts
     self.sessions = sessions
+    self.twoFactor = twoFactor
     self.tokenCache = tokenCache
     self.submissionLimiter = submissionLimiter
     self.signInFailures = signInFailures

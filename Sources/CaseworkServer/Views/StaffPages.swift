@@ -204,6 +204,10 @@ struct UsersPage: Encodable {
     var roleName: String
     var active: Bool
     var roleOptions: [Option]
+    /// "On", "Off", "Required, not set up yet"…
+    var twoFactor: String
+    var twoFactorRequired: Bool
+    var twoFactorEnabled: Bool
   }
 
   struct Form: Encodable {
@@ -220,13 +224,21 @@ struct UsersPage: Encodable {
   var errorList: [FormErrors.Item]
   var hasErrors: Bool
 
-  init(_ request: Request, users: [StaffUser], created: String? = nil, form: Form = Form(), errors: FormErrors = FormErrors()) {
+  init(
+    _ request: Request, users: [StaffUser], twoFactor: [StaffID: TwoFactorState] = [:], created: String? = nil,
+    form: Form = Form(), errors: FormErrors = FormErrors()
+  ) {
     layout = Layout(request, title: "Staff users")
+    let everyone = request.casework.twoFactor.requiredForEveryone
     self.users = users.map { user in
-      UserView(
+      let state = twoFactor[user.id] ?? TwoFactorState(staffID: user.id)
+      let required = everyone || state.required
+      return UserView(
         id: user.id.lowercaseString, name: user.name, email: user.email, roleName: user.role.displayName,
         active: user.active,
-        roleOptions: StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: $0 == user.role) })
+        roleOptions: StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: $0 == user.role) },
+        twoFactor: state.isEnabled ? (required ? "On (required)" : "On") : (required ? "Required, not set up yet" : "Off"),
+        twoFactorRequired: state.required, twoFactorEnabled: state.isEnabled)
     }
     roleOptions = StaffRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: false) }
     self.created = created
