@@ -81,6 +81,18 @@ public enum InputRules {
     return String(scalars[first...last])
   }
 
+  /// `clean`, for a field that is one line (a name, a subject, an address): line breaks and
+  /// tabs become single spaces, so the text can never start a new header or line elsewhere.
+  public static func cleanLine(_ text: String?) -> String? {
+    guard let cleaned = clean(text) else { return nil }
+    guard
+      cleaned.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) || cleaned.contains("\u{2028}")
+        || cleaned.contains("\u{2029}")
+    else { return cleaned }
+    return cleaned.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" })
+      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+  }
+
   /// The ASCII characters with Unicode's White_Space property: tab to carriage return, space.
   private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
     (0x09...0x0d).contains(byte) || byte == 0x20
@@ -163,25 +175,25 @@ extension NewCaseInput {
   public func validated(now: Date) throws(CaseworkError) -> ValidatedCase {
     var errors: [FieldError] = []
     let name = InputRules.required(
-      InputRules.clean(requesterName), field: "requester.name", label: "your name", max: InputRules.maxName,
+      InputRules.cleanLine(requesterName), field: "requester.name", label: "your name", max: InputRules.maxName,
       errors: &errors)
     let email = InputRules.required(
-      InputRules.clean(requesterEmail), field: "requester.email", label: "an email address",
+      InputRules.cleanLine(requesterEmail), field: "requester.email", label: "an email address",
       max: InputRules.maxEmail, errors: &errors)
     if !email.isEmpty, !InputRules.isPlausibleEmail(email) {
       errors.append(
         FieldError(field: "requester.email", message: "Enter an email address in the correct format, like name@example.com."))
     }
     let subject = InputRules.required(
-      InputRules.clean(subject), field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
+      InputRules.cleanLine(subject), field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
     let description = InputRules.required(
       InputRules.clean(description), field: "description", label: "a description of the problem",
       max: InputRules.maxDescription, errors: &errors)
     let phone = InputRules.optional(
-      InputRules.clean(requesterPhone), field: "requester.phone", label: "Phone number", max: InputRules.maxPhone,
+      InputRules.cleanLine(requesterPhone), field: "requester.phone", label: "Phone number", max: InputRules.maxPhone,
       errors: &errors)
     let organisation = InputRules.optional(
-      InputRules.clean(organisation), field: "requester.organisation", label: "Organisation",
+      InputRules.cleanLine(organisation), field: "requester.organisation", label: "Organisation",
       max: InputRules.maxOrganisation, errors: &errors)
     var nhs: NHSNumber?
     if let given = InputRules.clean(nhsNumber) {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CaseworkCore
@@ -41,5 +42,20 @@ struct InputRulesTests {
     #expect(InputRules.clean("x\u{85}") == "x")
     #expect(InputRules.clean("é\u{9f}") == "é")
     #expect(InputRules.clean("\u{1c}x\u{7f}") == "x")
+  }
+
+  @Test("one-line fields lose line breaks and tabs (no header or line injection), nothing else")
+  func oneLine() {
+    #expect(InputRules.cleanLine("Help\r\nBcc: victim@evil.example") == "Help Bcc: victim@evil.example")
+    #expect(InputRules.cleanLine("  a\n\n\tb \u{2028} c  ") == "a b c")
+    #expect(InputRules.cleanLine("Plain subject") == "Plain subject")
+    #expect(InputRules.cleanLine("\n\r\n") == nil)
+    let input = NewCaseInput(
+      channel: .web, subject: "Line\nBreak", description: "Keeps\nits lines", requesterName: "Ann\nEx",
+      requesterEmail: "a@example.com")
+    let valid = try? input.validated(now: Date())
+    #expect(valid?.subject == "Line Break")
+    #expect(valid?.description == "Keeps\nits lines")
+    #expect(valid?.requester.name == "Ann Ex")
   }
 }

@@ -120,9 +120,14 @@ struct DecisionPermissionTests {
   }
 
   @Test(
-    "NHS numbers are masked on the status page, its JSON and feed, in page titles and in email subjects", arguments: Engine.all)
+    "NHS numbers are masked on the status page, its JSON and feed, in page titles, email subjects and webhooks",
+    arguments: Engine.all)
   func nhsNumbersMasked(engine: Engine) async throws {
-    try await withApp(engine) { app in
+    let config = testConfig {
+      $0.webhookURLs = ["http://127.0.0.1:9/hook"]
+      $0.webhookSecret = String(repeating: "s", count: 32)
+    }
+    try await withApp(engine, config: config) { app in
       let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
       let incident = try await declare(app, by: manager, subject: "Records of 943 476 5919 shown to others")
       try await app.casework.cases.addIncidentUpdate(
@@ -145,6 +150,11 @@ struct DecisionPermissionTests {
       }
       #expect(!subjects.isEmpty)
       #expect(subjects.allSatisfy { !$0.contains("943 476 5919") && !$0.contains("9434765919") })
+      let payloads = try await (app.db as! any SQLDatabase).raw("SELECT payload FROM webhook_deliveries").all().map {
+        try $0.decode(column: "payload", as: String.self)
+      }
+      #expect(!payloads.isEmpty)
+      #expect(payloads.allSatisfy { !$0.contains("943 476 5919") && !$0.contains("9434765919") && $0.contains("5919") })
     }
   }
 }

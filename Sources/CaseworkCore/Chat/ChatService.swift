@@ -43,7 +43,7 @@ public struct ChatService: Sendable {
 
     /// Blank fields dropped; a malformed email refused with the reason.
     func validated() throws(ChatError) -> VisitorProfile {
-      let name = InputRules.clean(name).map { String($0.prefix(InputRules.maxName)) }
+      let name = InputRules.cleanLine(name).map { String($0.prefix(InputRules.maxName)) }
       let email = InputRules.clean(email)
       if let email, email.count > InputRules.maxEmail || !InputRules.isPlausibleEmail(email) {
         throw .invalid("Enter an email address like name@example.com, or leave it empty.")

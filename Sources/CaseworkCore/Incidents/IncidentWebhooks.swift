@@ -43,8 +43,10 @@ public struct WebhookEvent: Sendable, Equatable {
     let body = Body(
       id: id.lowercaseString, event: kind, at: ISO8601DateFormatter().string(from: at),
       incident: .init(
-        reference: current.record.reference.description, subject: current.record.subject, severity: current.incident.severity,
-        status: current.record.status.rawValue), text: text, member: member, role: role?.rawValue)
+        // Chat tools are outside our walls: NHS numbers travel masked (their own field never goes).
+        reference: current.record.reference.description, subject: NHSNumber.mask(in: current.record.subject),
+        severity: current.incident.severity, status: current.record.status.rawValue), text: NHSNumber.mask(in: text),
+      member: member, role: role?.rawValue)
     let json = (try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     return WebhookEvent(id: id, kind: kind, caseID: current.record.id, payload: json)
   }

@@ -91,7 +91,7 @@ struct IncidentAPIController {
     case "not_an_incident": return .notAnIncident(reason: reason ?? "")
     case "declare":
       let (impact, urgency) = try levels(impact: impact, urgency: urgency)
-      guard let subject = InputRules.clean(subject) else {
+      guard let subject = InputRules.cleanLine(subject) else {
         throw CaseworkError.invalid([FieldError(field: "subject", message: "Give the incident a short title.")])
       }
       return .declare(subject: String(subject.prefix(InputRules.maxSubject)), impact: impact, urgency: urgency)

@@ -193,7 +193,7 @@ struct StaffStatusController {
   }
 
   func add(_ request: Request) async throws -> Response {
-    guard let name = InputRules.clean(try request.content.decode(AddForm.self).name), name.count <= 80 else {
+    guard let name = InputRules.cleanLine(try request.content.decode(AddForm.self).name), name.count <= 80 else {
       return try await render(
         request, errors: FormErrors([FieldError(field: "name", message: "Name the component, in 80 characters or fewer.")]))
     }

@@ -31,7 +31,7 @@ public struct StaffAccounts: Sendable {
     if !InputRules.isPlausibleEmail(email) {
       errors.append(FieldError(field: "email", message: "Enter an email address in the correct format, like name@example.com."))
     }
-    let name = InputRules.clean(name) ?? ""
+    let name = InputRules.cleanLine(name) ?? ""
     if name.isEmpty || name.count > InputRules.maxName {
       errors.append(FieldError(field: "name", message: "Enter a name of up to \(InputRules.maxName) characters."))
     }
