@@ -76,6 +76,7 @@ public enum CaseworkApp {
     app.middleware.use(ErrorResponder())
     app.middleware.use(SecurityHeaders())
     app.middleware.use(StaticFiles(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(MethodNotAllowed())
 
     try await store.primeConnections(
       app.databases, on: app.eventLoopGroup, durability: config.sqliteDurability, logger: app.logger)

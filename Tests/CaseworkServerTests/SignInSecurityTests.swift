@@ -235,6 +235,24 @@ struct SignInSecurityTests {
     #expect(throws: AppConfig.Problem.self) { try AppConfig.load(from: ["CASEWORK_TRUSTED_PROXIES": "10.0.0.0/8,banana"]) }
   }
 
+  @Test("a method an address does not serve is answered 405 with Allow, an unknown address 404")
+  func methodNotAllowed() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.testing().test(.TRACE, "/api/v1/triage") { response async in
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.headers.first(name: .allow) == "GET")
+      }
+      let id = UUID().lowercaseString
+      try await app.testing().test(.DELETE, "/api/v1/cases/\(id)") { response async in
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.headers.first(name: .allow) == "GET, PATCH")
+      }
+      try await app.testing().test(.GET, "/api/v1/nothing-here") { response async in
+        #expect(response.status == .notFound)
+      }
+    }
+  }
+
   @Test("an unknown email is checked against a decoy hashed at the configured cost")
   func decoyHashCost() async throws {
     for cost in [4, 6] {

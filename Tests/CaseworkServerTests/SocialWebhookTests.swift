@@ -62,11 +62,11 @@ struct SocialWebhookTests {
     }
   }
 
-  @Test("without a configured secret the endpoint is off")
+  @Test("without a configured secret the endpoint does not exist (404, not a server error)")
   func unconfigured() async throws {
     try await withApp(.sqlite) { app in
       let (status, _) = try await call(app, body: "{}", timestamp: "1", signature: "sha256=00")
-      #expect(status == .serviceUnavailable)
+      #expect(status == .notFound)
     }
   }
 }

@@ -12,7 +12,10 @@ public struct SocialWebhookController: Sendable {
   static let replayWindow: TimeInterval = 300
   let secret: String?
 
+  /// Without a secret the endpoint does not exist (404): an intake nobody set up is not a
+  /// server fault.
   func boot(_ routes: any RoutesBuilder) {
+    guard secret != nil else { return }
     routes.on(.POST, "api", "v1", "inbound", "social", body: .collect(maxSize: "64kb"), use: receive)
   }
 
@@ -31,9 +34,7 @@ public struct SocialWebhookController: Sendable {
   }
 
   func receive(_ request: Request) async throws -> Response {
-    guard let secret else {
-      throw Abort(.serviceUnavailable, reason: "Social media intake is not configured (CASEWORK_SOCIAL_WEBHOOK_SECRET).")
-    }
+    guard let secret else { throw Abort(.notFound) }
     let body = request.body.data.map { Data(buffer: $0) } ?? Data()
     guard let timestamp = request.headers.first(name: "X-Casework-Timestamp"), let seconds = Double(timestamp),
       let given = request.headers.first(name: "X-Casework-Signature")
