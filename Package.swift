@@ -5,7 +5,11 @@ let package = Package(
   name: "Casework",
   platforms: [.macOS(.v14)],
   products: [
-    .executable(name: "casework", targets: ["casework"])
+    .executable(name: "casework", targets: ["casework"]),
+    // For the fuzz targets' own package (Fuzz/Package.swift), which scripts/fuzz builds.
+    .library(name: "CaseworkCore", targets: ["CaseworkCore"]),
+    .library(name: "CaseworkMail", targets: ["CaseworkMail"]),
+    .library(name: "CaseworkPolicy", targets: ["CaseworkPolicy"]),
   ],
   dependencies: [
     .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),

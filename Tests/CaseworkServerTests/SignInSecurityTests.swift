@@ -253,6 +253,23 @@ struct SignInSecurityTests {
     }
   }
 
+  @Test("replies through a private link are limited per link, keeping what was typed")
+  func requesterRepliesLimited() async throws {
+    try await withApp(.sqlite, config: testConfig { $0.requesterRepliesPerHour = 3 }) { app in
+      let opened = try await app.openCase()
+      let client = try FormClient(app)
+      let path = "/my-case/\(opened.accessToken)"
+      try await client.get(path)
+      for n in 1...3 { #expect(try await client.post("\(path)/reply", [("body", "Reply \(n)")]).status == .seeOther) }
+      let limited = try await client.post("\(path)/reply", [("body", "A fourth reply I typed carefully")])
+      #expect(limited.status == .unprocessableEntity)
+      #expect(limited.html.contains("You have sent several replies in a short time"))
+      #expect(limited.html.contains("A fourth reply I typed carefully"), "what was typed is kept")
+      let bodies = try await app.casework.cases.cases.messages(of: opened.record.id).map(\.body)
+      #expect(!bodies.contains("A fourth reply I typed carefully"))
+    }
+  }
+
   @Test("an unknown email is checked against a decoy hashed at the configured cost")
   func decoyHashCost() async throws {
     for cost in [4, 6] {

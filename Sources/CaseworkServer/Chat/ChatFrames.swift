@@ -2,40 +2,6 @@ import CaseworkCore
 import Foundation
 import Vapor
 
-/// A frame a chat client sends: `type` says which fields matter.
-///
-/// Visitor: `hello {token?, lastSeq?}`, `send {clientId, body, name?, email?}`, `typing {active}`,
-/// `ack {seq}`, `end`, `transcript {email?}`.
-/// Staff: `hello`, `presence {status}`, `watch {chatId, lastSeq?}`, `accept {chatId}`,
-/// `reply`/`note {chatId, clientId, body}`, `transfer {chatId, to}`, `end {chatId}`,
-/// `typing {chatId, active}`, `incident {chatId}`.
-struct ClientFrame: Decodable, Sendable {
-  var type: String
-  var token: String?
-  var lastSeq: Int?
-  var seq: Int?
-  var name: String?
-  var email: String?
-  var clientId: String?
-  var body: String?
-  var active: Bool?
-  var chatId: UUID?
-  var to: UUID?
-  var status: String?
-
-  static func decode(_ text: String) -> ClientFrame? {
-    try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
-  }
-
-  /// A client's id for a line: short printable text, or none.
-  var validClientID: String? {
-    guard let clientId, !clientId.isEmpty, clientId.count <= 64,
-      clientId.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
-    else { return nil }
-    return clientId
-  }
-}
-
 /// What the server sends. Fields left nil are not written.
 struct ServerFrame: Encodable, Sendable {
   struct Line: Encodable, Sendable {
