@@ -143,7 +143,7 @@ public enum InputRules {
       errors.append(FieldError(field: field, message: "Enter \(label)."))
       return ""
     }
-    if value.count > max {
+    if value.unicodeScalars.count > max {
       errors.append(
         FieldError(
           field: field, message: "\(label.prefix(1).uppercased() + label.dropFirst()) must be \(max) characters or fewer."))
@@ -152,7 +152,7 @@ public enum InputRules {
   }
 
   static func optional(_ value: String?, field: String, label: String, max: Int, errors: inout [FieldError]) -> String? {
-    if let value, value.count > max {
+    if let value, value.unicodeScalars.count > max {
       errors.append(FieldError(field: field, message: "\(label) must be \(max) characters or fewer."))
     }
     return value

@@ -255,7 +255,7 @@ public struct CaseService: Sendable {
     guard let text = InputRules.clean(body) else {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
     }
-    guard text.count <= InputRules.maxMessage else {
+    guard text.unicodeScalars.count <= InputRules.maxMessage else {
       throw CaseworkError.invalid([
         FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")
       ])

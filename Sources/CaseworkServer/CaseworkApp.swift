@@ -190,20 +190,14 @@ public enum CaseworkApp {
     return url
   }
 
-  /// ISO 8601 dates in and out; incoming dates may carry fractional seconds.
+  /// ISO 8601 dates in and out; incoming dates may carry fractional seconds and are read
+  /// strictly (`StrictDateTime`).
   static func configureJSON() {
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
     encoder.outputFormatting = [.withoutEscapingSlashes]
     let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .custom { decoder in
-      let container = try decoder.singleValueContainer()
-      let text = try container.decode(String.self)
-      if let date = try? Date(text, strategy: .iso8601) { return date }
-      if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "Use an ISO 8601 date-time such as 2026-11-21T09:30:00Z.")
-    }
+    decoder.dateDecodingStrategy = StrictDateTime.decodingStrategy
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(encoder: encoder, for: ProblemDetails.mediaType)
     ContentConfiguration.global.use(decoder: decoder, for: .json)

@@ -297,3 +297,19 @@ struct SignInSecurityTests {
     }
   }
 }
+
+@Suite("Strict date-times")
+struct StrictDateTimeTests {
+  @Test("RFC 3339 date-times are read exactly; a minute of 99 or 30 February is refused, not rolled over")
+  func strict() {
+    #expect(StrictDateTime.parse("2026-11-21T09:30:00Z") == Date(timeIntervalSince1970: 1_795_253_400))
+    #expect(StrictDateTime.parse("2026-11-21T10:30:00+01:00") == Date(timeIntervalSince1970: 1_795_253_400))
+    #expect(StrictDateTime.parse("2026-11-21T09:30:00.250Z") == Date(timeIntervalSince1970: 1_795_253_400.25))
+    for bad in [
+      "2024-01-01T12:99:00Z", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T24:00:00Z", "2026-11-21",
+      "2026-11-21T09:30:00", "2026-11-21T09:30:00+1:00", "2026-11-21T09:30:00Zjunk", "2026-11-21T09:30:00.Z",
+    ] {
+      #expect(StrictDateTime.parse(bad) == nil, "\(bad)")
+    }
+  }
+}

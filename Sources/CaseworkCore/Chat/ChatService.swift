@@ -45,7 +45,7 @@ public struct ChatService: Sendable {
     func validated() throws(ChatError) -> VisitorProfile {
       let name = InputRules.cleanLine(name).map { String($0.prefix(InputRules.maxName)) }
       let email = InputRules.clean(email)
-      if let email, email.count > InputRules.maxEmail || !InputRules.isPlausibleEmail(email) {
+      if let email, email.unicodeScalars.count > InputRules.maxEmail || !InputRules.isPlausibleEmail(email) {
         throw .invalid("Enter an email address like name@example.com, or leave it empty.")
       }
       return VisitorProfile(name: name, email: email)

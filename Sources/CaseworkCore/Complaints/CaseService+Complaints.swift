@@ -14,7 +14,7 @@ extension CaseService {
     let problems = dates.problems(today: LocalDate(now))
     if !problems.isEmpty { throw .invalid(problems) }
     let desired = InputRules.clean(input?.desiredOutcome)
-    if let desired, desired.count > InputRules.maxDescription {
+    if let desired, desired.unicodeScalars.count > InputRules.maxDescription {
       throw .invalid([
         FieldError(
           field: "desiredOutcome",
@@ -329,7 +329,7 @@ extension CaseService {
     let now = clock.now().wholeMilliseconds
     var letter = try await letterTemplate(kind).render(letterValues(current, deadlines: try await cases.deadlines(of: id)))
     if let body {
-      guard let edited = InputRules.clean(body), edited.count <= InputRules.maxMessage else {
+      guard let edited = InputRules.clean(body), edited.unicodeScalars.count <= InputRules.maxMessage else {
         throw CaseworkError.invalid([
           FieldError(field: "body", message: "The letter cannot be empty or longer than \(InputRules.maxMessage) characters.")
         ])

@@ -131,7 +131,7 @@ struct APIController {
       }
     }
     if let status = params.status {
-      let statuses = status.split(separator: ",").map { CaseStatus(rawValue: String($0)) }
+      let statuses = status.split(separator: ",", omittingEmptySubsequences: false).map { CaseStatus(rawValue: String($0)) }
       if statuses.contains(nil) {
         errors.append(
           FieldError(

@@ -87,6 +87,17 @@ struct IncidentAPIController {
   static func decision(
     _ kind: String?, reason: String?, subject: String?, impact: Int?, urgency: Int?, incident: String?
   ) throws -> TriageDecision {
+    // Levels given with another decision are still checked: a wrong value is never ignored.
+    if kind != "declare", impact != nil || urgency != nil {
+      var errors: [FieldError] = []
+      if let impact, IncidentImpact(rawValue: impact) == nil {
+        errors.append(FieldError(field: "impact", message: "impact must be a level from 1 to 5."))
+      }
+      if let urgency, IncidentUrgency(rawValue: urgency) == nil {
+        errors.append(FieldError(field: "urgency", message: "urgency must be a level from 1 to 5."))
+      }
+      if !errors.isEmpty { throw CaseworkError.invalid(errors) }
+    }
     switch kind {
     case "not_an_incident": return .notAnIncident(reason: reason ?? "")
     case "declare":

@@ -48,7 +48,23 @@ struct IncidentLifecycleAPI {
     return try await respond(try await request.casework.cases.closeIncident(id, review: review, by: request.actor), request)
   }
 
+  /// The body carries nothing, but what is sent must still be a JSON object (a struct with no
+  /// fields would otherwise decode from anything, an array included).
+  struct NoFields: Decodable {
+    struct AnyKey: CodingKey {
+      var stringValue: String
+      var intValue: Int? { nil }
+      init?(stringValue: String) { self.stringValue = stringValue }
+      init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+      _ = try decoder.container(keyedBy: AnyKey.self)
+    }
+  }
+
   func patientSafety(_ request: Request) async throws -> IncidentResponse {
+    if (request.body.data?.readableBytes ?? 0) > 0 { _ = try APIController.decodeJSON(NoFields.self, from: request) }
     let id = try await request.caseParameter().id
     let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
     return try await respond(

@@ -51,7 +51,7 @@ public struct SocialWebhookController: Sendable {
       throw ProblemError.unauthorized("The call is more than 5 minutes old (or from the future); it may be a replay.")
     }
     let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
+    decoder.dateDecodingStrategy = StrictDateTime.decodingStrategy
     guard let post = try? decoder.decode(Post.self, from: body) else {
       throw CaseworkError.invalid([
         FieldError(field: "body", message: "Send JSON with source, author, text, link and postedAt (ISO 8601).")
