@@ -66,4 +66,24 @@ struct OpenAPIContractTests {
       #expect(statuses == ["new", "open", "pending_requester", "resolved", "closed"])
     }
   }
+
+  @Test("a case just created links to every operation on a case, by its id (for stateful testing)")
+  func linksFromCreate() async throws {
+    try await withApp(.sqlite) { app in
+      let doc = try await document(app)
+      let paths = try #require(doc["paths"] as? [String: [String: Any]])
+      let onACase = Set(
+        paths.filter { $0.key.hasPrefix("/api/v1/cases/{id}") }.flatMap { _, item in
+          item.compactMap { ($0.value as? [String: Any])?["operationId"] as? String }
+        })
+      let create = try #require(paths["/api/v1/cases"]?["post"] as? [String: Any])
+      let created = try #require((create["responses"] as? [String: Any])?["201"] as? [String: Any])
+      let links = try #require(created["links"] as? [String: [String: Any]])
+      #expect(Set(links.values.compactMap { $0["operationId"] as? String }) == onACase)
+      for link in links.values {
+        #expect((link["parameters"] as? [String: Any])?["id"] as? String == "$response.body#/id")
+      }
+      #expect(onACase.count >= 20)
+    }
+  }
 }

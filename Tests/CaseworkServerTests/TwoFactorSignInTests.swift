@@ -113,6 +113,27 @@ struct TwoFactorSignInTests {
     }
   }
 
+  @Test("a user who must set it up gets no chat console either, until they have")
+  func requiredForTheChatConsole() async throws {
+    let clock = SteppingWallClock(start: testStart, step: 0)
+    try await withRunningApp(.sqlite, config: testConfig { $0.requireTwoFactor = true }, clock: clock) { app, host in
+      let user = try await app.makeStaff()
+      let client = try FormClient(app)
+      try await client.signIn(user.email)
+      var headers = HTTPHeaders()
+      headers.replaceOrAdd(name: .cookie, value: "casework_session=\(try #require(client.cookies["casework_session"]))")
+      await #expect(throws: (any Error).self) {
+        _ = try await ChatClient.connect("ws://\(host)/staff/chat/socket", headers: headers)
+      }
+      _ = try await enrol(app, client, user, clock: clock)
+      headers.replaceOrAdd(name: .cookie, value: "casework_session=\(try #require(client.cookies["casework_session"]))")
+      let console = try await ChatClient.connect("ws://\(host)/staff/chat/socket", headers: headers)
+      try console.send(["type": "hello"])
+      try await console.next("panel")
+      await console.close()
+    }
+  }
+
   @Test("an administrator requires it of one user, and resets it for a user who lost their phone", arguments: Engine.all)
   func administrators(engine: Engine) async throws {
     let clock = SteppingWallClock(start: testStart, step: 0)

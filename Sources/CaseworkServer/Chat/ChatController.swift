@@ -104,6 +104,9 @@ enum StaffSocketAuthentication {
     guard ChatController.sameOrigin(request), request.headers.first(name: .origin) != nil || request.hasSession,
       let user = try await StaffAuthentication.signedInUser(request), !user.mustChangePassword, user.can(.workCases)
     else { return nil }
+    // Someone who must set up two-factor sign-in first gets no console, as they get no page.
+    let twoFactor = request.casework.twoFactor
+    guard !twoFactor.mustEnrol(try await twoFactor.state(of: user.id)) else { return nil }
     return user
   }
 
