@@ -198,7 +198,9 @@ struct BrowserTests {
         try await staff.click("section.triage-item input[name=decision][value=link]")
         try await staff.type("section.triage-item input[name=incident]", "INC-2026-000001")
         try await staff.click("section.triage-item button[type=submit]")
-        #expect(try await staff.waitFor("SR-2026-000002").contains("SR-2026-000001"))
+        // Wait for the incident page itself: the triage page being left also shows SR-2026-000002.
+        let incidentPage = try await staff.waitFor("Resolution summary")
+        #expect(incidentPage.contains("SR-2026-000001") && incidentPage.contains("SR-2026-000002"))
         try await staff.type("#summary", "A failed queue node was replaced.")
         try await staff.click("form[action$='/incident/resolve'] button[type=submit]")
         #expect(try await staff.waitForText("#incident-status", "Resolved"))
