@@ -218,8 +218,11 @@ public struct CaseService: Sendable {
 
   /// A staff reply to the requester. Replying to a new case opens it.
   @discardableResult
-  public func reply(to id: CaseID, body: String, by actor: Actor) async throws -> (Case, CaseMessage) {
-    let (record, messages) = try await addMessage(to: id, kind: .outbound, body: body, by: actor)
+  /// `role`: the replier's, which decides whether the reply answers an escalation.
+  public func reply(to id: CaseID, body: String, by actor: Actor, role: StaffRole? = nil) async throws -> (Case, CaseMessage) {
+    let (record, messages) = try await addMessage(
+      to: id, kind: .outbound, body: body, by: actor,
+      answersEscalation: role.map(Permission.answerEscalations.isGranted(to:)) ?? false)
     return (record, messages[0])
   }
 
@@ -250,7 +253,8 @@ public struct CaseService: Sendable {
   }
 
   private func addMessage(
-    to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true, email: Bool = true
+    to id: CaseID, kind: MessageKind, body: String, by actor: Actor, autoReply: Bool = true, email: Bool = true,
+    answersEscalation: Bool = false
   ) async throws -> (Case, [CaseMessage]) {
     guard let text = InputRules.clean(body) else {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
@@ -289,8 +293,9 @@ public struct CaseService: Sendable {
     var events = DeadlineEngine.events(from: current.status, to: updated.status)
     if kind == .outbound, actor != .system {
       events.insert(.staffReply, at: 0)
-      // A reply on an escalated case is the managers' response to the escalation.
-      if current.team == Self.escalationTeam { events.insert(.escalationAnswered, at: 1) }
+      // A support team manager's reply on an escalated case is the response to the escalation;
+      // anyone else's leaves it running (domain §4).
+      if current.team == Self.escalationTeam, answersEscalation { events.insert(.escalationAnswered, at: 1) }
     }
     let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
     var change = CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines)

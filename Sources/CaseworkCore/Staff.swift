@@ -39,6 +39,9 @@ public enum Permission: Sendable, CaseIterable {
   case manageIncidents
   /// Whether a personal data breach is reported to the ICO.
   case decideBreaches
+  /// Answering an escalation (domain §4: the support team manager responds); a reply by
+  /// anyone else on an escalated case is welcome but leaves the escalation running.
+  case answerEscalations
   /// Giving a deadline a new date by hand (with a reason; see `DeadlineExtensionRule`).
   case extendDeadlines
 
@@ -47,7 +50,7 @@ public enum Permission: Sendable, CaseIterable {
     case .readCases, .workCases: true
     case .decideComplaints: role == .supportManager || role == .admin
     case .manageStatus, .manageIncidents, .decideBreaches: role == .incidentManager || role == .admin
-    case .extendDeadlines: role == .supportManager || role == .admin
+    case .extendDeadlines, .answerEscalations: role == .supportManager || role == .admin
     case .reviewClinicalSafety: role == .clinicalSafetyOfficer || role == .admin
     case .manageUsers, .manageTokens, .manageSettings: role == .admin
     }

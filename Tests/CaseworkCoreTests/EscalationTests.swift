@@ -41,8 +41,12 @@ struct EscalationTests {
     try await service.escalate(opened.record.id, by: .requester)
     #expect(try await repository.deadlines(of: opened.record.id).filter { $0.name == "escalation_response" }.count == 1)
     #expect(try await repository.messages(of: opened.record.id).count == messages.count)
-    // A reply from staff answers it.
-    try await service.reply(to: opened.record.id, body: "I am the manager; here is what we will do.", by: .staff(UUID()))
+    // A specialist's reply is welcome but does not answer it; the support team manager's does.
+    try await service.reply(
+      to: opened.record.id, body: "Thanks, a manager will be in touch.", by: .staff(UUID()), role: .supportSpecialist)
+    #expect(try await repository.deadlines(of: opened.record.id).first { $0.name == "escalation_response" }?.state == .running)
+    try await service.reply(
+      to: opened.record.id, body: "I am the manager; here is what we will do.", by: .staff(UUID()), role: .supportManager)
     #expect(try await repository.deadlines(of: opened.record.id).first { $0.name == "escalation_response" }?.state == .met)
   }
 }

@@ -74,6 +74,34 @@ struct DecisionPermissionTests {
   }
 
   @Test(
+    "only a support team manager's (or an admin's) reply answers an escalation; a specialist's leaves it running",
+    arguments: Engine.all)
+  func escalationAnsweredByManagers(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let opened = try await app.openCase()
+      try await app.casework.cases.escalate(opened.record.id, by: .requester)
+      let (_, specialist) = try await app.makeToken(role: .supportSpecialist, email: "sam@casework.test")
+      let (_, manager) = try await app.makeToken(role: .supportManager, email: "grace@casework.test")
+      let path = "/api/v1/cases/\(opened.record.id.lowercaseString)/messages"
+      func escalation() async throws -> Deadline.State? {
+        try await app.casework.cases.cases.deadlines(of: opened.record.id).first { $0.name == "escalation_response" }?.state
+      }
+      #expect(try await post(app, path, token: specialist, ["body": "A manager will be in touch."]) == .created)
+      #expect(try await escalation() == .running)
+      let client = try FormClient(app)
+      try await app.makeStaff("priya@casework.test")
+      try await client.signIn("priya@casework.test")
+      #expect(
+        try await client.post("/staff/cases/\(opened.record.id.lowercaseString)/reply", [("body", "Still with the managers.")])
+          .status
+          == .seeOther)
+      #expect(try await escalation() == .running)
+      #expect(try await post(app, path, token: manager, ["body": "I am the manager: here is what we will do."]) == .created)
+      #expect(try await escalation() == .met)
+    }
+  }
+
+  @Test(
     "deadlines move by hand only for support managers and admins; never a complaint's, never the ICO breach clock",
     arguments: Engine.all)
   func deadlineExtensions(engine: Engine) async throws {

@@ -200,7 +200,8 @@ struct APIController {
     let service = request.casework.cases
     let message: CaseMessage
     switch body.kind ?? "reply" {
-    case "reply": message = try await service.reply(to: record.id, body: body.body ?? "", by: request.actor).1
+    case "reply":
+      message = try await service.reply(to: record.id, body: body.body ?? "", by: request.actor, role: request.staffUser?.role).1
     case "note": message = try await service.addNote(to: record.id, body: body.body ?? "", by: request.actor).1
     default: throw CaseworkError.invalid([FieldError(field: "kind", message: "kind must be reply or note.")])
     }

@@ -167,7 +167,7 @@ struct StaffCasesController {
   func reply(_ request: Request) async throws -> Response {
     let body = try request.content.decode(BodyForm.self).body ?? ""
     return try await act(request, field: "reply") { id in
-      try await request.casework.cases.reply(to: id, body: body, by: request.actor)
+      try await request.casework.cases.reply(to: id, body: body, by: request.actor, role: request.staffUser?.role)
     }
   }
 
