@@ -27,13 +27,19 @@ public enum EscalationRequest {
 extension CaseService {
   /// The team an escalated case goes to (domain §4).
   public static let escalationTeam = StaffRole.supportManager.rawValue
+  /// The tag an escalated case carries.
+  public static let escalatedTag = "escalated"
 
   /// Escalates a case to the support team managers: the `escalation_response` deadline starts,
   /// the case is tagged and its team set, and the requester is told who will handle it and by
-  /// when. Escalating twice while the deadline runs changes nothing more.
+  /// when. Escalating twice while the deadline runs changes nothing more, and a complaint or
+  /// an incident is not escalated.
   @discardableResult
   public func escalate(_ id: CaseID, by actor: Actor, autoReply: Bool = true) async throws -> Case {
     guard let current = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }
+    // Escalation is a support request's route to a manager; complaints and incidents are with
+    // them already, under processes of their own.
+    guard current.kind == .supportRequest else { return current }
     let existing = try await cases.deadlines(of: id)
     if existing.contains(where: { $0.name == "escalation_response" && ($0.isOpen || $0.state == .breached && $0.metAt == nil) }) {
       return current
@@ -42,7 +48,7 @@ extension CaseService {
     var updated = current
     updated.team = Self.escalationTeam
     updated.updatedAt = now
-    if !updated.tags.contains("escalated") { updated.tags.append("escalated") }
+    if !updated.tags.contains(Self.escalatedTag) { updated.tags.append(Self.escalatedTag) }
     if updated.status == .resolved || updated.status == .closed || updated.status == .pendingRequester { updated.status = .open }
     let (deadlines, deadlineAudit) = try await deadlineChanges([.escalationRequested], for: updated, by: actor, at: now)
     let due = deadlines.first { $0.name == "escalation_response" }?.dueAt

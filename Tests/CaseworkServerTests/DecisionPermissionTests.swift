@@ -102,6 +102,32 @@ struct DecisionPermissionTests {
   }
 
   @Test(
+    "the requester's page says escalated only once a request was; a complaint's page offers no escalation", arguments: Engine.all)
+  func requesterPageTellsTheTruth(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let complaint = try await app.casework.cases.open(
+        NewCaseInput(
+          kind: .complaint, channel: .web, subject: "Rude reply", description: "I was spoken to rudely.",
+          requesterName: "Ann Example", requesterEmail: "ann@example.com"),
+        by: .requester)
+      let client = try FormClient(app)
+      let complaintPage = try await client.get("/my-case/\(complaint.accessToken)").html
+      #expect(!complaintPage.contains("has been escalated"))
+      #expect(!complaintPage.contains("Not happy with our response?"))
+      // Asking anyway (an old form, or "I wish to escalate" by email) changes nothing.
+      _ = try await client.post("/my-case/\(complaint.accessToken)/escalate", [])
+      #expect(try await app.casework.cases.cases.find(id: complaint.record.id)?.tags.contains("escalated") == false)
+      #expect(!(try await client.get("/my-case/\(complaint.accessToken)").html.contains("has been escalated")))
+
+      let request = try await app.openCase()
+      let before = try await client.get("/my-case/\(request.accessToken)").html
+      #expect(before.contains("Not happy with our response?") && !before.contains("has been escalated"))
+      #expect(try await client.post("/my-case/\(request.accessToken)/escalate", []).status == .seeOther)
+      #expect(try await client.get("/my-case/\(request.accessToken)").html.contains("has been escalated"))
+    }
+  }
+
+  @Test(
     "deadlines move by hand only for support managers and admins; never a complaint's, never the ICO breach clock",
     arguments: Engine.all)
   func deadlineExtensions(engine: Engine) async throws {

@@ -63,6 +63,7 @@ struct RequesterCasePage: Encodable {
   var escalateAction: String
   /// Escalated already: the page says so instead of offering the button.
   var escalated: Bool
+  var canEscalate: Bool
   var draft: String
   var errors: [String: String]
   var errorList: [FormErrors.Item]
@@ -86,7 +87,10 @@ struct RequesterCasePage: Encodable {
     }
     replyAction = "/my-case/\(token)/reply"
     escalateAction = "/my-case/\(token)/escalate"
-    escalated = record.team == CaseService.escalationTeam
+    // What is true for this case: a complaint is with the managers from the start under its own
+    // process, and is not "escalated"; a request is escalated only once it was.
+    escalated = record.tags.contains(CaseService.escalatedTag)
+    canEscalate = record.kind == .supportRequest
     self.draft = draft
     self.errors = errors.byField
     errorList = errors.list
