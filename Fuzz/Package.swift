@@ -7,9 +7,10 @@ let package = Package(
   name: "CaseworkFuzz",
   dependencies: [.package(name: "Casework", path: "..")],
   targets: [
-    .executableTarget(name: "FuzzMail", dependencies: [.product(name: "CaseworkMail", package: "Casework")]),
-    .executableTarget(name: "FuzzPolicy", dependencies: [.product(name: "CaseworkPolicy", package: "Casework")]),
-    .executableTarget(name: "FuzzChat", dependencies: [.product(name: "CaseworkCore", package: "Casework")]),
+    .target(name: "FuzzSupport"),
+    .executableTarget(name: "FuzzMail", dependencies: ["FuzzSupport", .product(name: "CaseworkMail", package: "Casework")]),
+    .executableTarget(name: "FuzzPolicy", dependencies: ["FuzzSupport", .product(name: "CaseworkPolicy", package: "Casework")]),
+    .executableTarget(name: "FuzzChat", dependencies: ["FuzzSupport", .product(name: "CaseworkCore", package: "Casework")]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -37,3 +37,14 @@ public enum Base64URL {
     return String(decoding: out, as: UTF8.self)
   }
 }
+
+/// Compares secrets (tokens, signatures, codes) in time that depends only on their length, so
+/// a guess cannot be refined byte by byte from how fast it is refused.
+public enum ConstantTime {
+  public static func equal(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+  }
+}

@@ -53,7 +53,6 @@ public protocol StaffSessionStore: Sendable {
   func delete(keyHash: String) async throws
   /// Ends every session of the user but the one whose key hash is `keeping`.
   func deleteAll(of staffID: StaffID, keeping: String?) async throws
-  /// Removes sessions that are over; returns how many.
-  @discardableResult
-  func deleteExpired(lastSeenBefore: Date, createdBefore: Date) async throws -> Int
+  /// Removes sessions that are over.
+  func deleteExpired(lastSeenBefore: Date, createdBefore: Date) async throws
 }

@@ -38,16 +38,9 @@ public struct TOTP: Sendable {
     guard digits.count == Self.digits, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
     let now = Self.step(at: date)
     for step in [now, now - 1, now + 1] where step > (lastUsed ?? Int64.min) {
-      if constantTimeEqual(code(step: step), digits) { return step }
+      if ConstantTime.equal(code(step: step), digits) { return step }
     }
     return nil
-  }
-
-  private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
   }
 
   /// The link an authenticator app reads from the QR code (Key Uri Format).

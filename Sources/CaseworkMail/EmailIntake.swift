@@ -122,8 +122,7 @@ public struct EmailIntake: Sendable {
     }
     let sender = message.from ?? message.replyTo.first
     if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference),
-      let sender, sender.normalised == record.requester.email.lowercased(),
-      SenderAuthentication.isVerified(message, authservID: authservID)
+      Self.isRequester(sender, of: record), SenderAuthentication.isVerified(message, authservID: authservID)
     {
       return record
     }
@@ -169,6 +168,12 @@ public struct EmailIntake: Sendable {
     return .opened(opened.id, opened.reference)
   }
 
+  /// Whether the message's sender is the case's requester, by address (which alone proves
+  /// nothing: see `SenderAuthentication`).
+  static func isRequester(_ sender: MailAddress?, of record: Case) -> Bool {
+    sender?.normalised == record.requester.email.lowercased()
+  }
+
   func text(of message: MailMessage) -> String {
     let reply = message.reply
     let body = reply.newText.isEmpty ? message.text.trimmed : reply.newText
@@ -197,7 +202,7 @@ public struct EmailIntake: Sendable {
     if sender == nil { tags.append("sender-unknown") }
     if let quoted {
       tags.append("quoted-other-reference")
-      if sender?.normalised == quoted.requester.email.lowercased() { tags.append("sender-not-verified") }
+      if Self.isRequester(sender, of: quoted) { tags.append("sender-not-verified") }
     }
     if delayed { tags.append(CaseService.receivedWhileStoppedTag) }
     let subject = message.subject.trimmed
@@ -210,7 +215,7 @@ public struct EmailIntake: Sendable {
     if let quoted {
       try await cases.link(opened.record.id, to: quoted.reference.description, relation: .related, by: .system)
       let why =
-        sender?.normalised == quoted.requester.email.lowercased()
+        Self.isRequester(sender, of: quoted)
         ? "came from that case's requester's address, but our mail server did not confirm the address (SPF, DKIM or DMARC), so it may be forged. If it is genuine, copy it to that case"
         : "was not sent by that case's requester"
       try await cases.addNote(

@@ -57,16 +57,12 @@ public struct SQLStaffSessionStore: StaffSessionStore {
     try await statement.run()
   }
 
-  @discardableResult
-  public func deleteExpired(lastSeenBefore: Date, createdBefore: Date) async throws -> Int {
-    let sql = handle.sql
-    let predicate = SQLBinaryExpression(
-      SQLBinaryExpression(SQLColumn("last_seen_at"), .lessThan, SQLBind(lastSeenBefore)), .or,
-      SQLBinaryExpression(SQLColumn("created_at"), .lessThan, SQLBind(createdBefore)))
-    let count =
-      try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("staff_sessions")
-      .where(predicate).first(decodingColumn: "n", as: Int.self) ?? 0
-    if count > 0 { try await sql.delete(from: "staff_sessions").where(predicate).run() }
-    return count
+  public func deleteExpired(lastSeenBefore: Date, createdBefore: Date) async throws {
+    try await handle.sql.delete(from: "staff_sessions")
+      .where(
+        SQLBinaryExpression(
+          SQLBinaryExpression(SQLColumn("last_seen_at"), .lessThan, SQLBind(lastSeenBefore)), .or,
+          SQLBinaryExpression(SQLColumn("created_at"), .lessThan, SQLBind(createdBefore)))
+      ).run()
   }
 }

@@ -15,18 +15,12 @@ struct TwoFactorBrowserTests {
     let clock = SteppingWallClock(start: Date(), step: 0)
     try await withApp(.sqlite, clock: clock) { app in
       try await app.makeStaff("priya@casework.test")
-      try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-      let port = try #require(app.http.server.shared.localAddress?.port)
-      let site = "http://127.0.0.1:\(port)"
-      let driver = WebDriver(client: app.client)
-      try await driver.start()
-      let browser = try await driver.newSession()
       func code(_ key: String) throws -> String {
         let secret = try #require(Base32.decode(key))
         return CaseworkCore.TOTP(secret: secret, hmac: TwoFactorCrypto.hmacSHA1).code(
           step: CaseworkCore.TOTP.step(at: clock.now()))
       }
-      do {
+      try await withBrowser(app) { browser, site in
         try await browser.open("\(site)/staff/login")
         try await browser.type("#email", "priya@casework.test")
         try await browser.type("#password", "correct horse battery")
@@ -58,15 +52,7 @@ struct TwoFactorBrowserTests {
         try await browser.click("form[action='/staff/login/code'] button[type=submit]")
         #expect(try await browser.waitFor("Inbox").isEmpty == false)
         #expect(try await browser.title().hasPrefix("Inbox"))
-      } catch {
-        await browser.close()
-        await driver.stop()
-        await app.server.shutdown()
-        throw error
       }
-      await browser.close()
-      await driver.stop()
-      await app.server.shutdown()
     }
   }
 }

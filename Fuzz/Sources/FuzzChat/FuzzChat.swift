@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import FuzzSupport
 
 // A chat socket's frames, for libFuzzer (`scripts/fuzz`): any text a client sends is decoded
 // as a frame, and a line goes through the rules a visitor's line meets (cleaning and length,
@@ -21,16 +22,8 @@ public func fuzzChat(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzChat_main`; this one hands over to libFuzzer.
+/// SwiftPM's entry point for this target; libFuzzer takes over from it.
 @_cdecl("FuzzChat_main")
 func fuzzChatMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzChat)
+  runFuzzer(argc, argv, fuzzChat)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt

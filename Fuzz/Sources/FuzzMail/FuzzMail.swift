@@ -1,5 +1,6 @@
 import CaseworkMail
 import Foundation
+import FuzzSupport
 
 // The MIME parser against any bytes, for libFuzzer: `scripts/fuzz` builds this package with
 // `-sanitize=fuzzer,address`, and the fuzzer's own main calls this entry point.
@@ -17,16 +18,8 @@ public func fuzzMail(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzMail_main`; this one hands over to libFuzzer.
+/// SwiftPM's entry point for this target; libFuzzer takes over from it.
 @_cdecl("FuzzMail_main")
 func fuzzMailMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzMail)
+  runFuzzer(argc, argv, fuzzMail)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt

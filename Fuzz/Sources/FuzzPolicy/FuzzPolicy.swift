@@ -1,5 +1,6 @@
 import CaseworkPolicy
 import Foundation
+import FuzzSupport
 
 // The deadline policy file reader against any text, for libFuzzer (`scripts/fuzz`).
 
@@ -10,16 +11,8 @@ public func fuzzPolicy(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable's entry point as `FuzzPolicy_main`; this one hands over to libFuzzer.
+/// SwiftPM's entry point for this target; libFuzzer takes over from it.
 @_cdecl("FuzzPolicy_main")
 func fuzzPolicyMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzPolicy)
+  runFuzzer(argc, argv, fuzzPolicy)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt

@@ -92,12 +92,11 @@ struct PublicController {
       if let wait = services.replyLimiter.attempt("link:" + services.hasher.digest(token), now: now)
         ?? services.replyLimiter.attempt("address:" + request.clientAddress, now: now)
       {
-        let minutes = max(1, (wait + 59) / 60)
         throw CaseworkError.invalid([
           FieldError(
             field: "body",
             message:
-              "You have sent several replies in a short time. Your reply is below: send it again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+              "You have sent several replies in a short time. Your reply is below: send it again in \(WaitWords.minutes(wait))."
           )
         ])
       }

@@ -43,9 +43,7 @@ public struct SocialWebhookController: Sendable {
     }
     let expected = Self.signature(secret: secret, timestamp: timestamp, body: body)
     // Compared in constant time, so the signature cannot be guessed byte by byte.
-    guard given.utf8.count == expected.utf8.count,
-      zip(given.utf8, expected.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
-    else { throw ProblemError.unauthorized("The signature does not match the body.") }
+    guard ConstantTime.equal(given, expected) else { throw ProblemError.unauthorized("The signature does not match the body.") }
     let now = request.casework.clock.now()
     guard abs(now.timeIntervalSince1970 - seconds) <= Self.replayWindow else {
       throw ProblemError.unauthorized("The call is more than 5 minutes old (or from the future); it may be a replay.")

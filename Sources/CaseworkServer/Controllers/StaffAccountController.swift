@@ -128,16 +128,10 @@ struct StaffAccountController {
           FieldError(field: "password", message: "Two-factor sign-in is required for your account, so it cannot be turned off.")
         ]))
     }
-    if let wait = services.signInFailures.begin(email: user.email, address: request.clientAddress, now: services.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many attempts",
-        detail: "The password was wrong too many times. Try again in a few minutes.", seconds: wait)
-    }
-    guard try await services.staffAccounts.verifyPassword(of: user, form.password ?? "") else {
+    guard try await request.confirmsPassword(form.password, of: user) else {
       return try await renderAccount(
         request, errors: FormErrors([FieldError(field: "password", message: "Enter your current password.")]))
     }
-    services.signInFailures.succeeded(email: user.email, address: request.clientAddress)
     try await services.twoFactor.reset(user.id)
     try await services.sessions.deleteAll(of: user.id, keeping: nil)
     try await StaffAuthentication.renewSession(request)

@@ -74,9 +74,8 @@ struct StaffAuthController {
     // Checked before the password, so a locked account answers the same whether or not the
     // password was right: guessing goes no faster.
     if let wait = services.signInFailures.begin(email: email, address: request.clientAddress, now: now) {
-      let minutes = max(1, (wait + 59) / 60)
       return try await refuse(
-        "There have been too many failed attempts to sign in. Try again in \(minutes) minute\(minutes == 1 ? "" : "s"), or ask an administrator to reset your password.",
+        "There have been too many failed attempts to sign in. Try again in \(WaitWords.minutes(wait)), or ask an administrator to reset your password.",
         status: .tooManyRequests, retryAfter: wait)
     }
     guard let user = try await services.staffAccounts.signIn(email: email, password: password) else {
@@ -142,9 +141,8 @@ struct StaffAuthController {
       return try await refuse("Enter the 6-digit code from your authenticator app, or a recovery code.", status: .unauthorized)
     }
     if let wait = services.signInFailures.begin(email: user.email, address: request.clientAddress, now: services.clock.now()) {
-      let minutes = max(1, (wait + 59) / 60)
       return try await refuse(
-        "There have been too many wrong codes. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+        "There have been too many wrong codes. Try again in \(WaitWords.minutes(wait)).",
         status: .tooManyRequests)
     }
     let verification = try await services.twoFactor.verify(user, code: typed)
@@ -198,16 +196,7 @@ struct StaffAuthController {
     var problems: [FieldError] = []
     let password = form.password ?? ""
     let accounts = request.casework.staffAccounts
-    let throttle = request.casework.signInFailures
-    // Guessing the current password through this form is throttled like signing in.
-    if let wait = throttle.begin(email: user.email, address: request.clientAddress, now: request.casework.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many attempts",
-        detail: "The current password was wrong too many times. Try again in a few minutes.", seconds: wait)
-    }
-    if try await accounts.verifyPassword(of: user, form.current ?? "") {
-      throttle.succeeded(email: user.email, address: request.clientAddress)
-    } else {
+    if !(try await request.confirmsPassword(form.current, of: user)) {
       problems.append(
         FieldError(
           field: "current",

@@ -39,6 +39,20 @@ extension Request {
     }
   }
 
+  /// Whether `password` is the signed-in user's own, for a change that asks for it again
+  /// (password change, turning two-factor off). Guessing here is throttled like signing in.
+  func confirmsPassword(_ password: String?, of user: StaffUser) async throws -> Bool {
+    let services = casework
+    if let wait = services.signInFailures.begin(email: user.email, address: clientAddress, now: services.clock.now()) {
+      throw RetryAfterError(
+        status: .tooManyRequests, kind: "rate-limited", title: "Too many attempts",
+        detail: "The password was wrong too many times. Try again in a few minutes.", seconds: wait)
+    }
+    guard try await services.staffAccounts.verifyPassword(of: user, password ?? "") else { return false }
+    services.signInFailures.succeeded(email: user.email, address: clientAddress)
+    return true
+  }
+
   /// The audit-trail actor for this request.
   var actor: Actor {
     if let token = storage[APITokenKey.self] { return .apiToken(token.id) }

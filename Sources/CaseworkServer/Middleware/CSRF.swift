@@ -33,13 +33,13 @@ struct CSRFProtection: AsyncMiddleware {
       var accepted = false
       if let submitted {
         if let bound {
-          accepted = Self.constantTimeEqual(bound, submitted)
+          accepted = ConstantTime.equal(bound, submitted)
           // The sign-in form may have been opened before this browser signed in elsewhere.
           if !accepted, request.url.path == "/staff/login", let existing {
-            accepted = Self.constantTimeEqual(existing, submitted)
+            accepted = ConstantTime.equal(existing, submitted)
           }
         } else if let existing {
-          accepted = Self.constantTimeEqual(existing, submitted)
+          accepted = ConstantTime.equal(existing, submitted)
         }
       }
       guard accepted else {
@@ -57,21 +57,13 @@ struct CSRFProtection: AsyncMiddleware {
 
   /// The token for a signed-in session: HMAC-SHA256 of a fixed label, keyed by the session's
   /// key, which only that browser holds (the database keeps its digest). A key renewed during
-  /// this request (`StaffSessionDriver.issue`) is the one the page's forms will be posted with.
+  /// this request (`NewSessionKey`) is the one the page's forms will be posted with.
   static func sessionToken(_ request: Request) -> String? {
     guard request.hasSession, request.session.data[StaffAuthentication.sessionKey] != nil,
       let key = request.storage[NewSessionKey.self] ?? request.session.id?.string
     else { return nil }
-    let id = SessionID(string: key)
-    let mac = HMAC<SHA256>.authenticationCode(for: Data("casework-csrf".utf8), using: SymmetricKey(data: Data(id.string.utf8)))
+    let mac = HMAC<SHA256>.authenticationCode(for: Data("casework-csrf".utf8), using: SymmetricKey(data: Data(key.utf8)))
     return Base64URL.encode(Array(mac))
-  }
-
-  static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
   }
 }
 

@@ -118,7 +118,7 @@ enum Pages {
         : "There is nothing at this address. If you followed a private link, check that you copied all of it."
     case 429:
       heading = "Too many requests"
-      action = retryAfter.map { "Please try again in \(max(1, ($0 + 59) / 60)) minute\($0 > 60 ? "s" : "")." }
+      action = retryAfter.map { "Please try again in \(WaitWords.minutes($0))." }
     default:
       break
     }
@@ -135,5 +135,14 @@ enum Pages {
     }
     if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
     return response
+  }
+}
+
+/// How long someone must wait, in the words a page uses: whole minutes, rounded up.
+enum WaitWords {
+  /// 30 → "1 minute", 61 → "2 minutes".
+  static func minutes(_ seconds: Int) -> String {
+    let minutes = max(1, (seconds + 59) / 60)
+    return "\(minutes) minute\(minutes == 1 ? "" : "s")"
   }
 }

@@ -209,3 +209,29 @@ struct BrowserSession: Sendable {
     _ = try? await driver.call(.DELETE, "/session/\(id)")
   }
 }
+
+/// Serves the app on a loopback port and opens one browser session on it; the browser,
+/// chromedriver and the server are stopped afterwards, whether or not `body` threw.
+func withBrowser<T>(_ app: Application, _ body: (BrowserSession, String) async throws -> T) async throws -> T {
+  try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+  let port = try #require(app.http.server.shared.localAddress?.port)
+  let driver = WebDriver(client: app.client)
+  do {
+    try await driver.start()
+    let session = try await driver.newSession()
+    do {
+      let result = try await body(session, "http://127.0.0.1:\(port)")
+      await session.close()
+      await driver.stop()
+      await app.server.shutdown()
+      return result
+    } catch {
+      await session.close()
+      throw error
+    }
+  } catch {
+    await driver.stop()
+    await app.server.shutdown()
+    throw error
+  }
+}
