@@ -205,9 +205,43 @@ struct BrowserSession: Sendable {
       ])
   }
 
+  /// The viewport a person has: 375 wide for a phone, 1440 for a manager's screen.
+  func setWindowSize(width: Int, height: Int) async throws {
+    try await driver.call(.POST, "/session/\(id)/window/rect", ["width": width, "height": height])
+  }
+
+  /// Presses keys as a keyboard would, into whatever has focus (`Key.tab`, `Key.enter`, text).
+  func press(_ keys: String) async throws {
+    let actions = keys.unicodeScalars.flatMap { key -> [[String: Any]] in
+      [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]]
+    }
+    try await driver.call(
+      .POST, "/session/\(id)/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+  }
+
+  /// Presses Tab until the element with `id` has focus, as a keyboard user moves through a page.
+  func tab(to id: String, atMost presses: Int = 20) async throws -> Bool {
+    for _ in 0..<presses {
+      try await press(Key.tab)
+      if try await execute("return document.activeElement && document.activeElement.id") as? String == id { return true }
+    }
+    return false
+  }
+
+  /// How far the page is wider than the window: 0 when nothing makes it scroll sideways.
+  func horizontalOverflow() async throws -> Int {
+    (try await execute("return document.documentElement.scrollWidth - window.innerWidth") as? Int) ?? -1
+  }
+
   func close() async {
     _ = try? await driver.call(.DELETE, "/session/\(id)")
   }
+}
+
+/// WebDriver's codes for keys that are not text.
+enum Key {
+  static let tab = "\u{E004}"
+  static let enter = "\u{E007}"
 }
 
 /// Serves the app on a loopback port and opens one browser session on it; the browser,
