@@ -45,6 +45,9 @@ public enum InputRules {
   public static let maxPhone = 40
   public static let maxOrganisation = 200
   public static let maxMessage = 20_000
+  public static let maxIncidentUpdate = 5000
+  /// 2000-01-01T00:00:00Z: the earliest date a case can say it was received.
+  public static let earliestReceived = Date(timeIntervalSince1970: 946_684_800)
   public static let maxTag = 40
   public static let maxTags = 20
 
@@ -138,12 +141,23 @@ public enum InputRules {
     return tag
   }
 
-  static func required(_ value: String?, field: String, label: String, max: Int, errors: inout [FieldError]) -> String {
-    guard let value else {
+  /// Whether what was sent is longer than `max`, counted as JSON Schema's `maxLength` counts:
+  /// code points of the text as sent, before cleaning drops control characters or trims it.
+  /// The API's document and the rules then agree on every input.
+  public static func isTooLong(_ raw: String?, max: Int) -> Bool {
+    guard let raw else { return false }
+    return raw.utf8.count > max && raw.unicodeScalars.count > max
+  }
+
+  static func required(
+    _ raw: String?, cleanedBy clean: (String?) -> String?, field: String, label: String, max: Int,
+    errors: inout [FieldError]
+  ) -> String {
+    guard let value = clean(raw) else {
       errors.append(FieldError(field: field, message: "Enter \(label)."))
       return ""
     }
-    if value.unicodeScalars.count > max {
+    if isTooLong(raw, max: max) {
       errors.append(
         FieldError(
           field: field, message: "\(label.prefix(1).uppercased() + label.dropFirst()) must be \(max) characters or fewer."))
@@ -151,8 +165,12 @@ public enum InputRules {
     return value
   }
 
-  static func optional(_ value: String?, field: String, label: String, max: Int, errors: inout [FieldError]) -> String? {
-    if let value, value.unicodeScalars.count > max {
+  static func optional(
+    _ raw: String?, cleanedBy clean: (String?) -> String?, field: String, label: String, max: Int,
+    errors: inout [FieldError]
+  ) -> String? {
+    let value = clean(raw)
+    if isTooLong(raw, max: max) {
       errors.append(FieldError(field: field, message: "\(label) must be \(max) characters or fewer."))
     }
     return value
@@ -175,25 +193,25 @@ extension NewCaseInput {
   public func validated(now: Date) throws(CaseworkError) -> ValidatedCase {
     var errors: [FieldError] = []
     let name = InputRules.required(
-      InputRules.cleanLine(requesterName), field: "requester.name", label: "your name", max: InputRules.maxName,
+      requesterName, cleanedBy: InputRules.cleanLine, field: "requester.name", label: "your name", max: InputRules.maxName,
       errors: &errors)
     let email = InputRules.required(
-      InputRules.cleanLine(requesterEmail), field: "requester.email", label: "an email address",
+      requesterEmail, cleanedBy: InputRules.cleanLine, field: "requester.email", label: "an email address",
       max: InputRules.maxEmail, errors: &errors)
     if !email.isEmpty, !InputRules.isPlausibleEmail(email) {
       errors.append(
         FieldError(field: "requester.email", message: "Enter an email address in the correct format, like name@example.com."))
     }
     let subject = InputRules.required(
-      InputRules.cleanLine(subject), field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
+      subject, cleanedBy: InputRules.cleanLine, field: "subject", label: "a subject", max: InputRules.maxSubject, errors: &errors)
     let description = InputRules.required(
-      InputRules.clean(description), field: "description", label: "a description of the problem",
+      description, cleanedBy: InputRules.clean, field: "description", label: "a description of the problem",
       max: InputRules.maxDescription, errors: &errors)
     let phone = InputRules.optional(
-      InputRules.cleanLine(requesterPhone), field: "requester.phone", label: "Phone number", max: InputRules.maxPhone,
+      requesterPhone, cleanedBy: InputRules.cleanLine, field: "requester.phone", label: "Phone number", max: InputRules.maxPhone,
       errors: &errors)
     let organisation = InputRules.optional(
-      InputRules.cleanLine(organisation), field: "requester.organisation", label: "Organisation",
+      organisation, cleanedBy: InputRules.cleanLine, field: "requester.organisation", label: "Organisation",
       max: InputRules.maxOrganisation, errors: &errors)
     var nhs: NHSNumber?
     if let given = InputRules.clean(nhsNumber) {
@@ -206,6 +224,9 @@ extension NewCaseInput {
     }
     if let receivedAt, receivedAt > now.addingTimeInterval(300) {
       errors.append(FieldError(field: "receivedAt", message: "The date received cannot be in the future."))
+    } else if let receivedAt, receivedAt < InputRules.earliestReceived {
+      // Calendars disagree before the Gregorian reform, and no case reached us before this.
+      errors.append(FieldError(field: "receivedAt", message: "The date received must be after 1 January 2000."))
     }
     var cleanTags: [String] = []
     for tag in tags {

@@ -45,7 +45,7 @@ extension CaseService {
     guard let text = InputRules.clean(body) else {
       throw CaseworkError.invalid([FieldError(field: "body", message: "Enter a message.")])
     }
-    guard text.unicodeScalars.count <= InputRules.maxMessage else {
+    guard !InputRules.isTooLong(body, max: InputRules.maxMessage) else {
       throw CaseworkError.invalid([
         FieldError(field: "body", message: "A message must be \(InputRules.maxMessage) characters or fewer.")
       ])
@@ -91,7 +91,7 @@ extension CaseService {
       guard email, !automatic || autoReply else { return nil }
       return OutgoingEmail.carrying(
         message, reference: current.reference.description, subject: current.subject, requester: current.requester,
-        automatic: automatic, reply: true)
+        automatic: automatic, reply: true, link: caseLinks?.url(for: id))
     }
     try await cases.save(change)
     return (updated, messages)

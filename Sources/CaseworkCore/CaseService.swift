@@ -45,13 +45,21 @@ public struct CaseService: Sendable {
   public let deadlineEngine: CurrentDeadlineEngine
   public let complaintPolicy: ComplaintPolicy
   public let letterTemplates: (any LetterTemplateStore)?
+  /// Who works here: escalations go to the support team managers by name. Nil in tests that
+  /// need no people.
+  public let staff: (any StaffRepository)?
+  /// The private link to a requester's case page, put in every email to them.
+  public let caseLinks: (any CaseLinks)?
 
   public init(
     cases: any CaseRepository, clock: any WallClock, screener: Screener = Screener(),
     safetyNet: SafetyNetText = .standard, hasher: any SecretHasher,
     deadlines: CurrentDeadlineEngine = CurrentDeadlineEngine(.standard), complaints: ComplaintPolicy = .standard,
-    letterTemplates: (any LetterTemplateStore)? = nil
+    letterTemplates: (any LetterTemplateStore)? = nil, staff: (any StaffRepository)? = nil,
+    caseLinks: (any CaseLinks)? = nil
   ) {
+    self.staff = staff
+    self.caseLinks = caseLinks
     self.complaintPolicy = complaints
     self.letterTemplates = letterTemplates
     self.deadlineEngine = deadlines
@@ -85,7 +93,7 @@ public struct CaseService: Sendable {
     // An NHS number written in the text is lifted into its own field when that is empty.
     if valid.requester.nhsNumber == nil { valid.requester.nhsNumber = screening.nhsNumbers.first }
     let id = CaseID.timeOrdered()
-    let token = SecretGenerator.token()
+    let token = caseLinks?.token(for: id) ?? SecretGenerator.token()
     var messages = [
       CaseMessage(caseID: id, kind: .inbound, author: .requester, body: valid.description, createdAt: now)
     ]
@@ -128,17 +136,32 @@ public struct CaseService: Sendable {
     // Clocks start when the case reached us, which for post or phone is before its entry.
     let engine = deadlineEngine.value
     draft.deadlines = engine.start(.received, caseID: id, kind: valid.kind, at: receivedAt).map { engine.refresh($0, now: now) }
+    if valid.kind == .complaint, let index = draft.messages.firstIndex(where: { $0.kind == .outbound }) {
+      let due = draft.deadlines.first { $0.name == "acknowledge" }?.dueAt
+      draft.messages[index].body = complaintReceipt(acknowledgeBy: due, screening: screening)
+    }
     return (draft, token, screening)
   }
 
   /// Opens a case. `autoReply` sends the acknowledgement by email too (never to automatic mail).
-  public func open(_ input: NewCaseInput, by actor: Actor, autoReply: Bool = true) async throws -> OpenedCase {
+  /// `submissionKey` is the one-time key of the form that sent it: the same form sent twice
+  /// (a refresh, a double click, the back button) finds this case instead of making another.
+  public func open(_ input: NewCaseInput, by actor: Actor, autoReply: Bool = true, submissionKey: String? = nil)
+    async throws -> OpenedCase
+  {
     var (draft, token, screening) = try draft(input, by: actor)
-    if autoReply, [.email, .web].contains(draft.channel), draft.kind != .complaint,
+    if let submissionKey, caseLinks != nil {
+      // The link's token is checked by its MAC, so the stored digest can be the form's key.
+      draft.accessTokenHash = hasher.digest(Self.submissionPrefix + submissionKey)
+    }
+    // Every requester hears at once, complainants included (their receipt; the formal
+    // acknowledgement letter follows from staff).
+    let acknowledgedAtOnce = complaintPolicy.autoAcknowledge && draft.complaint?.mayProceed == true
+    if autoReply, [.email, .web, .api, .phone, .post].contains(draft.channel), !acknowledgedAtOnce,
       let acknowledgement = draft.messages.first(where: { $0.kind == .outbound }),
       let email = OutgoingEmail.carrying(
         acknowledgement, reference: CaseDraft.referencePlaceholder, subject: draft.subject, requester: draft.requester,
-        automatic: true, reply: false)
+        automatic: true, reply: false, link: caseLinks?.url(token: token))
     {
       draft.outgoing = [email]
     }
@@ -186,6 +209,21 @@ public struct CaseService: Sendable {
     return parts.joined(separator: "\n\n")
   }
 
+  /// A complaint's receipt, sent the moment it reaches us: its reference, what happens next
+  /// and the date the formal acknowledgement is due (domain §5: 3 working days).
+  func complaintReceipt(acknowledgeBy due: Date?, screening: ScreeningResult) -> String {
+    var parts: [String] = []
+    if let signposting = safetyNet.signposting(for: screening), screening.isEmergency { parts.append(signposting) }
+    parts.append("Thank you for your complaint. We have received it and its reference is \(CaseDraft.referencePlaceholder).")
+    let by = due.map { " by the end of " + Self.longDate(LocalDate($0)) } ?? ""
+    parts.append(
+      "What happens next: a support team manager will check it and send you a formal acknowledgement\(by) (within 3 working days), saying who is handling your complaint and when you will hear from us. We may contact you to understand it fully."
+    )
+    if let signposting = safetyNet.signposting(for: screening), !screening.isEmergency { parts.append(signposting) }
+    parts.append(safetyNet.notice)
+    return parts.joined(separator: "\n\n")
+  }
+
   // MARK: Reading
 
   public func detail(_ id: CaseID) async throws -> CaseDetail {
@@ -204,10 +242,21 @@ public struct CaseService: Sendable {
     return nil
   }
 
+  static let submissionPrefix = "form:"
+
+  /// The case a form with this one-time key already opened, if any.
+  public func caseForSubmissionKey(_ key: String) async throws -> Case? {
+    guard key.utf8.count >= 20, key.utf8.count <= 100 else { return nil }
+    return try await cases.find(accessTokenHash: hasher.digest(Self.submissionPrefix + key))
+  }
+
   /// The case a requester's private link opens, or nil for an unknown or malformed token.
   public func caseForAccessToken(_ token: String) async throws -> Case? {
     guard token.count >= 20, token.count <= 100 else { return nil }
-    return try await cases.find(accessTokenHash: hasher.digest(token))
+    if let record = try await cases.find(accessTokenHash: hasher.digest(token)) { return record }
+    // A link written into a later email to a case opened before links were derived.
+    guard let id = caseLinks?.caseID(fromToken: token) else { return nil }
+    return try await cases.find(id: id)
   }
 
   public func list(_ query: CaseQuery) async throws -> CaseList {

@@ -48,6 +48,9 @@ extension CaseService {
     var updated = current
     updated.team = Self.escalationTeam
     updated.updatedAt = now
+    let managers = try await escalationManagers()
+    // The managers take it: a specialist's assignment ends, a manager's stays.
+    if let assignee = current.assigneeID, !managers.contains(where: { $0.id == assignee }) { updated.assigneeID = nil }
     if !updated.tags.contains(Self.escalatedTag) { updated.tags.append(Self.escalatedTag) }
     if updated.status == .resolved || updated.status == .closed || updated.status == .pendingRequester { updated.status = .open }
     let (deadlines, deadlineAudit) = try await deadlineChanges([.escalationRequested], for: updated, by: actor, at: now)
@@ -67,16 +70,66 @@ extension CaseService {
       let email = OutgoingEmail.carrying(
         message, reference: current.reference.description, subject: current.subject, requester: current.requester,
         automatic: true,
-        reply: true)
+        reply: true, link: caseLinks?.url(for: id))
     {
       change.outgoing = [email]
+    }
+    let dueWords = due.map { " A response is due by the end of " + Self.longDate(LocalDate($0)) + "." } ?? ""
+    let alert = "\(current.reference) was escalated by the requester.\(dueWords)"
+    change.notifications = managers.map {
+      StaffNotification(recipientID: $0.id, caseID: id, kind: .escalation, message: alert, createdAt: now)
+    }
+    // Each manager hears by email too; the subject names no person, only the reference.
+    change.outgoing += zip(change.notifications, managers).map { notification, manager in
+      OutgoingEmail(
+        caseID: id, caseMessageID: notification.id, toName: manager.name, toAddress: manager.email,
+        subject: "Escalation: \(current.reference)",
+        body: alert + (caseLinks.map { "\n\nOpen the case: " + $0.consoleURL(for: id) } ?? ""), isAutomatic: false,
+        createdAt: now)
     }
     try await cases.save(change)
     return updated
   }
 
+  /// The people an escalation goes to: the active support team managers, or the active
+  /// administrators when there is no manager, so that it always reaches a person.
+  public func escalationManagers() async throws -> [StaffUser] {
+    guard let staff else { return [] }
+    let active = try await staff.all().filter(\.active)
+    let managers = active.filter { $0.role == .supportManager }
+    return managers.isEmpty ? active.filter { $0.role == .admin } : managers
+  }
+
   /// "Friday 27 November 2026".
   static func longDate(_ date: LocalDate) -> String {
     "\(date.weekdayName) \(date.longText)"
+  }
+}
+
+/// An escalation waiting for a manager's answer: the Escalations queue.
+public struct OpenEscalation: Sendable, Equatable {
+  public var record: Case
+  public var deadline: Deadline
+}
+
+extension CaseService {
+  /// Every escalation whose response is not yet given, the earliest due first. Escalated
+  /// cases are few; every page of them is read, so the queue is never cut short.
+  public func openEscalations() async throws -> [OpenEscalation] {
+    var found: [OpenEscalation] = []
+    var query = CaseQuery(tag: Self.escalatedTag, sort: .newest, limit: 200)
+    query.includeDeadlines = true
+    while true {
+      let page = try await cases.list(query)
+      for record in page.cases {
+        let deadline = page.deadlines[record.id]?.first { 
+          $0.name == "escalation_response" && $0.metAt == nil && ($0.isOpen || $0.state == .breached)
+        }
+        if let deadline { found.append(OpenEscalation(record: record, deadline: deadline)) }
+      }
+      guard let next = page.nextCursor, !page.cases.isEmpty else { break }
+      query.after = next
+    }
+    return found.sorted { ($0.deadline.dueAt ?? .distantFuture, $0.record.id.uuidString) < ($1.deadline.dueAt ?? .distantFuture, $1.record.id.uuidString) }
   }
 }

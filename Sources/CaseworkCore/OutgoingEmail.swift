@@ -41,12 +41,14 @@ public struct OutgoingEmail: Sendable, Equatable, Identifiable {
   /// The email carrying a message of a case to its requester, or nil when there is nobody to
   /// write to or the message is not for the requester.
   static func carrying(
-    _ message: CaseMessage, reference: String, subject: String, requester: Requester, automatic: Bool, reply: Bool
+    _ message: CaseMessage, reference: String, subject: String, requester: Requester, automatic: Bool, reply: Bool,
+    link: String?
   ) -> OutgoingEmail? {
     guard message.isVisibleToRequester, message.kind == .outbound, canReach(requester) else { return nil }
     return OutgoingEmail(
       caseID: message.caseID, caseMessageID: message.id, toName: requester.name, toAddress: requester.email,
-      subject: "\(reply ? "Re: " : "")[\(reference)] \(subject)", body: message.body, isAutomatic: automatic,
+      subject: "\(reply ? "Re: " : "")[\(reference)] \(subject)",
+      body: link.map { RequesterEmailFooter.appending(link: $0, to: message.body) } ?? message.body, isAutomatic: automatic,
       createdAt: message.createdAt)
   }
 }

@@ -105,11 +105,12 @@ public enum CaseworkApp {
     // Shipped holidays until the database is ready; `DeadlineMonitor.refresh` adds imports.
     let engine = CurrentDeadlineEngine(
       DeadlineEngine(policy: policy, calendars: Calendars(holidays: BankHolidayFile.shipped(), timetables: policy.timetables)))
+    let signer = HMACMessageSigner()
     let cases = CaseService(
       cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints,
-      letterTemplates: SQLSettingsStore(handle: handle))
+      letterTemplates: SQLSettingsStore(handle: handle), staff: staff,
+      caseLinks: MACCaseLinks(baseURL: config.publicURL, mac: { [signer] in signer.mac($0) }))
     let intake = SQLIntakeSwitch(handle: handle)
-    let signer = HMACMessageSigner()
     let chat = ChatService(
       store: SQLChatStore(handle: handle), cases: cases, staff: staff, intake: intake, clock: clock, hasher: hasher)
     var relay: PostgresChatRelay?
@@ -127,6 +128,7 @@ public enum CaseworkApp {
         requiredForEveryone: config.requireTwoFactor),
       tokenCache: TokenCache(),
       submissionLimiter: RateLimiter(limit: config.publicSubmissionsPerHour, window: 3600),
+      submissionsPerEmail: RateLimiter(limit: config.publicSubmissionsPerEmailPerHour, window: 3600),
       signInFailures: SignInThrottle(perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress),
       replyLimiter: RateLimiter(limit: config.requesterRepliesPerHour, window: 3600),
       deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
@@ -174,6 +176,7 @@ public enum CaseworkApp {
     StaffUsersController().boot(staffPages)
     StaffAccountController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)
+    StaffEscalationsController().boot(staffPages)
     ChatController().boot(app, pages: pages, staffPages: staffPages)
   }
 

@@ -12,6 +12,9 @@ actor InMemoryCaseRepository: CaseRepository {
   private var deadlinesByCase: [CaseID: [Deadline]] = [:]
   private var complaints: [CaseID: Complaint] = [:]
   private var incidents: [CaseID: Incident] = [:]
+  /// What changes queued: emails and console notifications, in order.
+  private(set) var outgoing: [OutgoingEmail] = []
+  private(set) var notifications: [StaffNotification] = []
 
   func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     drafts.map { draft in
@@ -26,6 +29,7 @@ actor InMemoryCaseRepository: CaseRepository {
       auditByCase[record.id] = draft.audit
       deadlinesByCase[record.id] = draft.deadlines
       complaints[record.id] = draft.complaint
+      outgoing += draft.outgoing
       return record
     }
   }
@@ -53,6 +57,7 @@ actor InMemoryCaseRepository: CaseRepository {
   func list(_ query: CaseQuery) async throws -> CaseList {
     var matching = cases.values.filter { record in
       (query.statuses.isEmpty || query.statuses.contains(record.status)) && (query.kind == nil || query.kind == record.kind)
+        && (query.tag == nil || record.tags.contains(query.tag!))
     }
     matching.sort { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
     let page = Array(matching.prefix(query.limit))
@@ -71,6 +76,8 @@ actor InMemoryCaseRepository: CaseRepository {
     messagesByCase[change.updated.id, default: []] += change.newMessages
     auditByCase[change.updated.id, default: []] += change.audit
     links += change.newLinks
+    outgoing += change.outgoing
+    notifications += change.notifications
     var deadlines = deadlinesByCase[change.updated.id] ?? []
     for deadline in change.deadlines {
       if let index = deadlines.firstIndex(where: { $0.id == deadline.id }) {
@@ -93,4 +100,20 @@ actor InMemoryCaseRepository: CaseRepository {
 /// Hex of the text's UTF-8, reversed: a stand-in digest that is deterministic and one-to-one.
 struct ReversingHasher: SecretHasher {
   func digest(_ secret: String) -> String { String(secret.reversed()) }
+}
+
+/// A test double for `StaffRepository`.
+actor InMemoryStaffRepository: StaffRepository {
+  private var users: [StaffUser]
+
+  init(_ users: [StaffUser] = []) { self.users = users }
+
+  func create(_ user: StaffUser) async throws { users.append(user) }
+  func find(id: StaffID) async throws -> StaffUser? { users.first { $0.id == id } }
+  func find(email: String) async throws -> StaffUser? { users.first { $0.email == email } }
+  func all() async throws -> [StaffUser] { users }
+  func count() async throws -> Int { users.count }
+  func update(_ user: StaffUser) async throws {
+    if let index = users.firstIndex(where: { $0.id == user.id }) { users[index] = user }
+  }
 }

@@ -58,4 +58,48 @@ struct InputRulesTests {
     #expect(valid?.description == "Keeps\nits lines")
     #expect(valid?.requester.name == "Ann Ex")
   }
+
+  @Test("lengths count the text as sent, as the API's JSON Schema does, not what is left after cleaning")
+  func lengthsCountWhatWasSent() {
+    // 201 code points, one of them a control character that cleaning drops: still too long.
+    let padded = String(repeating: "o", count: 200) + "\u{1}"
+    let input = NewCaseInput(
+      channel: .api, subject: padded, description: "d", requesterName: "Ann", requesterEmail: "a@example.com",
+      organisation: padded)
+    #expect(throws: CaseworkError.self) { try input.validated(now: Date()) }
+    do {
+      _ = try input.validated(now: Date())
+    } catch {
+      guard case .invalid(let errors) = error else { return }
+      #expect(errors.map(\.field) == ["subject", "requester.organisation"])
+    }
+    // An optional field of white space only, but too long, is refused too.
+    let spaces = NewCaseInput(
+      channel: .api, subject: "s", description: "d", requesterName: "Ann", requesterEmail: "a@example.com",
+      organisation: String(repeating: " ", count: InputRules.maxOrganisation + 1))
+    #expect(throws: CaseworkError.self) { try spaces.validated(now: Date()) }
+    // At the limit exactly, with multi-byte characters: accepted.
+    let atLimit = NewCaseInput(
+      channel: .api, subject: String(repeating: "é", count: InputRules.maxSubject), description: "d", requesterName: "Ann",
+      requesterEmail: "a@example.com")
+    #expect((try? atLimit.validated(now: Date()))?.subject.unicodeScalars.count == InputRules.maxSubject)
+    #expect(InputRules.isTooLong(String(repeating: "\u{7f}", count: 6), max: 5))
+    #expect(!InputRules.isTooLong(String(repeating: "é", count: 5), max: 5))
+    #expect(!InputRules.isTooLong(nil, max: 0))
+  }
+
+  @Test("a received date before 2000 is refused: old calendars shift it, and no case reached us then")
+  func ancientReceivedDate() throws {
+    let now = Date()
+    func input(_ date: Date) -> NewCaseInput {
+      NewCaseInput(
+        channel: .api, subject: "s", description: "d", requesterName: "Ann", requesterEmail: "a@example.com",
+        receivedAt: date)
+    }
+    let year400 = try #require(ISO8601DateFormatter().date(from: "0400-08-08T07:34:12Z"))
+    #expect(throws: CaseworkError.invalid([FieldError(field: "receivedAt", message: "The date received must be after 1 January 2000.")])) {
+      try input(year400).validated(now: now)
+    }
+    #expect((try? input(InputRules.earliestReceived).validated(now: now)) != nil)
+  }
 }

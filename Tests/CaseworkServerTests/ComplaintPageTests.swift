@@ -40,8 +40,8 @@ struct ComplaintPageTests {
     try await withApp(engine) { app in
       let client = try FormClient(app)
       try await client.get("/complaint")
-      let confirmation = try await client.post("/complaint", validForm)
-      #expect(confirmation.status == .created)
+      let (posted, confirmation) = try await client.submit("/complaint", validForm)
+      #expect(posted.status == .seeOther)
       #expect(confirmation.html.contains("CMP-2026-000001"))
       #expect(confirmation.html.contains("within 3 working days"))
       let record = try #require(try await app.casework.cases.find("CMP-2026-000001"))
@@ -51,6 +51,17 @@ struct ComplaintPageTests {
       #expect(complaint.eligibility.eligible == true)
       let link = try #require(extract(confirmation.html, after: "id=\"private-link\" href=\"", before: "\""))
       #expect(try await client.get(link).html.contains("My appointment was cancelled"))
+      // A receipt goes at once: reference, what happens next, the acknowledgement date, the link.
+      let emails = try await app.outboxEmails(of: record.id)
+      #expect(emails.count == 1)
+      let receipt = try #require(emails.first)
+      #expect(receipt.to == "ann@example.com")
+      #expect(receipt.subject.contains("CMP-2026-000001"))
+      #expect(receipt.body.contains("We have received it and its reference is CMP-2026-000001"))
+      #expect(receipt.body.contains("within 3 working days"))
+      let due = try #require(try await app.casework.cases.cases.deadlines(of: record.id).first { $0.name == "acknowledge" }?.dueAt)
+      #expect(receipt.body.contains(LocalDate(due).weekdayName + " " + LocalDate(due).longText))
+      #expect(receipt.body.contains(link))
     }
   }
 

@@ -67,7 +67,13 @@ struct OutboxTests {
       let reply = try #require(sent.last)
       #expect(reply.subject == "Re: [SR-2026-000001] Cannot log in")
       #expect(!reply.isAutomatic)
-      #expect(reply.text == "Please update to version 4.3.")
+      #expect(reply.text.hasPrefix("Please update to version 4.3.\n\n---\nSee your case, reply or ask for escalation online"))
+      // Every email carries the way back to the case.
+      let link = try #require(reply.text.split(separator: "\n").last.map(String.init))
+      #expect(link.hasPrefix(app.casework.config.publicURL + "/my-case/"))
+      let page = try await app.testing().sendRequest(.GET, String(link.dropFirst(app.casework.config.publicURL.count)))
+      #expect(page.status == .ok)
+      #expect(page.body.string.contains("Please update to version 4.3."))
 
       // The requester answers our reply, from a phone that drops the subject tag.
       let answer = try await inbound(

@@ -37,8 +37,9 @@ struct PublicPagesTests {
     try await withApp(engine) { app in
       let client = try FormClient(app)
       try await client.get("/support")
-      let confirmation = try await client.post("/support", validForm + [("nhs_number", "943 476 5919")])
-      #expect(confirmation.status == .created)
+      let (posted, confirmation) = try await client.submit("/support", validForm + [("nhs_number", "943 476 5919")])
+      #expect(posted.status == .seeOther)
+      #expect(confirmation.status == .ok)
       #expect(confirmation.html.contains("SR-2026-000001"))
       let link = try #require(extract(confirmation.html, after: "id=\"private-link\" href=\"", before: "\""))
       #expect(link.hasPrefix("/my-case/"))
@@ -96,8 +97,8 @@ struct PublicPagesTests {
       try await client.get("/support")
       var form = validForm
       form[3] = ("description", "My mum has chest pain and the app will not open")
-      let page = try await client.post("/support", form)
-      #expect(page.status == .created)
+      let page = try await client.submit("/support", form).page
+      #expect(page.status == .ok)
       let html = page.html
       let call999 = try #require(html.range(of: "call 999 now"))
       let reference = try #require(html.range(of: "SR-2026-000001"))
@@ -139,9 +140,10 @@ struct PublicPagesTests {
       let client = try FormClient(app)
       try await client.get("/support")
       let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-      let page = try await client.post(
+      let (posted, page) = try await client.submit(
         "/support", [("name", evil), ("email", "x@example.com"), ("subject", evil), ("description", evil)])
-      #expect(page.status == .created)
+      #expect(posted.status == .seeOther)
+      #expect(!page.html.contains("<script>alert"))
       let link = try #require(extract(page.html, after: "id=\"private-link\" href=\"", before: "\""))
       let mine = try await client.get(link)
       #expect(!mine.html.contains("<script>alert"))
@@ -176,18 +178,77 @@ struct PublicPagesTests {
     }
   }
 
-  @Test("too many submissions from one address get a 429 with Retry-After; earlier ones are kept")
+  @Test("only accepted submissions count; at the limit the form comes back with what was typed, a 429 and when to try again")
   func rateLimit() async throws {
     try await withApp(.sqlite, config: testConfig { $0.publicSubmissionsPerHour = 2 }) { app in
       let client = try FormClient(app)
+      // Validation errors never count.
+      for _ in 0..<5 {
+        try await client.get("/support")
+        #expect(try await client.post("/support", [("name", "Ann")]).status == .unprocessableEntity)
+      }
+      for _ in 0..<2 {
+        try await client.get("/support")
+        #expect(try await client.post("/support", validForm).status == .seeOther)
+      }
       try await client.get("/support")
-      #expect(try await client.post("/support", validForm).status == .created)
-      #expect(try await client.post("/support", validForm).status == .created)
-      let limited = try await client.post("/support", validForm)
+      let typed = validForm.map { $0.0 == "description" ? ($0.0, "Typed with care: the app crashes on the login screen") : $0 }
+      let limited = try await client.post("/support", typed)
       #expect(limited.status == .tooManyRequests)
       let retryAfter = try #require(limited.headers.first(name: .retryAfter).flatMap(Int.init))
       #expect(retryAfter > 0 && retryAfter <= 3600)
-      #expect(limited.html.contains("Please try again in"))
+      #expect(limited.html.contains("Nothing you typed has been lost: send it again after"))
+      #expect(limited.html.contains("Typed with care: the app crashes on the login screen"))
+      #expect(limited.html.contains("value=\"ann@example.com\""))
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 2)
+    }
+  }
+
+  @Test("one email address is limited on its own, whatever connection it comes from")
+  func rateLimitPerEmail() async throws {
+    try await withApp(.sqlite, config: testConfig { $0.publicSubmissionsPerEmailPerHour = 1 }) { app in
+      let client = try FormClient(app)
+      try await client.get("/support")
+      #expect(try await client.post("/support", validForm).status == .seeOther)
+      try await client.get("/support")
+      let again = try await client.post("/support", validForm.map { $0.0 == "email" ? ($0.0, " ANN@example.com ") : $0 })
+      #expect(again.status == .tooManyRequests)
+      #expect(again.html.contains("from this email address"))
+      try await client.get("/support")
+      let colleague = validForm.map { $0.0 == "email" ? ($0.0, "bob@example.com") : $0 }
+      #expect(try await client.post("/support", colleague).status == .seeOther)
+    }
+  }
+
+  @Test("post, redirect, get: refreshing the confirmation or sending the same form again makes no second case or email", arguments: Engine.all)
+  func postRedirectGet(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let client = try FormClient(app)
+      try await client.get("/support")
+      let (posted, confirmation) = try await client.submit("/support", validForm)
+      let location = try #require(posted.location)
+      #expect(location.hasPrefix("/received/"))
+      #expect(confirmation.html.contains("SR-2026-000001"))
+      // A refresh is a GET of the same page.
+      let refreshed = try await client.get(location)
+      #expect(refreshed.status == .ok)
+      #expect(refreshed.html.contains("SR-2026-000001"))
+      // The back button and Send again (the same form key), even twice at once.
+      async let first = client.post("/support", validForm)
+      async let second = client.post("/support", validForm)
+      let again = try await [first, second]
+      #expect(again.map(\.location) == [location, location])
+      #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 1)
+      let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
+      let emails = try await app.outboxEmails(of: record.id)
+      #expect(emails.count == 1)
+      // The confirmation's private link and the email's are the same and open the case.
+      let link = try #require(extract(confirmation.html, after: "id=\"private-link\" href=\"", before: "\""))
+      #expect(emails.first?.body.contains(link) == true)
+      #expect(try await client.get(link).status == .ok)
+      // A new form (a new key) is a new case.
+      try await client.get("/support")
+      #expect(try await client.post("/support", validForm).status == .seeOther)
       #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 2)
     }
   }

@@ -37,6 +37,7 @@ struct RouteAccessMatrixTests {
     "GET /support": .everyone, "POST /support": .everyone, "GET /complaint": .everyone, "POST /complaint": .everyone,
     "GET /report-incident": .everyone, "POST /report-incident": .everyone,
     "GET /my-case/:token": .everyone, "POST /my-case/:token/reply": .everyone, "POST /my-case/:token/escalate": .everyone,
+    "GET /received/:token": .everyone, "GET /staff/escalations": .console(.readCases),
     "GET /status": .everyone, "GET /status.json": .everyone, "GET /status.atom": .everyone,
     "GET /chat": .everyone, "GET /chat/socket": .everyone,
     "GET /staff": .everyone, "GET /staff/login": .everyone, "POST /staff/login": .signIn,

@@ -18,9 +18,15 @@ extension CaseService {
       OutgoingEmail(
         caseID: id, caseMessageID: note.id, toName: name, toAddress: address,
         subject: "[\(current.reference)] Your live chat with the support team",
-        body: "Here is the transcript of your live chat.\n\n\(body)\n\n\(safetyNet.notice)", isAutomatic: false,
+        body: withLink(to: id, "Here is the transcript of your live chat.\n\n\(body)\n\n\(safetyNet.notice)"),
+        isAutomatic: false,
         createdAt: now)
     ]
     try await cases.save(change)
+  }
+
+  /// The text with the requester's private link after it, when links are made here.
+  func withLink(to id: CaseID, _ body: String) -> String {
+    caseLinks.map { RequesterEmailFooter.appending(link: $0.url(for: id), to: body) } ?? body
   }
 }

@@ -14,7 +14,7 @@ extension CaseService {
     let problems = dates.problems(today: LocalDate(now))
     if !problems.isEmpty { throw .invalid(problems) }
     let desired = InputRules.clean(input?.desiredOutcome)
-    if let desired, desired.unicodeScalars.count > InputRules.maxDescription {
+    if InputRules.isTooLong(input?.desiredOutcome, max: InputRules.maxDescription) {
       throw .invalid([
         FieldError(
           field: "desiredOutcome",
@@ -347,7 +347,9 @@ extension CaseService {
     guard OutgoingEmail.canReach(current.record.requester) else { return (message, nil) }
     let email = OutgoingEmail(
       caseID: current.record.id, caseMessageID: message.id, toName: current.record.requester.name,
-      toAddress: current.record.requester.email, subject: letter.subject, body: letter.body, isAutomatic: false, createdAt: now)
+      toAddress: current.record.requester.email, subject: letter.subject,
+      body: withLink(to: current.record.id, letter.body),
+      isAutomatic: false, createdAt: now)
     return (message, email)
   }
 

@@ -9,6 +9,22 @@ public struct StaffNotification: Sendable, Equatable, Identifiable {
     case clinicalReview = "clinical_review"
     /// Added to an incident's working group, or news of an incident one works on.
     case incident
+    /// A requester asked for escalation: the support team managers answer (domain §4).
+    case escalation
+    /// Screening found an emergency in what a requester wrote.
+    case emergency
+
+    /// What the console calls it.
+    public var displayName: String {
+      switch self {
+      case .deadlineWarning: "Deadline close"
+      case .deadlineBreach: "Deadline missed"
+      case .clinicalReview: "Clinical safety review"
+      case .incident: "Incident"
+      case .escalation: "Escalation"
+      case .emergency: "Emergency"
+      }
+    }
   }
 
   public var id: UUID

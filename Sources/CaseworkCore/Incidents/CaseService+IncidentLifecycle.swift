@@ -49,7 +49,7 @@ extension CaseService {
       change.outgoing = [
         OutgoingEmail.carrying(
           message, reference: report.reference.description, subject: report.subject, requester: report.requester,
-          automatic: false, reply: true)
+          automatic: false, reply: true, link: caseLinks?.url(for: report.id))
       ].compactMap { $0 }
       try await cases.save(change)
     }

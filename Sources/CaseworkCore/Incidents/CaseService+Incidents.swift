@@ -213,7 +213,7 @@ extension CaseService {
   public func addIncidentUpdate(_ id: CaseID, text: String, isPublic: Bool, publish: Bool = false, by actor: Actor, name: String)
     async throws -> IncidentCase
   {
-    guard let text = InputRules.clean(text), text.unicodeScalars.count <= 5000 else {
+    guard !InputRules.isTooLong(text, max: InputRules.maxIncidentUpdate), let text = InputRules.clean(text) else {
       throw CaseworkError.invalid([FieldError(field: "text", message: "Write the update, in 5,000 characters or fewer.")])
     }
     var current = try await incident(id)

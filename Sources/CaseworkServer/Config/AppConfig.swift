@@ -15,6 +15,7 @@ public struct AppConfig: Sendable {
   public var bcryptCost: Int
   public var maxBodyKilobytes: Int
   public var publicSubmissionsPerHour: Int
+  public var publicSubmissionsPerEmailPerHour = 10
   public var adminEmail: String
   public var secureCookies: Bool
   public var runWorker: Bool
@@ -126,7 +127,10 @@ public struct AppConfig: Sendable {
     }
     let bcryptCost = integer("CASEWORK_BCRYPT_COST", default: 12, range: 4...31)
     let maxBody = integer("CASEWORK_MAX_BODY_KB", default: 256, range: 1...102_400)
-    let perHour = integer("CASEWORK_PUBLIC_SUBMISSIONS_PER_HOUR", default: 20, range: 1...1_000_000)
+    // Accepted submissions only. Per connection generously (a GP practice behind one NHS
+    // address), per email address tightly (one person).
+    let perHour = integer("CASEWORK_PUBLIC_SUBMISSIONS_PER_HOUR", default: 60, range: 1...1_000_000)
+    let perEmailPerHour = integer("CASEWORK_PUBLIC_SUBMISSIONS_PER_EMAIL_PER_HOUR", default: 10, range: 1...1_000_000)
     let adminEmail = read("CASEWORK_ADMIN_EMAIL", default: "admin@casework.local")!
     let secure = boolean("CASEWORK_SECURE_COOKIES", default: publicURL.lowercased().hasPrefix("https://"))
     let worker = boolean("CASEWORK_WORKER", default: true)
@@ -243,6 +247,7 @@ public struct AppConfig: Sendable {
       bcryptCost: bcryptCost, maxBodyKilobytes: maxBody, publicSubmissionsPerHour: perHour, adminEmail: adminEmail,
       secureCookies: secure, runWorker: worker, logLevel: logLevel, sqliteDurability: durability)
     config.settings = settings
+    config.publicSubmissionsPerEmailPerHour = perEmailPerHour
     config.policy = policy
     config.policyPath = policyPath
     config.deadlineSweepSeconds = sweep
@@ -270,7 +275,7 @@ public struct AppConfig: Sendable {
   public init(
     dataDirectory: String = "./data", databaseURL: String? = nil, hostname: String = "127.0.0.1", port: Int = 8080,
     publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, maxBodyKilobytes: Int = 256,
-    publicSubmissionsPerHour: Int = 20, adminEmail: String = "admin@casework.local", secureCookies: Bool = false,
+    publicSubmissionsPerHour: Int = 60, adminEmail: String = "admin@casework.local", secureCookies: Bool = false,
     runWorker: Bool = true, logLevel: String = "info", sqliteDurability: SQLiteDurability = .normal
   ) {
     self.sqliteDurability = sqliteDurability

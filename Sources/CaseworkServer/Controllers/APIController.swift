@@ -64,8 +64,9 @@ struct APIController {
       complaint = ComplaintInput(desiredOutcome: body.desiredOutcome)
       complaint?.incidentDate = Self.date(body.incidentDate, field: "incidentDate", errors: &errors)
       complaint?.discoveredDate = Self.date(body.discoveredDate, field: "discoveredDate", errors: &errors)
-    } else if body.incidentDate != nil || body.discoveredDate != nil {
-      errors.append(FieldError(field: "kind", message: "incidentDate and discoveredDate belong to kind complaint."))
+    } else if body.incidentDate != nil || body.discoveredDate != nil || body.desiredOutcome != nil {
+      errors.append(
+        FieldError(field: "kind", message: "incidentDate, discoveredDate and desiredOutcome belong to kind complaint."))
     }
     let input = NewCaseInput(
       kind: kind ?? .supportRequest, channel: channel ?? .api, subject: body.subject, description: body.description,
@@ -80,7 +81,7 @@ struct APIController {
         .filter { body.requester != nil || !$0.field.hasPrefix("requester.") }
       throw CaseworkError.invalid(errors)
     }
-    let opened = try await services.cases.open(input, by: request.actor)
+    let opened = try await services.cases.open(input, by: request.actor, autoReply: body.notifyRequester ?? true)
     let response = CaseResponse(
       opened.record, deadlines: opened.deadlines, text: services.deadlineText, now: services.clock.now()
     )

@@ -24,6 +24,8 @@ struct CreateCaseRequest: Decodable {
   var incidentDate: String?
   var discoveredDate: String?
   var desiredOutcome: String?
+  /// False: no acknowledgement email (the app told the person itself). Absent means true.
+  var notifyRequester: Bool?
 }
 
 struct UpdateCaseRequest: Decodable {

@@ -19,6 +19,7 @@ struct ComplaintPublicController {
     var incident_date: String?
     var discovered_date: String?
     var desired_outcome: String?
+    var form_key: String?
   }
 
   func form(_ request: Request) async throws -> Response {
@@ -29,7 +30,6 @@ struct ComplaintPublicController {
 
   func submit(_ request: Request) async throws -> Response {
     let services = request.casework
-    try request.limitPublicSubmissions()
     try await request.requireIntakeOpen()
     let submission = try request.content.decode(Submission.self)
     var errors: [FieldError] = []
@@ -42,20 +42,7 @@ struct ComplaintPublicController {
       kind: .complaint, channel: .web, subject: submission.subject, description: submission.description,
       requesterName: submission.name, requesterEmail: submission.email, requesterPhone: submission.phone,
       complaint: complaint)
-    do {
-      if !errors.isEmpty {
-        // Name every problem at once: the dates and whatever Core finds in the rest.
-        errors = APIController.fieldErrors(of: input, now: services.clock.now()) + errors
-        throw CaseworkError.invalid(errors)
-      }
-      let opened = try await services.cases.open(input, by: .requester)
-      let link = "\(services.config.publicURL)/my-case/\(opened.accessToken)"
-      let page = ComplaintSubmittedPage(
-        layout: Layout(request, title: "Complaint received"), reference: opened.record.reference.description,
-        privateLink: "/my-case/\(opened.accessToken)", privateLinkText: link,
-        emergency: opened.screening.isEmergency, signposting: services.cases.safetyNet.signposting(for: opened.screening))
-      return try await Pages.render(request, "complaint-submitted", page, status: .created)
-    } catch CaseworkError.invalid(let errors) {
+    let rerender: ([FieldError], HTTPStatus) async throws -> Response = { errors, status in
       let form = ComplaintFormPage.Form(
         name: submission.name ?? "", email: submission.email ?? "", phone: submission.phone ?? "",
         subject: submission.subject ?? "", description: submission.description ?? "",
@@ -64,8 +51,15 @@ struct ComplaintPublicController {
       return try await Pages.render(
         request, "complaint-form",
         ComplaintFormPage(request, form: form, errors: FormErrors(errors, inputIDs: ComplaintFormPage.inputIDs)),
-        status: .unprocessableEntity)
+        status: status)
     }
+    if !errors.isEmpty {
+      // Name every problem at once: the dates and whatever Core finds in the rest.
+      request.storage[FormKeyStorage.self] = PublicSubmission.key(submission.form_key)
+      return try await rerender(
+        APIController.fieldErrors(of: input, now: services.clock.now()) + errors, .unprocessableEntity)
+    }
+    return try await request.openPublicCase(input, formKey: submission.form_key, rerender: rerender)
   }
 
   static func date(_ text: String?, field: String, label: String, errors: inout [FieldError]) -> LocalDate? {

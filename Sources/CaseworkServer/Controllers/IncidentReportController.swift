@@ -23,6 +23,7 @@ struct IncidentReportController {
     var personal_data: String?
     var description: String?
     var notify: String?
+    var form_key: String?
   }
 
   static let answers = ["yes": "Yes", "no": "No", "unsure": "Not sure"]
@@ -37,7 +38,6 @@ struct IncidentReportController {
 
   func submit(_ request: Request) async throws -> Response {
     let services = request.casework
-    try request.limitPublicSubmissions()
     try await request.requireIntakeOpen()
     let form = try request.content.decode(Submission.self)
     var errors: [FieldError] = []
@@ -66,22 +66,18 @@ struct IncidentReportController {
       description: InputRules.clean(form.description).map { $0 + "\n\n" + details.joined(separator: "\n") },
       requesterName: form.name, requesterEmail: form.email, requesterPhone: form.phone, organisation: form.organisation,
       tags: tags)
-    do {
-      if !errors.isEmpty { throw CaseworkError.invalid(APIController.fieldErrors(of: input, now: services.clock.now()) + errors) }
-      let opened = try await services.cases.open(input, by: .requester)
-      let page = SubmittedPage(
-        layout: Layout(request, title: "Report received"), reference: opened.record.reference.description,
-        privateLink: "/my-case/\(opened.accessToken)",
-        privateLinkText: "\(services.config.publicURL)/my-case/\(opened.accessToken)",
-        emergency: opened.screening.isEmergency, clinicalOnly: false,
-        signposting: services.cases.safetyNet.signposting(for: opened.screening))
-      return try await Pages.render(request, "support-submitted", page, status: .created)
-    } catch CaseworkError.invalid(let problems) {
-      return try await Pages.render(
+    let rerender: ([FieldError], HTTPStatus) async throws -> Response = { problems, status in
+      try await Pages.render(
         request, "incident-report",
         IncidentReportPage(request, form: form, errors: FormErrors(problems, inputIDs: IncidentReportPage.inputIDs)),
-        status: .unprocessableEntity)
+        status: status)
     }
+    if !errors.isEmpty {
+      request.storage[FormKeyStorage.self] = PublicSubmission.key(form.form_key)
+      return try await rerender(
+        APIController.fieldErrors(of: input, now: services.clock.now()) + errors, .unprocessableEntity)
+    }
+    return try await request.openPublicCase(input, formKey: form.form_key, rerender: rerender)
   }
 }
 

@@ -9,6 +9,7 @@ struct PublicController {
     routes.get(use: home)
     routes.get("support", use: supportForm)
     routes.post("support", use: submitSupport)
+    routes.get("received", ":token", use: received)
     routes.get("my-case", ":token", use: requesterCase)
     routes.post("my-case", ":token", "reply", use: requesterReply)
     routes.post("my-case", ":token", "escalate", use: requesterEscalate)
@@ -34,35 +35,48 @@ struct PublicController {
     var subject: String?
     var description: String?
     var nhs_number: String?
+    var form_key: String?
   }
 
   func submitSupport(_ request: Request) async throws -> Response {
-    let services = request.casework
-    try request.limitPublicSubmissions()
     try await request.requireIntakeOpen()
     let submission = try request.content.decode(SupportSubmission.self)
     let input = NewCaseInput(
       kind: .supportRequest, channel: .web, subject: submission.subject, description: submission.description,
       requesterName: submission.name, requesterEmail: submission.email, nhsNumber: submission.nhs_number)
-    do {
-      let opened = try await services.cases.open(input, by: .requester)
-      let link = "\(services.config.publicURL)/my-case/\(opened.accessToken)"
-      let signposting = services.cases.safetyNet.signposting(for: opened.screening)
-      let page = SubmittedPage(
-        layout: Layout(request, title: "Request received"), reference: opened.record.reference.description,
-        privateLink: "/my-case/\(opened.accessToken)", privateLinkText: link,
-        emergency: opened.screening.isEmergency, clinicalOnly: opened.screening.isClinical && !opened.screening.isEmergency,
-        signposting: signposting)
-      return try await Pages.render(request, "support-submitted", page, status: .created)
-    } catch CaseworkError.invalid(let errors) {
+    return try await request.openPublicCase(input, formKey: submission.form_key) { errors, status in
       let form = SupportFormPage.Form(
         name: submission.name ?? "", email: submission.email ?? "", subject: submission.subject ?? "",
         description: submission.description ?? "", nhsNumber: submission.nhs_number ?? "")
       return try await Pages.render(
         request, "support-form",
         SupportFormPage(request, form: form, errors: FormErrors(errors, inputIDs: SupportFormPage.inputIDs)),
-        status: .unprocessableEntity)
+        status: status)
     }
+  }
+
+  /// The confirmation after a public form: what was received, the reference, the private
+  /// link and, when screening found it, the signposting. Shown by GET, so a refresh is safe.
+  func received(_ request: Request) async throws -> Response {
+    let (record, token) = try await caseForToken(request)
+    let services = request.casework
+    let first = try await services.cases.cases.messages(of: record.id).first { $0.kind == .inbound }
+    let screening = services.cases.screener.screen(record.subject, first?.body ?? "")
+    let signposting = services.cases.safetyNet.signposting(for: screening)
+    let link = services.cases.caseLinks?.url(token: token) ?? "\(services.config.publicURL)/my-case/\(token)"
+    if record.kind == .complaint {
+      let page = ComplaintSubmittedPage(
+        layout: Layout(request, title: "Complaint received"), reference: record.reference.description,
+        privateLink: "/my-case/\(token)", privateLinkText: link, emergency: screening.isEmergency, signposting: signposting)
+      return try await Pages.render(request, "complaint-submitted", page)
+    }
+    let report = record.tags.contains(CaseService.possibleIncidentTag)
+    let page = SubmittedPage(
+      layout: Layout(request, title: report ? "Report received" : "Request received"),
+      reference: record.reference.description, privateLink: "/my-case/\(token)", privateLinkText: link,
+      emergency: screening.isEmergency, clinicalOnly: !report && screening.isClinical && !screening.isEmergency,
+      signposting: signposting)
+    return try await Pages.render(request, "support-submitted", page)
   }
 
   func caseForToken(_ request: Request) async throws -> (Case, String) {

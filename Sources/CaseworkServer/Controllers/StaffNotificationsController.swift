@@ -19,7 +19,7 @@ struct StaffNotificationsController {
       items: notifications.map {
         NotificationsPage.Item(
           message: $0.message, when: dates.string($0.createdAt), unread: $0.readAt == nil,
-          kindName: $0.kind == .deadlineBreach ? "Deadline missed" : "Deadline close",
+          kindName: $0.kind.displayName,
           caseLink: $0.caseID.map { "/staff/cases/\($0.lowercaseString)" })
       },
       hasItems: !notifications.isEmpty,

@@ -17,18 +17,6 @@ extension Request {
     return id
   }
 
-  /// Slows down one address sending many public submissions: a 429 with `Retry-After`.
-  func limitPublicSubmissions() throws {
-    let services = casework
-    if let wait = services.submissionLimiter.attempt(clientAddress, now: services.clock.now()) {
-      throw RetryAfterError(
-        status: .tooManyRequests, kind: "rate-limited", title: "Too many requests",
-        detail:
-          "You have sent several requests in a short time. To protect the service we have paused new requests from your connection.",
-        seconds: wait)
-    }
-  }
-
   /// A database handle for queries outside the repositories (reports).
   var databaseHandle: DatabaseHandle {
     application.databaseHandle(logger: logger)

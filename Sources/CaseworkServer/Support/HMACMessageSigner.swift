@@ -23,6 +23,12 @@ public final class HMACMessageSigner: MessageSigner, Sendable {
     return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
   }
 
+  /// The whole HMAC-SHA256 of some bytes under the same key: the requester links' MAC (they
+  /// sign "my-case:…", which no Message-ID payload starts with).
+  public func mac(_ bytes: [UInt8]) -> [UInt8] {
+    Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key.withLockedValue { $0 }))
+  }
+
   static let settingKey = "mail_signing_key"
 
   /// Loads the shared key, creating it on first use.

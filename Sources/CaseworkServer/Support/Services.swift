@@ -47,6 +47,8 @@ public final class CaseworkServices: Sendable {
   public let tokenCache: TokenCache
   /// Public form submissions per client address.
   public let submissionLimiter: RateLimiter
+  /// Accepted public submissions per email address an hour.
+  public let submissionsPerEmail: RateLimiter
   /// Failed sign-ins per account and per client address, against password guessing; a
   /// successful sign-in never counts, so colleagues behind one office address are not locked out.
   public let signInFailures: SignInThrottle
@@ -86,7 +88,7 @@ public final class CaseworkServices: Sendable {
     sessions: any StaffSessionStore,
     twoFactor: TwoFactorService,
     tokenCache: TokenCache,
-    submissionLimiter: RateLimiter,
+    submissionLimiter: RateLimiter, submissionsPerEmail: RateLimiter,
     signInFailures: SignInThrottle,
     replyLimiter: RateLimiter,
     deadlineEngine: CurrentDeadlineEngine,
@@ -114,6 +116,7 @@ public final class CaseworkServices: Sendable {
     self.twoFactor = twoFactor
     self.tokenCache = tokenCache
     self.submissionLimiter = submissionLimiter
+    self.submissionsPerEmail = submissionsPerEmail
     self.signInFailures = signInFailures
     self.replyLimiter = replyLimiter
     self.deadlineEngine = deadlineEngine

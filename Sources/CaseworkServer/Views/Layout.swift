@@ -4,17 +4,29 @@ import Vapor
 
 /// What the layout template needs on every page.
 struct Layout: Encodable {
+  /// A link of the staff navigation; `current` marks the page being shown (`aria-current`).
+  struct NavLink: Encodable {
+    var href: String
+    var label: String
+    var current: Bool
+  }
+
   struct StaffNav: Encodable {
+    var links: [NavLink]
     var name: String
     var roleName: String
     var isAdmin: Bool
     var canManageStatus: Bool
     var unread: Int
     var notificationsLabel: String
+    var notificationsCurrent: Bool
   }
 
   var title: String
   var csrf: String
+  /// The one-time key of a public form on this page (`PublicSubmission`): the one sent with
+  /// it when the form is shown again, a new one otherwise.
+  var formKey: String
   var notice: String
   var staff: StaffNav?
   /// The public banner while any component is not operational (domain §8).
@@ -25,15 +37,49 @@ struct Layout: Encodable {
     // Titles reach browser history, tabs and screen sharing: no NHS numbers there.
     self.title = NHSNumber.mask(in: title)
     csrf = request.csrfToken
+    formKey = request.storage[FormKeyStorage.self] ?? (request.staffUser == nil ? SecretGenerator.token() : "")
     notice = request.casework.cases.safetyNet.notice
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0
     staff = request.staffUser.map {
       StaffNav(
-        name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
+        links: Self.staffLinks(for: $0, path: request.url.path, query: request.url.query), name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
         unread: unread,
-        notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)")
+        notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)",
+        notificationsCurrent: request.url.path == "/staff/notifications")
     }
   }
+}
+
+extension Layout {
+  /// The console's navigation, as the person's permissions allow. The inbox is current on
+  /// every case page; "My cases" only on its own filter.
+  static func staffLinks(for user: StaffUser, path: String, query: String?) -> [NavLink] {
+    let mine = path == "/staff/cases" && (query ?? "").contains("assignee=me")
+    var links: [(String, String, Bool)] = [
+      ("/staff/cases", "Inbox", path.hasPrefix("/staff/cases") && !mine),
+      ("/staff/cases?assignee=me", "My cases", mine),
+      ("/staff/escalations", "Escalations", path == "/staff/escalations"),
+      ("/staff/chat", "Live chat", path.hasPrefix("/staff/chat")),
+      ("/staff/triage", "Triage", path == "/staff/triage"),
+      ("/staff/complaints/new", "Record a complaint", path == "/staff/complaints/new"),
+      ("/staff/reports/complaints", "Complaint reports", path == "/staff/reports/complaints"),
+      ("/staff/reports/incidents", "Incident reports", path == "/staff/reports/incidents"),
+    ]
+    if user.can(.manageStatus) { links.append(("/staff/status", "Service status", path == "/staff/status")) }
+    if user.role == .admin {
+      links += [
+        ("/staff/users", "Users", path.hasPrefix("/staff/users")),
+        ("/staff/settings/letters", "Letters", path.hasPrefix("/staff/settings/letters")),
+        ("/staff/settings/intake", "New tickets", path.hasPrefix("/staff/settings/intake")),
+      ]
+    }
+    return links.map { NavLink(href: $0.0, label: $0.1, current: $0.2) }
+  }
+}
+
+/// The form key a public form was sent with, kept when the form is shown again.
+struct FormKeyStorage: StorageKey {
+  typealias Value = String
 }
 
 /// An `<option>` of a select.
@@ -78,6 +124,15 @@ struct DisplayDates {
   }
 
   func string(_ date: Date) -> String { formatter.string(from: date) }
+
+  /// "15:42" in London, for a time later today.
+  static func time(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_GB")
+    formatter.timeZone = LondonTime.timeZone
+    formatter.dateFormat = "HH:mm"
+    return formatter.string(from: date)
+  }
 }
 
 enum Pages {

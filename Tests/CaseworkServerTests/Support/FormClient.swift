@@ -12,6 +12,8 @@ final class FormClient: @unchecked Sendable {
   /// The CSRF token of the last page that had a form: signed-in staff pages carry a token
   /// bound to the session, which no cookie holds.
   private(set) var pageToken: String?
+  /// The one-time key of the last public form shown, sent back with it as a browser does.
+  private(set) var formKey: String?
 
   init(_ app: Application) throws {
     tester = try app.testing()
@@ -34,6 +36,7 @@ final class FormClient: @unchecked Sendable {
     if let token = extract(response.body.string, after: "name=\"csrf_token\" value=\"", before: "\"") {
       pageToken = token
     }
+    if let key = extract(response.body.string, after: "name=\"form_key\" value=\"", before: "\"") { formKey = key }
     for value in response.headers[.setCookie] {
       let pair = value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
       guard pair.count == 2 else { continue }
@@ -59,12 +62,23 @@ final class FormClient: @unchecked Sendable {
   func post(_ path: String, _ fields: [(String, String)], csrf: Bool = true) async throws -> TestingHTTPResponse {
     var all = fields
     if csrf, !all.contains(where: { $0.0 == "csrf_token" }) { all.append(("csrf_token", csrfToken)) }
+    if let formKey, !all.contains(where: { $0.0 == "form_key" }) { all.append(("form_key", formKey)) }
     let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
     var extra = HTTPHeaders()
     extra.contentType = .urlEncodedForm
     let response = try await tester.sendRequest(.POST, path, headers: headers(extra), body: ByteBuffer(string: body))
     remember(response)
     return response
+  }
+
+  /// Posts a form and, as a browser does, follows its redirect (303) to the page it names.
+  /// Returns the post's answer and the page.
+  func submit(_ path: String, _ fields: [(String, String)]) async throws -> (
+    posted: TestingHTTPResponse, page: TestingHTTPResponse
+  ) {
+    let posted = try await post(path, fields)
+    guard posted.status == .seeOther, let location = posted.location else { return (posted, posted) }
+    return (posted, try await get(location))
   }
 
   static func encode(_ text: String) -> String {

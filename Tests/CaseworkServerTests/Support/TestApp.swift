@@ -107,6 +107,18 @@ extension Application {
     return (user, try await casework.staffAccounts.createToken(for: user, name: "test").1)
   }
 
+  /// The emails queued for a case, oldest first: address, subject and text.
+  func outboxEmails(of caseID: CaseID) async throws -> [(to: String, subject: String, body: String)] {
+    try await (db as! any SQLDatabase).raw(
+      "SELECT to_address, subject, body FROM outbox WHERE case_id = \(bind: caseID) ORDER BY created_at, id"
+    ).all().map {
+      (
+        try $0.decode(column: "to_address", as: String.self), try $0.decode(column: "subject", as: String.self),
+        try $0.decode(column: "body", as: String.self)
+      )
+    }
+  }
+
   func openCase(
     subject: String = "Cannot log in", description: String = "The app says my password is wrong",
     email: String = "ann@example.com", channel: CaseworkCore.Channel = .web
