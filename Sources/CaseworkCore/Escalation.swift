@@ -101,7 +101,7 @@ extension CaseService {
   }
 
   /// "Friday 27 November 2026".
-  static func longDate(_ date: LocalDate) -> String {
+  public static func longDate(_ date: LocalDate) -> String {
     "\(date.weekdayName) \(date.longText)"
   }
 }

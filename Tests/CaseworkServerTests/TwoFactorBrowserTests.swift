@@ -103,7 +103,7 @@ struct TwoFactorBrowserTests {
         for (path, name, expected) in [
           ("/staff/account", "walk-account-phone", "Two-factor sign-in"),
           ("/my-case/\(complaint.accessToken)", "walk-complaint-phone", "Rude reply"),
-          ("/my-case/\(request.accessToken)", "walk-escalated-phone", "has been escalated"),
+          ("/my-case/\(request.accessToken)", "walk-escalated-phone", "You asked for escalation"),
         ] {
           try await browser.open("\(site)\(path)")
           #expect(try await browser.waitFor(expected).isEmpty == false, "\(path)")

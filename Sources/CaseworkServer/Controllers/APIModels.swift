@@ -148,6 +148,17 @@ extension CaseResponse {
       json.field("createdAt", record.createdAt)
       json.field("receivedAt", record.receivedAt)
       json.field("updatedAt", record.updatedAt)
+      json.key("escalation")
+      if let escalation = deadlines.last(where: { $0.deadline.name == "escalation_response" })?.deadline {
+        json.object { item in
+          item.field(
+            "state", escalation.metAt != nil ? "answered" : escalation.state == .breached ? "overdue" : "waiting")
+          item.londonField("dueAt", escalation.dueAt)
+          item.londonField("answeredAt", escalation.metAt)
+        }
+      } else {
+        json.null()
+      }
       json.key("deadlines")
       json.array { list in
         for deadline in deadlines { deadline.write(to: &list) }

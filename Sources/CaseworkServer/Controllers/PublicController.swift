@@ -88,8 +88,9 @@ struct PublicController {
   func requesterCase(_ request: Request) async throws -> Response {
     let (record, token) = try await caseForToken(request)
     let messages = try await request.casework.cases.cases.messages(of: record.id)
+    let deadlines = try await request.casework.cases.cases.deadlines(of: record.id)
     return try await Pages.render(
-      request, "my-case", RequesterCasePage(request, record: record, messages: messages, token: token))
+      request, "my-case", RequesterCasePage(request, record: record, messages: messages, deadlines: deadlines, token: token))
   }
 
   struct ReplySubmission: Content {
@@ -118,9 +119,12 @@ struct PublicController {
       return request.redirect(to: "/my-case/\(token)#reply-heading", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       let messages = try await request.casework.cases.cases.messages(of: record.id)
+      let deadlines = try await request.casework.cases.cases.deadlines(of: record.id)
       return try await Pages.render(
         request, "my-case",
-        RequesterCasePage(request, record: record, messages: messages, token: token, draft: body, errors: FormErrors(errors)),
+        RequesterCasePage(
+          request, record: record, messages: messages, deadlines: deadlines, token: token, draft: body,
+          errors: FormErrors(errors)),
         status: .unprocessableEntity)
     }
   }

@@ -61,8 +61,10 @@ struct RequesterCasePage: Encodable {
   var messages: [Message]
   var replyAction: String
   var escalateAction: String
-  /// Escalated already: the page says so instead of offering the button.
+  /// Escalated already: the page says where the escalation stands instead of offering the button.
   var escalated: Bool
+  var escalationText: String?
+  var escalationAnswered: Bool
   var canEscalate: Bool
   var draft: String
   var errors: [String: String]
@@ -70,7 +72,7 @@ struct RequesterCasePage: Encodable {
   var hasErrors: Bool
 
   init(
-    _ request: Request, record: Case, messages: [CaseMessage], token: String, draft: String = "",
+    _ request: Request, record: Case, messages: [CaseMessage], deadlines: [Deadline], token: String, draft: String = "",
     errors: FormErrors = FormErrors()
   ) {
     let dates = DisplayDates()
@@ -89,7 +91,21 @@ struct RequesterCasePage: Encodable {
     escalateAction = "/my-case/\(token)/escalate"
     // What is true for this case: a complaint is with the managers from the start under its own
     // process, and is not "escalated"; a request is escalated only once it was.
-    escalated = record.tags.contains(CaseService.escalatedTag)
+    let escalation = deadlines.last { $0.name == "escalation_response" }
+    escalated = escalation != nil
+    escalationAnswered = escalation?.metAt != nil
+    escalationText = escalation.map { deadline in
+      let due = deadline.dueAt.map { CaseService.longDate(LocalDate($0)) } ?? "soon"
+      if let met = deadline.metAt {
+        return
+          "A support team manager answered your escalation on \(dates.string(met)). If you are still not happy, you can make a formal complaint."
+      }
+      if deadline.state == .breached {
+        return
+          "You asked for escalation. A support team manager's answer was due by the end of \(due) and is late: we are sorry. It will come as soon as possible."
+      }
+      return "You asked for escalation. A support team manager will respond to you by the end of \(due)."
+    }
     canEscalate = record.kind == .supportRequest
     self.draft = draft
     self.errors = errors.byField

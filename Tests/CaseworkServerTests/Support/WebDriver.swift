@@ -229,8 +229,11 @@ struct BrowserSession: Sendable {
   }
 
   /// How far the page is wider than the window: 0 when nothing makes it scroll sideways.
+  /// (A vertical scroll bar makes the viewport narrower than the window, hence clientWidth.)
   func horizontalOverflow() async throws -> Int {
-    (try await execute("return document.documentElement.scrollWidth - window.innerWidth") as? Int) ?? -1
+    let script = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    guard let overflow = try await execute(script) as? Int else { throw TestSetupError(description: "could not measure the page's width") }
+    return max(0, overflow)
   }
 
   func close() async {
