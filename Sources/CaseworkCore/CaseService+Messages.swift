@@ -69,6 +69,7 @@ extension CaseService {
       if screening.isEmergency {
         updated.emergencyFlag = true
         updated.priority = .urgent
+        if !updated.tags.contains(Self.emergencyTag) { updated.tags.append(Self.emergencyTag) }
       }
     case .outbound:
       if current.status == .new { updated.status = .open }
@@ -84,9 +85,16 @@ extension CaseService {
       if current.team == Self.escalationTeam, answersEscalation { events.insert(.escalationAnswered, at: 1) }
     }
     let (deadlines, deadlineAudit) = try await deadlineChanges(events, for: updated, by: actor, at: now)
-    var change = CaseChange(updated: updated, newMessages: messages, audit: audit + deadlineAudit, deadlines: deadlines)
+    var change = CaseChange(
+      updated: updated, tagsChanged: updated.tags != current.tags, newMessages: messages, audit: audit + deadlineAudit,
+      deadlines: deadlines)
+    if kind == .inbound, updated.priority == .urgent, updated.tags.contains(Self.emergencyTag),
+      !current.tags.contains(Self.emergencyTag)
+    {
+      (change.notifications, change.outgoing) = try await emergencyAlerts(for: updated, at: now)
+    }
     // Staff replies go out by email; automatic ones (signposting) only when allowed.
-    change.outgoing = messages.compactMap { message in
+    change.outgoing += messages.compactMap { message in
       let automatic = message.author == .system
       guard email, !automatic || autoReply else { return nil }
       return OutgoingEmail.carrying(

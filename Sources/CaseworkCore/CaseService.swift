@@ -109,6 +109,7 @@ public struct CaseService: Sendable {
     }
     var tags = valid.tags
     if screening.isClinical, !tags.contains("clinical-content") { tags.append("clinical-content") }
+    if screening.isEmergency, !tags.contains(Self.emergencyTag) { tags.append(Self.emergencyTag) }
     let audit = [
       AuditEvent(caseID: id, actor: actor, at: now, field: "case", before: nil, after: "opened via \(valid.channel.rawValue)"),
       AuditEvent(caseID: id, actor: actor, at: now, field: "status", before: nil, after: CaseStatus.new.rawValue),
@@ -135,7 +136,9 @@ public struct CaseService: Sendable {
     }
     // Clocks start when the case reached us, which for post or phone is before its entry.
     let engine = deadlineEngine.value
-    draft.deadlines = engine.start(.received, caseID: id, kind: valid.kind, at: receivedAt).map { engine.refresh($0, now: now) }
+    draft.deadlines = engine.start(.received, caseID: id, kind: valid.kind, priority: draft.priority, at: receivedAt).map {
+      engine.refresh($0, now: now)
+    }
     if valid.kind == .complaint, let index = draft.messages.firstIndex(where: { $0.kind == .outbound }) {
       let due = draft.deadlines.first { $0.name == "acknowledge" }?.dueAt
       draft.messages[index].body = complaintReceipt(acknowledgeBy: due, screening: screening)
@@ -171,6 +174,7 @@ public struct CaseService: Sendable {
     if autoReply, complaintPolicy.autoAcknowledge, draft.complaint?.mayProceed == true {
       record = try await acknowledgeComplaint(record.id, by: .system).record
     }
+    if screening.isEmergency { try await alertEmergency(record) }
     return OpenedCase(record: record, accessToken: token, screening: screening, deadlines: draft.deadlines)
   }
 

@@ -49,6 +49,49 @@ public enum ServiceStatus {
   }
 
   public static func isDisrupted(_ components: [ServiceComponent]) -> Bool { overall(components) != .operational }
+
+  /// What a current incident does to the components it affects when nobody said otherwise.
+  public static func state(forSeverity severity: Int) -> ComponentState {
+    switch severity {
+    case 1: .majorOutage
+    case 2: .partialOutage
+    default: .degradedPerformance
+    }
+  }
+
+  /// The state an incident gives the page while it is published and not yet resolved.
+  public static func impact(of incident: Incident, active: Bool) -> ComponentState? {
+    guard active, incident.publishedAt != nil else { return nil }
+    return incident.componentState ?? state(forSeverity: incident.severity)
+  }
+
+  /// The components as the public sees them: each the worse of its own state (set by staff)
+  /// and that of every current published incident affecting it. A resolved incident no
+  /// longer counts, so resolving restores them.
+  public static func effective(_ components: [ServiceComponent], incidents: [(record: Case, incident: Incident)])
+    -> [ServiceComponent]
+  {
+    components.map { component in
+      var shown = component
+      for (record, incident) in incidents where incident.affectedComponents.contains(component.id) {
+        if let state = impact(of: incident, active: record.status.isActive), state.rank > shown.state.rank {
+          shown.state = state
+        }
+      }
+      return shown
+    }
+  }
+
+  /// The page's one line: the worst of the components as shown and of every current published
+  /// incident, so it never says "operational" beside a current incident.
+  public static func overall(_ components: [ServiceComponent], incidents: [(record: Case, incident: Incident)])
+    -> ComponentState
+  {
+    let states =
+      effective(components, incidents: incidents).map(\.state)
+      + incidents.compactMap { impact(of: $0.incident, active: $0.record.status.isActive) }
+    return states.max { $0.rank < $1.rank } ?? .operational
+  }
 }
 
 /// Where the components are kept.
@@ -56,4 +99,6 @@ public protocol StatusStore: Sendable {
   func components() async throws -> [ServiceComponent]
   func addComponent(name: String, at: Date) async throws -> ServiceComponent
   func setState(_ state: ComponentState, of id: UUID, at: Date) async throws
+  /// Incidents on the status page: published, and current or declared since `since`.
+  func publishedIncidents(since: Date) async throws -> [(record: Case, incident: Incident)]
 }

@@ -44,12 +44,14 @@ public enum Permission: Sendable, CaseIterable {
   case answerEscalations
   /// Giving a deadline a new date by hand (with a reason; see `DeadlineExtensionRule`).
   case extendDeadlines
+  /// Stopping and restarting new tickets (the intake switch), as an incident may need.
+  case switchIntake
 
   public func isGranted(to role: StaffRole) -> Bool {
     switch self {
     case .readCases, .workCases: true
     case .decideComplaints: role == .supportManager || role == .admin
-    case .manageStatus, .manageIncidents, .decideBreaches: role == .incidentManager || role == .admin
+    case .manageStatus, .manageIncidents, .decideBreaches, .switchIntake: role == .incidentManager || role == .admin
     case .extendDeadlines, .answerEscalations: role == .supportManager || role == .admin
     case .reviewClinicalSafety: role == .clinicalSafetyOfficer || role == .admin
     case .manageUsers, .manageTokens, .manageSettings: role == .admin

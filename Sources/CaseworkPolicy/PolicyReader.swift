@@ -163,7 +163,8 @@ struct Reader {
       return []
     }
     let timing = ["clock", "timetable", "duration", "warn_at_percent"]
-    let fields = entries(mapping, path, allowed: ["kind", "starts", "stops", "pause_while_waiting", "by_severity"] + timing)
+    let fields = entries(
+      mapping, path, allowed: ["kind", "starts", "stops", "pause_while_waiting", "by_severity", "by_priority"] + timing)
     var kind: CaseKind?
     if let node = fields["kind"] {
       kind = CaseKind(rawValue: node.string ?? "")
@@ -219,6 +220,31 @@ struct Reader {
     } else if let parsed = self.timing(fields, path, parent: node, defaultWarn: defaultWarn, timetables: timetables) {
       timings.append((nil, parsed.0, parsed.1, parsed.2))
     }
+    // Timing for cases of one priority (an emergency's first response), over the general one.
+    var byPriority: [(CasePriority, DeadlineClock, DeadlineLength, Double)] = []
+    if let node = fields["by_priority"] {
+      if fields["by_severity"] != nil {
+        problem(node, "\(path).by_priority", "Give by_priority or by_severity, not both.")
+      } else if let mapping = node.mapping {
+        for (key, value) in mapping {
+          guard let priority = CasePriority(rawValue: key.string ?? "") else {
+            problem(key, "\(path).by_priority", "Priorities are \(CasePriority.allCases.map(\.rawValue).joined(separator: " and ")).")
+            continue
+          }
+          let itemPath = "\(path).by_priority.\(priority.rawValue)"
+          guard let itemMapping = value.mapping else {
+            problem(value, itemPath, "Give clock and duration for this priority.")
+            continue
+          }
+          let itemFields = entries(itemMapping, itemPath, allowed: timing)
+          if let parsed = self.timing(itemFields, itemPath, parent: value, defaultWarn: defaultWarn, timetables: timetables) {
+            byPriority.append((priority, parsed.0, parsed.1, parsed.2))
+          }
+        }
+      } else {
+        problem(node, "\(path).by_priority", "Give a mapping of priorities (urgent, normal) to clock and duration.")
+      }
+    }
     guard let kind, let starts, !stops.isEmpty else { return [] }
     return timings.map { severity, clock, length, warn in
       DeadlinePolicy.Rule(
@@ -226,6 +252,11 @@ struct Reader {
         warnFraction: warn,
         pausable: pausable)
     }
+      + byPriority.map { priority, clock, length, warn in
+        DeadlinePolicy.Rule(
+          name: name, kind: kind, priority: priority, starts: starts, stops: stops, clock: clock, length: length,
+          warnFraction: warn, pausable: pausable)
+      }
   }
 
   mutating func event(_ node: Node?, _ path: String, parent: Node) -> DeadlineEvent? {

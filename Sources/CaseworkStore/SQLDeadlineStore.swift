@@ -85,21 +85,23 @@ public struct SQLDeadlineStore: Sendable {
     }
   }
 
-  /// Open deadlines (running or paused) with their case's kind, in pages by id.
-  public func openDeadlines(after lastID: UUID?, limit: Int = 500) async throws -> [(Deadline, CaseKind)] {
+  /// Open deadlines (running or paused) with their case's kind and priority, in pages by id.
+  public func openDeadlines(after lastID: UUID?, limit: Int = 500) async throws -> [(Deadline, CaseKind, CasePriority)] {
     let after = lastID.map { SQLQueryString(" AND d.id > \(bind: $0)") } ?? SQLQueryString("")
     let rows = try await handle.sql.raw(
       """
-      SELECT \(unsafeRaw: Self.deadlineColumns), c.kind AS case_kind FROM deadlines d JOIN cases c ON c.id = d.case_id
+      SELECT \(unsafeRaw: Self.deadlineColumns), c.kind AS case_kind, c.priority AS case_priority FROM deadlines d JOIN cases c ON c.id = d.case_id
       WHERE d.state IN ('running', 'paused')\(after) ORDER BY d.id LIMIT \(literal: limit)
       """
     ).all()
     return try rows.map { row in
       let deadline = try DeadlineRow(row: row).deadline
-      guard let kind = CaseKind(rawValue: try row.decode(column: "case_kind", as: String.self)) else {
+      guard let kind = CaseKind(rawValue: try row.decode(column: "case_kind", as: String.self)),
+        let priority = CasePriority(rawValue: try row.decode(column: "case_priority", as: String.self))
+      else {
         throw StoreError.corruptRow(table: "cases", id: deadline.caseID)
       }
-      return (deadline, kind)
+      return (deadline, kind, priority)
     }
   }
 

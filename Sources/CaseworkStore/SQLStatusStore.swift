@@ -9,6 +9,7 @@ public final class SQLStatusStore: StatusStore, Sendable {
   let handle: DatabaseHandle
   let cacheSeconds: TimeInterval
   private let cache = NIOLockedValueBox<(components: [ServiceComponent], readAt: Date)?>(nil)
+  private let currentCache = NIOLockedValueBox<(incidents: [(record: Case, incident: Incident)], readAt: Date)?>(nil)
 
   public init(handle: DatabaseHandle, cacheSeconds: TimeInterval = 3) {
     self.handle = handle
@@ -57,6 +58,18 @@ public final class SQLStatusStore: StatusStore, Sendable {
     try await handle.sql.update("status_components").set("state", to: state.rawValue).set("updated_at", to: now.wholeMilliseconds)
       .where("id", .equal, id).run()
     cache.withLockedValue { $0 = nil }
+  }
+
+  /// Published incidents not yet resolved, through the same short cache: every public page
+  /// shows the banner while there is one.
+  public func currentIncidents() async throws -> [(record: Case, incident: Incident)] {
+    let now = Date()
+    if let cached = currentCache.withLockedValue({ $0 }), now.timeIntervalSince(cached.readAt) < cacheSeconds {
+      return cached.incidents
+    }
+    let current = try await publishedIncidents(since: .distantFuture)
+    currentCache.withLockedValue { $0 = (current, now) }
+    return current
   }
 
   /// Incidents on the status page: published, and open or declared within `since`.

@@ -36,7 +36,7 @@ struct BrowserTests {
     let staff = try await driver.newSession()
     do {
       try await requester.open("\(site)/support")
-      #expect(try await requester.title() == "Contact technical support – Casework")
+      #expect(try await requester.title() == "Contact technical support – Technical support")
       #expect(try await requester.pageText().contains("call 999 in an emergency only"))
       try await requester.type("#name", "Ann Example")
       try await requester.type("#email", "ann@example.com")
@@ -93,7 +93,7 @@ struct BrowserTests {
       let manager = try await driver.newSession()
       do {
         try await complainant.open("\(site)/complaint")
-        #expect(try await complainant.title() == "Make a complaint – Casework")
+        #expect(try await complainant.title() == "Make a complaint – Technical support")
         #expect(try await complainant.waitFor("acknowledge it in writing within 3 working days").isEmpty == false)
         try await complainant.type("#subject", "Appointment cancelled without notice")
         try await complainant.type("#description", "My appointment was cancelled and nobody told me.")

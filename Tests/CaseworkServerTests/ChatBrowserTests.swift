@@ -46,7 +46,7 @@ struct ChatBrowserTests {
   func journey(visitor: BrowserSession, agent: BrowserSession, site: String) async throws {
     // Saturday 10:00: open. The safety net comes first.
     try await visitor.open("\(site)/chat")
-    #expect(try await visitor.title() == "Live chat – Casework")
+    #expect(try await visitor.title() == "Live chat – Technical support")
     let page = try await visitor.waitFor("Connected")
     #expect(page.contains("call 999 in an emergency only"))
     #expect(page.contains("Open now until 17:00."))

@@ -120,4 +120,50 @@ struct PromiseBrowserTests {
       }
     }
   }
+
+  @Test("an emergency is told to call 999 first, sits above a hundred others in the inbox, and staff are alerted")
+  func emergencyJourney() async throws {
+    try await withApp(.sqlite) { app in
+      try await app.makeStaff("sam@casework.test", role: .supportSpecialist)
+      let manager = try await app.makeStaff("mo@casework.test", role: .supportManager)
+      for index in 0..<30 { _ = try await app.openCase(subject: "Font size \(index)", description: "The text is too small") }
+      try await withBrowser(app) { browser, site in
+        try await browser.setWindowSize(width: 375, height: 812)
+        try await browser.open("\(site)/support")
+        try await browser.type("#name", "Ann Example")
+        try await browser.type("#email", "ann@example.com")
+        try await browser.type("#subject", "App will not open")
+        try await browser.type("#description", "I have chest pain and the app will not open to book.")
+        try await browser.click("form[action='/support'] button[type=submit]")
+        let page = try await browser.pageText()
+        let call999 = try #require(page.range(of: "call 999 now"))
+        let reference = try #require(page.range(of: "SR-2026-000031"))
+        #expect(call999.lowerBound < reference.lowerBound)
+
+        try await browser.setWindowSize(width: 1440, height: 900)
+        try await signIn(browser, site: site, email: "sam@casework.test")
+        #expect(try await browser.text("#nav-notifications").contains("1 unread"))
+        // Above the listing, whatever its order: the emergency, due within the hour.
+        for sort in ["newest", "oldest", "deadline"] {
+          try await browser.open("\(site)/staff/cases?sort=\(sort)")
+          let emergencies = try await browser.text("#emergencies")
+          #expect(emergencies.contains("SR-2026-000031"))
+          #expect(emergencies.contains("Emergency"))
+          #expect(emergencies.contains("hour") || emergencies.contains("minute"))
+        }
+        try await browser.open("\(site)/staff/cases?sort=deadline")
+        #expect(try await browser.text("table.cases#emergencies tbody tr td a") == "SR-2026-000031")
+        try await browser.screenshot(to: NSTemporaryDirectory() + "casework-emergency-inbox.png")
+        let record = try #require(try await app.casework.cases.find("SR-2026-000031"))
+        #expect(try await app.outboxEmails(of: record.id).contains { $0.to == manager.email && $0.subject == "Emergency: SR-2026-000031" })
+        // Once answered, it leaves the emergencies and takes its place in the listing.
+        try await browser.click("#emergencies a")
+        try await browser.type("#reply", "Please call 999 now if you have chest pain. We will look at the app.")
+        try await browser.click("form[action$='/reply'] button[type=submit]")
+        _ = try await browser.waitFor("We will look at the app.")
+        try await browser.open("\(site)/staff/cases")
+        #expect(!(try await browser.pageText().contains("Emergencies waiting for a first response")))
+      }
+    }
+  }
 }

@@ -66,4 +66,77 @@ struct StatusPageTests {
       #expect(updates.filter(\.isOpen).count == 1)
     }
   }
+
+  @Test(
+    "the status page follows incidents: publishing shows the banner and the affected parts, resolving publishes the resolution and restores them",
+    arguments: Engine.all)
+  func followsIncidents(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
+      let client = try FormClient(app)
+      try await client.signIn(manager.email)
+      #expect(try await client.post("/staff/status/components", [("name", "Messaging")]).status == .seeOther)
+      #expect(try await client.post("/staff/status/components", [("name", "Appointments")]).status == .seeOther)
+      let messaging = try #require(try await app.casework.status.components().first { $0.name == "Messaging" })
+      let incident = try await app.casework.cases.declareIncident(
+        subject: "Messages delayed", impact: .two, urgency: .two, reporter: Requester(name: "Ops", email: "ops@example.com"),
+        by: .staff(manager.id))
+      let id = incident.record.id.lowercaseString
+      try await client.get("/staff/cases/\(id)/incident")
+      #expect(
+        try await client.post(
+          "/staff/cases/\(id)/incident/components", [("component[]", messaging.id.uuidString.lowercased()), ("state", "")]
+        ).status == .seeOther)
+      let visitor = try FormClient(app)
+      // Not yet published: nothing public changes.
+      try await Task.sleep(for: .seconds(3.1))
+      #expect(!(try await visitor.get("/support").html.contains("id=\"status-banner\"")))
+      #expect(try await visitor.get("/status").html.contains("All systems operational"))
+
+      // Published with a public update: the banner everywhere, the overall line and the part affected agree.
+      try await client.get("/staff/cases/\(id)/incident")
+      #expect(
+        try await client.post(
+          "/staff/cases/\(id)/incident/updates",
+          [("text", "Messages are delayed by up to 20 minutes."), ("public", "yes"), ("publish", "yes")]
+        ).status == .seeOther)
+      try await Task.sleep(for: .seconds(3.1))
+      #expect(try await visitor.get("/support").html.contains("id=\"status-banner\""))
+      var status = try await visitor.get("/status").html
+      #expect(!status.contains("All systems operational"))
+      #expect(!status.contains("There are no current incidents."))
+      let snapshot = try json(try await app.testing().sendRequest(.GET, "/status.json"))
+      #expect(snapshot["status"] as? String == "partial_outage")
+      let parts = try #require(snapshot["components"] as? [[String: Any]])
+      #expect(parts.first { $0["name"] as? String == "Messaging" }?["state"] as? String == "partial_outage")
+      #expect(parts.first { $0["name"] as? String == "Appointments" }?["state"] as? String == "operational")
+
+      // Resolved: the resolution is the last public word, the parts are restored, the banner goes.
+      try await client.get("/staff/cases/\(id)/incident")
+      #expect(
+        try await client.post("/staff/cases/\(id)/incident/resolve", [("summary", "The queue was cleared; messages flow again.")])
+          .status == .seeOther)
+      try await Task.sleep(for: .seconds(3.1))
+      status = try await visitor.get("/status").html
+      #expect(status.contains("All systems operational"))
+      #expect(status.contains("Resolved: The queue was cleared; messages flow again."))
+      #expect(!(try await visitor.get("/support").html.contains("id=\"status-banner\"")))
+      let after = try json(try await app.testing().sendRequest(.GET, "/status.json"))
+      #expect(after["status"] as? String == "operational")
+    }
+  }
+
+  @Test("incident managers may stop and restart new tickets; support specialists may not")
+  func intakeByIncidentManagers() async throws {
+    try await withApp(.sqlite) { app in
+      let manager = try await app.makeStaff("ian@casework.test", role: .incidentManager)
+      let client = try FormClient(app)
+      try await client.signIn(manager.email)
+      #expect(try await client.get("/staff/settings/intake").status == .ok)
+      let specialist = try await app.makeStaff("sam@casework.test", role: .supportSpecialist)
+      let other = try FormClient(app)
+      try await other.signIn(specialist.email)
+      #expect(try await other.get("/staff/settings/intake").status == .forbidden)
+    }
+  }
 }

@@ -303,7 +303,7 @@ public enum ChatTranscript {
       switch line.author {
       case .visitor: who = line.authorName ?? "You"
       case .agent: who = line.authorName ?? "Support team"
-      case .system: who = "Casework"
+      case .system: who = "Support team"
       case .note: who = "Note"
       }
       return "[\(formatter.string(from: line.createdAt))] \(who):\n\(line.body)"

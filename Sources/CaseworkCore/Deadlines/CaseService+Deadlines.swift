@@ -14,14 +14,15 @@ extension CaseService {
     var changedIDs: [UUID] = []
     var audit: [AuditEvent] = []
     for event in events {
-      for changed in engine.apply(event, kind: record.kind, severity: severity, to: all, at: now) {
+      for changed in engine.apply(event, kind: record.kind, severity: severity, priority: record.priority, to: all, at: now) {
         guard let index = all.firstIndex(where: { $0.id == changed.id }) else { continue }
         let before = all[index]
         all[index] = changed
         if !changedIDs.contains(changed.id) { changedIDs.append(changed.id) }
         audit.append(Self.deadlineAudit(before: before, after: changed, caseID: record.id, by: actor, at: now))
       }
-      for started in engine.start(event, caseID: record.id, kind: record.kind, severity: severity, at: now, existing: all) {
+      for started in engine.start(
+        event, caseID: record.id, kind: record.kind, severity: severity, priority: record.priority, at: now, existing: all) {
         all.append(started)
         changedIDs.append(started.id)
         audit.append(Self.deadlineAudit(before: nil, after: started, caseID: record.id, by: actor, at: now))

@@ -18,9 +18,10 @@ public struct DeadlineEngine: Sendable {
 
   /// New deadlines that `event` starts, skipping any of the same name still open.
   public func start(
-    _ event: DeadlineEvent, caseID: CaseID, kind: CaseKind, severity: Int? = nil, at instant: Date, existing: [Deadline] = []
+    _ event: DeadlineEvent, caseID: CaseID, kind: CaseKind, severity: Int? = nil, priority: CasePriority? = nil,
+    at instant: Date, existing: [Deadline] = []
   ) -> [Deadline] {
-    policy.rules(startedBy: event, kind: kind, severity: severity).compactMap { rule in
+    policy.rules(startedBy: event, kind: kind, severity: severity, priority: priority).compactMap { rule in
       guard !existing.contains(where: { $0.name == rule.name && $0.isOpen }) else { return nil }
       var deadline = Deadline(
         caseID: caseID, name: rule.name, clock: rule.clock, length: rule.length, warnFraction: rule.warnFraction,
@@ -32,13 +33,14 @@ public struct DeadlineEngine: Sendable {
 
   /// What `event` does to open deadlines: stops the ones it meets, pauses or resumes the
   /// pausable ones. Returns only those that changed.
-  public func apply(_ event: DeadlineEvent, kind: CaseKind, severity: Int? = nil, to deadlines: [Deadline], at instant: Date)
-    -> [Deadline]
-  {
+  public func apply(
+    _ event: DeadlineEvent, kind: CaseKind, severity: Int? = nil, priority: CasePriority? = nil, to deadlines: [Deadline],
+    at instant: Date
+  ) -> [Deadline] {
     deadlines.compactMap { deadline in
       guard deadline.isOpen || (deadline.state == .breached && deadline.metAt == nil) else { return nil }
       var changed = deadline
-      let rule = policy.rule(named: deadline.name, kind: kind, severity: severity)
+      let rule = policy.rule(named: deadline.name, kind: kind, severity: severity, priority: priority)
       if rule?.stops.contains(event) == true {
         if let last = changed.pauses.indices.last, changed.pauses[last].to == nil { changed.pauses[last].to = instant }
         changed.metAt = instant
@@ -63,10 +65,12 @@ public struct DeadlineEngine: Sendable {
 
   /// An open deadline worked out again under the current policy and calendar: same start,
   /// pauses and extensions, so the time already counted is kept.
-  public func recompute(_ deadline: Deadline, kind: CaseKind, severity: Int? = nil) -> Deadline {
+  public func recompute(_ deadline: Deadline, kind: CaseKind, severity: Int? = nil, priority: CasePriority? = nil)
+    -> Deadline
+  {
     guard deadline.isOpen else { return deadline }
     var updated = deadline
-    if let rule = policy.rule(named: deadline.name, kind: kind, severity: severity) {
+    if let rule = policy.rule(named: deadline.name, kind: kind, severity: severity, priority: priority) {
       updated.clock = rule.clock
       updated.length = rule.length
       updated.warnFraction = rule.warnFraction

@@ -34,6 +34,9 @@ public struct DeadlinePolicy: Sendable, Equatable {
     public var kind: CaseKind
     /// For incident deadlines that differ by severity (1 to 5); nil applies to every case of the kind.
     public var severity: Int?
+    /// For a case of this priority only (an emergency's first response); a rule for the
+    /// case's own priority wins over the rule with none.
+    public var priority: CasePriority?
     public var starts: DeadlineEvent
     public var stops: [DeadlineEvent]
     public var clock: DeadlineClock
@@ -43,12 +46,14 @@ public struct DeadlinePolicy: Sendable, Equatable {
     public var pausable: Bool
 
     public init(
-      name: String, kind: CaseKind, severity: Int? = nil, starts: DeadlineEvent, stops: [DeadlineEvent], clock: DeadlineClock,
-      length: DeadlineLength, warnFraction: Double = 0.75, pausable: Bool = false
+      name: String, kind: CaseKind, severity: Int? = nil, priority: CasePriority? = nil, starts: DeadlineEvent,
+      stops: [DeadlineEvent], clock: DeadlineClock, length: DeadlineLength, warnFraction: Double = 0.75,
+      pausable: Bool = false
     ) {
       self.name = name
       self.kind = kind
       self.severity = severity
+      self.priority = priority
       self.starts = starts
       self.stops = stops
       self.clock = clock
@@ -66,14 +71,24 @@ public struct DeadlinePolicy: Sendable, Equatable {
     self.timetables = timetables
   }
 
-  /// The rule a deadline of this name follows for a case of this kind and severity.
-  public func rule(named name: String, kind: CaseKind, severity: Int?) -> Rule? {
-    rules.first { $0.name == name && $0.kind == kind && ($0.severity == nil || $0.severity == severity) }
+  /// The rule a deadline of this name follows for a case of this kind, severity and priority.
+  public func rule(named name: String, kind: CaseKind, severity: Int?, priority: CasePriority? = nil) -> Rule? {
+    applying(to: kind, severity: severity, priority: priority).first { $0.name == name }
   }
 
-  /// Deadlines that start when `event` happens to a case of this kind and severity.
-  public func rules(startedBy event: DeadlineEvent, kind: CaseKind, severity: Int?) -> [Rule] {
-    rules.filter { $0.starts == event && $0.kind == kind && ($0.severity == nil || $0.severity == severity) }
+  /// Deadlines that start when `event` happens to a case of this kind, severity and priority.
+  public func rules(startedBy event: DeadlineEvent, kind: CaseKind, severity: Int?, priority: CasePriority? = nil) -> [Rule] {
+    applying(to: kind, severity: severity, priority: priority).filter { $0.starts == event }
+  }
+
+  /// The rules for such a case: one per name, the one for its priority before the general one.
+  func applying(to kind: CaseKind, severity: Int?, priority: CasePriority?) -> [Rule] {
+    let matching = rules.filter {
+      $0.kind == kind && ($0.severity == nil || $0.severity == severity) && ($0.priority == nil || $0.priority == priority)
+    }
+    return matching.filter { rule in
+      rule.priority != nil || !matching.contains { $0.name == rule.name && $0.priority != nil }
+    }
   }
 
   /// Domain §3-§6, as shipped in `Resources/deadline-policy.yaml`.
@@ -82,6 +97,11 @@ public struct DeadlinePolicy: Sendable, Equatable {
       Rule(
         name: "first_response", kind: .supportRequest, starts: .received, stops: [.staffReply, .resolved, .closed],
         clock: .workingDays, length: DeadlineLength(2, .workingDays), pausable: true),
+      // An emergency found by screening is answered within the hour (issue 20).
+      Rule(
+        name: "first_response", kind: .supportRequest, priority: .urgent, starts: .received,
+        stops: [.staffReply, .resolved, .closed], clock: .businessHours("supported_hours"), length: DeadlineLength(1, .hours),
+        pausable: true),
       Rule(
         name: "escalation_response", kind: .supportRequest, starts: .escalationRequested, stops: [.escalationAnswered, .closed],
         clock: .workingDays, length: DeadlineLength(5, .workingDays)),

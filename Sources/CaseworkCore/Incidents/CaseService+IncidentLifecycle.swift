@@ -12,6 +12,11 @@ extension CaseService {
     guard current.record.status.isActive else { throw CaseworkError.conflict("This incident is already resolved or closed.") }
     let now = clock.now().wholeMilliseconds
     current.incident.resolutionSummary = summary
+    // On the status page, the resolution is the last word (and the components it affected
+    // show their own state again: `ServiceStatus.effective`).
+    if current.incident.publishedAt != nil {
+      current.incident.updates.append(IncidentUpdate(at: now, text: "Resolved: \(summary)", isPublic: true, by: "Status page"))
+    }
     var updated = current.record
     updated.status = .resolved
     updated.updatedAt = now
@@ -203,6 +208,35 @@ extension CaseService {
       updated: updated,
       audit: [AuditEvent(caseID: id, actor: actor, at: now, field: "incident.breach_decision", before: nil, after: words)]
         + deadlineAudit, deadlines: deadlines)
+    change.incident = current.incident
+    try await cases.save(change)
+    return IncidentCase(record: updated, incident: current.incident)
+  }
+}
+
+extension CaseService {
+  /// Which status page components an incident affects, and how (nil: by its severity). While
+  /// it is published and current, the page shows them so; once resolved, it no longer does.
+  @discardableResult
+  public func setAffectedComponents(_ id: CaseID, _ components: [UUID], state: ComponentState?, by actor: Actor) async throws
+    -> IncidentCase
+  {
+    var current = try await incident(id)
+    let now = clock.now().wholeMilliseconds
+    let before = current.incident
+    current.incident.affectedComponents = Array(Set(components)).sorted { $0.uuidString < $1.uuidString }
+    current.incident.componentState = state == .operational ? nil : state
+    guard current.incident != before else { return current }
+    var updated = current.record
+    updated.updatedAt = now
+    var change = CaseChange(
+      updated: updated,
+      audit: [
+        AuditEvent(
+          caseID: id, actor: actor, at: now, field: "incident.components",
+          before: before.affectedComponents.isEmpty ? nil : "\(before.affectedComponents.count)",
+          after: "\(current.incident.affectedComponents.count) (\(current.incident.componentState?.rawValue ?? "by severity"))")
+      ])
     change.incident = current.incident
     try await cases.save(change)
     return IncidentCase(record: updated, incident: current.incident)

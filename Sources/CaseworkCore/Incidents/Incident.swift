@@ -23,10 +23,14 @@ public struct Incident: Sendable, Equatable, Codable {
   /// The working group: one incident lead, and engineers, clinical and security leads and
   /// communications as needed.
   public var members: [WorkingGroupMember]
+  /// The status page's components this incident affects, and how, while it is published and
+  /// not resolved (nil: as its severity says, `ServiceStatus.state(forSeverity:)`).
+  public var affectedComponents: [UUID]
+  public var componentState: ComponentState?
 
   enum CodingKeys: String, CodingKey {
     case caseID, impact, urgency, severity, severityOverride, declaredAt, patientSafety, personalDataBreach, resolutionSummary
-    case updates, publishedAt, review, clinicalReview, breach, members
+    case updates, publishedAt, review, clinicalReview, breach, members, affectedComponents, componentState
   }
 
   /// Reads records written before the timeline existed too.
@@ -47,11 +51,14 @@ public struct Incident: Sendable, Equatable, Codable {
     clinicalReview = try c.decodeIfPresent(ClinicalReview.self, forKey: .clinicalReview)
     breach = try c.decodeIfPresent(BreachRecord.self, forKey: .breach)
     members = try c.decodeIfPresent([WorkingGroupMember].self, forKey: .members) ?? []
+    affectedComponents = try c.decodeIfPresent([UUID].self, forKey: .affectedComponents) ?? []
+    componentState = try c.decodeIfPresent(ComponentState.self, forKey: .componentState)
   }
 
   public init(caseID: CaseID, impact: IncidentImpact, urgency: IncidentUrgency, declaredAt: Date) {
     self.updates = []
     self.members = []
+    self.affectedComponents = []
     self.caseID = caseID
     self.impact = impact
     self.urgency = urgency

@@ -16,6 +16,8 @@ public struct AppConfig: Sendable {
   public var maxBodyKilobytes: Int
   public var publicSubmissionsPerHour: Int
   public var publicSubmissionsPerEmailPerHour = 10
+  /// The supplier's name on public pages and in the sender of emails (`CASEWORK_ORGANISATION`).
+  public var organisation = "Technical support"
   public var adminEmail: String
   public var secureCookies: Bool
   public var runWorker: Bool
@@ -177,7 +179,12 @@ public struct AppConfig: Sendable {
         problems.append(problem)
       }
     }
-    let fromText = read("CASEWORK_MAIL_FROM", default: "Technical support <support@\(mailDomain)>")!
+    // The supplier's name brands the public pages and emails; the product's name is for staff.
+    let organisation = read("CASEWORK_ORGANISATION", default: "Technical support")!
+    if organisation.isEmpty || organisation.count > 80 || organisation.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" }) {
+      problems.append("CASEWORK_ORGANISATION must be a name of 1 to 80 characters on one line, such as \"Acme Health\".")
+    }
+    let fromText = read("CASEWORK_MAIL_FROM", default: "\(organisation) <support@\(mailDomain)>")!
     let mailFrom = MailAddress.list(fromText).first
     if mailFrom == nil {
       problems.append(
@@ -248,6 +255,7 @@ public struct AppConfig: Sendable {
       secureCookies: secure, runWorker: worker, logLevel: logLevel, sqliteDurability: durability)
     config.settings = settings
     config.publicSubmissionsPerEmailPerHour = perEmailPerHour
+    config.organisation = organisation
     config.policy = policy
     config.policyPath = policyPath
     config.deadlineSweepSeconds = sweep

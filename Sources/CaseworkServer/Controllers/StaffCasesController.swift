@@ -62,7 +62,9 @@ struct StaffCasesController {
     let deadlines = list.deadlines
     let text = services.deadlineText
     let now = services.clock.now()
-    let rows = list.cases.map { record in
+    // Emergencies waiting for their first response come first, above any listing.
+    let emergencies = page == 1 ? try await services.cases.emergenciesWaiting() : CaseList(cases: [], total: 0, nextCursor: nil)
+    func row(_ record: Case, deadlines: [CaseID: [Deadline]]) -> InboxRow {
       InboxRow(
         id: record.id.lowercaseString, reference: record.reference.description,
         subject: NHSNumber.mask(in: record.subject), requester: record.requester.name, status: record.status.displayName,
@@ -71,6 +73,8 @@ struct StaffCasesController {
         deadline: DeadlineView.mostUrgent(deadlines[record.id] ?? [], text: text, now: now) ?? "–",
         breached: record.nextDueAt.map { $0 < now } ?? false)
     }
+    let rows = list.cases.map { row($0, deadlines: deadlines) }
+    let emergencyRows = emergencies.cases.map { row($0, deadlines: emergencies.deadlines) }
     let pages = max(1, (list.total + Self.pageSize - 1) / Self.pageSize)
     func link(page: Int) -> String {
       var items: [URLQueryItem] = []
@@ -111,7 +115,7 @@ struct StaffCasesController {
         Option(value: "updated", label: "Recently updated", selected: query.sort == .updated),
         Option(value: "deadline", label: "Most urgent deadline", selected: query.sort == .deadline),
       ],
-      rows: rows,
+      rows: rows, emergencies: emergencyRows,
       countText: list.total == 1 ? "1 case" : "\(list.total) cases",
       pageText: "Page \(min(page, pages)) of \(pages)",
       previousLink: page > 1 ? link(page: page - 1) : nil,

@@ -132,3 +132,21 @@ extension StaffIncidentsController {
     }
   }
 }
+
+extension StaffIncidentsController {
+  struct ComponentsForm: Content {
+    var component: [String]?
+    var state: String?
+  }
+
+  /// Which parts of the service the incident affects on the status page, and how.
+  func components(_ request: Request) async throws -> Response {
+    try await act(request) { id in
+      let form = try request.content.decode(ComponentsForm.self)
+      let known = Set(try await request.casework.status.components().map(\.id))
+      let chosen = (form.component ?? []).compactMap(UUID.init(uuidString:)).filter(known.contains)
+      let state = form.state.flatMap { $0.isEmpty ? nil : ComponentState(rawValue: $0) }
+      try await request.casework.cases.setAffectedComponents(id, chosen, state: state, by: request.actor)
+    }
+  }
+}

@@ -18,6 +18,7 @@ struct StaffIncidentsController {
     let managing = routes.grouped(StaffAuthentication(permission: .manageIncidents))
     managing.post("staff", "cases", ":id", "incident", "resolve", use: resolve)
     managing.post("staff", "cases", ":id", "incident", "close", use: close)
+    managing.post("staff", "cases", ":id", "incident", "components", use: components)
     routes.grouped(StaffAuthentication(permission: .decideBreaches))
       .post("staff", "cases", ":id", "incident", "breach-decision", use: breachDecision)
     routes.grouped(StaffAuthentication(permission: .reviewClinicalSafety))
@@ -142,6 +143,9 @@ struct StaffIncidentsController {
     var hasMembers: Bool
     var peopleOptions: [Option]
     var roleOptions: [Option]
+    /// The status page's components, ticked when this incident affects them, and how.
+    var componentChoices: [Option]
+    var componentStateOptions: [Option]
     var errors: [String: String]
     var errorList: [FormErrors.Item]
     var hasErrors: Bool
@@ -222,6 +226,17 @@ struct StaffIncidentsController {
           Option(value: "role:\($0.rawValue)", label: "Everyone who is \($0.displayName.lowercased())", selected: false)
         },
       roleOptions: GroupRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: false) },
+      componentChoices: try await services.status.components().map {
+        Option(value: $0.id.lowercaseString, label: $0.name, selected: incident.affectedComponents.contains($0.id))
+      },
+      componentStateOptions: [
+        Option(
+          value: "", label: "As the severity says (\(ServiceStatus.state(forSeverity: incident.severity).displayName))",
+          selected: incident.componentState == nil)
+      ]
+        + ComponentState.allCases.filter { $0 != .operational }.map {
+          Option(value: $0.rawValue, label: $0.displayName, selected: incident.componentState == $0)
+        },
       errors: errors.byField,
       errorList: errors.list, hasErrors: !errors.isEmpty)
     return try await Pages.render(request, "staff-incident", page, status: errors.isEmpty ? .ok : .unprocessableEntity)

@@ -6,7 +6,7 @@ import Vapor
 /// with the public message, and every switch listed.
 struct StaffIntakeController {
   func boot(_ routes: any RoutesBuilder) {
-    let admin = routes.grouped(StaffAuthentication(permission: .manageSettings))
+    let admin = routes.grouped(StaffAuthentication(permission: .switchIntake))
     admin.get("staff", "settings", "intake", use: show)
     admin.post("staff", "settings", "intake", use: change)
   }

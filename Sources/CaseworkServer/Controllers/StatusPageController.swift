@@ -10,8 +10,9 @@ struct ServiceDisruptedKey: StorageKey {
 /// shows the banner (domain §8). The components are cached by the store.
 struct StatusBannerMiddleware: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    if let components = try? await request.casework.status.components() {
-      request.storage[ServiceDisruptedKey.self] = ServiceStatus.isDisrupted(components)
+    let status = request.casework.status
+    if let components = try? await status.components(), let incidents = try? await status.currentIncidents() {
+      request.storage[ServiceDisruptedKey.self] = ServiceStatus.overall(components, incidents: incidents) != .operational
     }
     return try await next.respond(to: request)
   }
@@ -59,10 +60,10 @@ struct StatusPageController {
     let components = try await services.status.components()
     let since = services.clock.now().addingTimeInterval(-Double(Self.historyDays) * 86_400)
     let incidents = try await services.status.publishedIncidents(since: since)
-    let overall = ServiceStatus.overall(components)
+    let overall = ServiceStatus.overall(components, incidents: incidents)
     return Snapshot(
       status: overall.rawValue, statusName: overall == .operational ? "All systems operational" : overall.displayName,
-      components: components.map { .init(name: $0.name, state: $0.state.rawValue, stateName: $0.state.displayName) },
+      components: ServiceStatus.effective(components, incidents: incidents).map { .init(name: $0.name, state: $0.state.rawValue, stateName: $0.state.displayName) },
       // The page, its JSON and its feed all come from here: NHS numbers are masked once.
       incidents: incidents.map { record, incident in
         .init(

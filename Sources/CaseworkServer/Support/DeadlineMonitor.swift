@@ -86,11 +86,12 @@ public struct DeadlineMonitor: Sendable {
       guard let final = page.last else { break }
       // Incident deadlines differ by severity: each is recomputed under its incident's.
       var severities: [CaseID: Int] = [:]
-      for (deadline, kind) in page where kind == .incident && severities[deadline.caseID] == nil {
+      for (deadline, kind, _) in page where kind == .incident && severities[deadline.caseID] == nil {
         severities[deadline.caseID] = try await services.cases.cases.incident(of: deadline.caseID)?.severity
       }
-      let updated = page.map { deadline, kind in
-        engine.refresh(engine.recompute(deadline, kind: kind, severity: severities[deadline.caseID]), now: now)
+      let updated = page.map { deadline, kind, priority in
+        engine.refresh(
+          engine.recompute(deadline, kind: kind, severity: severities[deadline.caseID], priority: priority), now: now)
       }
       try await store.replace(updated.filter { new in page.contains { $0.0.id == new.id && $0.0 != new } })
       count += page.count

@@ -23,6 +23,8 @@ struct Layout: Encodable {
   }
 
   var title: String
+  /// After the title and as the brand: the supplier's name in public, the product's for staff.
+  var siteName: String
   var csrf: String
   /// The one-time key of a public form on this page (`PublicSubmission`): the one sent with
   /// it when the form is shown again, a new one otherwise.
@@ -37,6 +39,7 @@ struct Layout: Encodable {
     // Titles reach browser history, tabs and screen sharing: no NHS numbers there.
     self.title = NHSNumber.mask(in: title)
     csrf = request.csrfToken
+    siteName = request.staffUser == nil ? request.casework.config.organisation : "Casework"
     formKey = request.storage[FormKeyStorage.self] ?? (request.staffUser == nil ? SecretGenerator.token() : "")
     notice = request.casework.cases.safetyNet.notice
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0
@@ -66,11 +69,13 @@ extension Layout {
       ("/staff/reports/incidents", "Incident reports", path == "/staff/reports/incidents"),
     ]
     if user.can(.manageStatus) { links.append(("/staff/status", "Service status", path == "/staff/status")) }
+    if user.can(.switchIntake) {
+      links.append(("/staff/settings/intake", "New tickets", path.hasPrefix("/staff/settings/intake")))
+    }
     if user.role == .admin {
       links += [
         ("/staff/users", "Users", path.hasPrefix("/staff/users")),
         ("/staff/settings/letters", "Letters", path.hasPrefix("/staff/settings/letters")),
-        ("/staff/settings/intake", "New tickets", path.hasPrefix("/staff/settings/intake")),
       ]
     }
     return links.map { NavLink(href: $0.0, label: $0.1, current: $0.2) }

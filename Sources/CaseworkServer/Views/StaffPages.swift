@@ -31,6 +31,8 @@ struct InboxPage: Encodable {
   var assigneeOptions: [Option]
   var sortOptions: [Option]
   var rows: [InboxRow]
+  /// Emergencies waiting for a first response, shown above the listing.
+  var emergencies: [InboxRow]
   var countText: String
   var pageText: String
   var previousLink: String?
