@@ -173,6 +173,7 @@ public enum CaseworkApp {
     StaffIntakeController().boot(staffPages)
     StaffStatusController().boot(staffPages)
     StaffIncidentsController().boot(staffPages)
+    StaffTriageController().boot(staffPages)
     StaffUsersController().boot(staffPages)
     StaffAccountController().boot(staffPages)
     StaffNotificationsController().boot(staffPages)

@@ -34,6 +34,59 @@ struct TriagePageTests {
   }
 }
 
+@Suite("Triage that informs")
+struct TriageInformsTests {
+  @Test("each report shows what was written and answered; levels have no default; the severity and its targets show before declaring")
+  func informs() async throws {
+    try await withApp(.sqlite) { app in
+      let staff = try await app.makeStaff()
+      let report = try await app.casework.cases.open(
+        NewCaseInput(
+          channel: .web, subject: "Incident report: repeat prescriptions",
+          description: "Nothing sends since 9am. Patient 943 476 5919 missed a dose.\n\nPatient safety could be affected: yes",
+          requesterName: "Dr Rao", requesterEmail: "rao@nhs.net", organisation: "Riverside Surgery",
+          tags: [CaseService.possibleIncidentTag, "patient-safety", "personal-data"]), by: .requester)
+      let client = try FormClient(app)
+      try await client.signIn(staff.email)
+      let id = report.record.id.lowercaseString
+      var page = try await client.get("/staff/triage").html
+      #expect(page.contains("Nothing sends since 9am. Patient *** *** 5919 missed a dose."))
+      #expect(!page.contains("943 476 5919"))
+      #expect(page.contains("Dr Rao, Riverside Surgery"))
+      #expect(page.contains("Patient safety could be affected"))
+      #expect(page.contains("Personal data involved"))
+      // Nothing chosen until someone chooses.
+      #expect(page.contains("<option value=\"\" selected>Choose…</option>"))
+      #expect(!page.contains("<option value=\"1\" selected>"))
+
+      // A hurried Declare is refused in words, keeping what was chosen.
+      let hurried = try await client.post(
+        "/staff/triage/\(id)", [("decision", "declare"), ("subject", "Prescriptions down"), ("impact", ""), ("urgency", "")])
+      #expect(hurried.status == .unprocessableEntity)
+      #expect(hurried.html.contains("Choose the impact: how widely it affects people."))
+      #expect(hurried.html.contains("href=\"#impact-\(id)\""))
+      #expect(!hurried.html.contains("must be a level"))
+      #expect(try await app.casework.cases.list(CaseQuery(kind: .incident, includeTotal: true)).total == 0)
+
+      // Check the severity: the matrix's answer and the policy's targets, the choices kept.
+      page = try await client.post(
+        "/staff/triage/\(id)",
+        [("decision", "declare"), ("subject", "Prescriptions down"), ("impact", "2"), ("urgency", "2"), ("check", "yes")]
+      ).html
+      #expect(page.contains("Severity 2: resolve within 8 hours round the clock; a public update every 2 hours round the clock."))
+      #expect(page.contains("<option value=\"2\" selected>2:"))
+      #expect(page.contains("value=\"declare\" checked"))
+      #expect(try await app.casework.cases.list(CaseQuery(kind: .incident, includeTotal: true)).total == 0)
+
+      let declared = try await client.post(
+        "/staff/triage/\(id)", [("decision", "declare"), ("subject", "Prescriptions down"), ("impact", "2"), ("urgency", "2")])
+      #expect(declared.status == .seeOther)
+      let incident = try #require(try await app.casework.cases.list(CaseQuery(kind: .incident)).cases.first)
+      #expect(try await app.casework.cases.incident(incident.id).incident.severity == 2)
+    }
+  }
+}
+
 @Suite("The incident page's working group form")
 struct IncidentPageGroupTests {
   @Test("add a person and a whole staff role from the incident page")

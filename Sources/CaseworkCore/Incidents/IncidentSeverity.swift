@@ -58,3 +58,25 @@ public enum SeverityMatrix {
     return value
   }
 }
+
+extension DeadlinePolicy {
+  /// What a severity promises, in words, from the policy in force: "resolve within 8 hours
+  /// (real time); a public update every 2 hours". Shown before anyone declares.
+  public func incidentTargets(severity: Int) -> String {
+    func words(_ rule: Rule) -> String {
+      let clock: String
+      switch rule.clock.kind {
+      case .realTime: clock = "round the clock"
+      case .businessHours: clock = "of " + (rule.clock.timetable ?? "business").replacingOccurrences(of: "_", with: " ")
+      case .workingDays, .calendarDays: clock = ""
+      }
+      return clock.isEmpty ? rule.length.description : "\(rule.length.description) \(clock)"
+    }
+    var parts: [String] = []
+    if let resolve = rule(named: "resolve", kind: .incident, severity: severity) { parts.append("resolve within \(words(resolve))") }
+    if let update = rule(named: "update", kind: .incident, severity: severity) {
+      parts.append("a public update every \(words(update))")
+    }
+    return parts.isEmpty ? "no target in the policy" : parts.joined(separator: "; ")
+  }
+}

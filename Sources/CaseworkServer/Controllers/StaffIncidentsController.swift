@@ -2,14 +2,12 @@ import CaseworkCore
 import Foundation
 import Vapor
 
-/// The triage queue and the incident page of the staff console (domain §6).
+/// The incident page of the staff console (domain §6); triage is `StaffTriageController`.
 struct StaffIncidentsController {
   func boot(_ routes: any RoutesBuilder) {
     let reading = routes.grouped(StaffAuthentication(permission: .readCases))
-    reading.get("staff", "triage", use: queue)
     reading.get("staff", "cases", ":id", "incident", use: show)
     let working = routes.grouped(StaffAuthentication(permission: .workCases))
-    working.post("staff", "triage", ":id", use: decide)
     working.post("staff", "cases", ":id", "incident", "assessment", use: assess)
     working.post("staff", "cases", ":id", "incident", "updates", use: addUpdate)
     working.post("staff", "cases", ":id", "incident", "members", use: addMembers)
@@ -30,72 +28,6 @@ struct StaffIncidentsController {
   }
   static let urgencyOptions = IncidentUrgency.allCases.map {
     Option(value: String($0.rawValue), label: "\($0.rawValue): \($0.description)", selected: false)
-  }
-
-  struct QueuePage: Encodable {
-    struct Row: Encodable {
-      var id: String
-      var reference: String
-      var subject: String
-      var channel: String
-      var waited: String
-    }
-
-    var layout: Layout
-    var rows: [Row]
-    var hasRows: Bool
-    var impactOptions: [Option]
-    var urgencyOptions: [Option]
-    var errors: [String: String]
-    var errorList: [FormErrors.Item]
-    var hasErrors: Bool
-  }
-
-  func queue(_ request: Request) async throws -> Response { try await renderQueue(request) }
-
-  func renderQueue(_ request: Request, errors: FormErrors = FormErrors()) async throws -> Response {
-    let services = request.casework
-    let now = services.clock.now()
-    let waiting = try await IncidentAPIController.waitingReports(services.cases)
-    let rows = waiting.map { record in
-      let minutes = max(0, Int(now.timeIntervalSince(record.receivedAt) / 60))
-      let waited =
-        minutes < 60 ? "\(minutes) min" : minutes < 2880 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) days"
-      return QueuePage.Row(
-        id: record.id.lowercaseString, reference: record.reference.description,
-        subject: NHSNumber.mask(in: record.subject),
-        channel: record.channel.displayName, waited: waited)
-    }
-    let page = QueuePage(
-      layout: Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Triage"), rows: rows, hasRows: !rows.isEmpty,
-      impactOptions: Self.impactOptions, urgencyOptions: Self.urgencyOptions, errors: errors.byField, errorList: errors.list,
-      hasErrors: !errors.isEmpty)
-    return try await Pages.render(request, "staff-triage", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
-  }
-
-  struct DecisionForm: Content {
-    var decision: String?
-    var reason: String?
-    var subject: String?
-    var impact: Int?
-    var urgency: Int?
-    var incident: String?
-  }
-
-  func decide(_ request: Request) async throws -> Response {
-    let id = try request.caseIDParameter()
-    let form = try request.content.decode(DecisionForm.self)
-    do {
-      let decision = try IncidentAPIController.decision(
-        form.decision, reason: form.reason, subject: form.subject, impact: form.impact, urgency: form.urgency,
-        incident: form.incident)
-      if let incident = try await request.casework.cases.triage(id, decision, by: request.actor) {
-        return request.redirect(to: "/staff/cases/\(incident.record.id.lowercaseString)/incident", redirectType: .normal)
-      }
-      return request.redirect(to: "/staff/triage", redirectType: .normal)
-    } catch CaseworkError.invalid(let errors) {
-      return try await renderQueue(request, errors: FormErrors(errors))
-    }
   }
 
   struct IncidentPage: Encodable {
