@@ -122,7 +122,7 @@ extension CaseService {
     while true {
       let page = try await cases.list(query)
       for record in page.cases {
-        let deadline = page.deadlines[record.id]?.first { 
+        let deadline = page.deadlines[record.id]?.first {
           $0.name == "escalation_response" && $0.metAt == nil && ($0.isOpen || $0.state == .breached)
         }
         if let deadline { found.append(OpenEscalation(record: record, deadline: deadline)) }
@@ -130,6 +130,10 @@ extension CaseService {
       guard let next = page.nextCursor, !page.cases.isEmpty else { break }
       query.after = next
     }
-    return found.sorted { ($0.deadline.dueAt ?? .distantFuture, $0.record.id.uuidString) < ($1.deadline.dueAt ?? .distantFuture, $1.record.id.uuidString) }
+    return found.sorted {
+      ($0.deadline.dueAt ?? .distantFuture, $0.record.id.uuidString) < (
+        $1.deadline.dueAt ?? .distantFuture, $1.record.id.uuidString
+      )
+    }
   }
 }

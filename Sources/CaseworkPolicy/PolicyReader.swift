@@ -228,7 +228,8 @@ struct Reader {
       } else if let mapping = node.mapping {
         for (key, value) in mapping {
           guard let priority = CasePriority(rawValue: key.string ?? "") else {
-            problem(key, "\(path).by_priority", "Priorities are \(CasePriority.allCases.map(\.rawValue).joined(separator: " and ")).")
+            problem(
+              key, "\(path).by_priority", "Priorities are \(CasePriority.allCases.map(\.rawValue).joined(separator: " and ")).")
             continue
           }
           let itemPath = "\(path).by_priority.\(priority.rawValue)"

@@ -97,7 +97,9 @@ struct InputRulesTests {
         receivedAt: date)
     }
     let year400 = try #require(ISO8601DateFormatter().date(from: "0400-08-08T07:34:12Z"))
-    #expect(throws: CaseworkError.invalid([FieldError(field: "receivedAt", message: "The date received must be after 1 January 2000.")])) {
+    #expect(
+      throws: CaseworkError.invalid([FieldError(field: "receivedAt", message: "The date received must be after 1 January 2000.")])
+    ) {
       try input(year400).validated(now: now)
     }
     #expect((try? input(InputRules.earliestReceived).validated(now: now)) != nil)

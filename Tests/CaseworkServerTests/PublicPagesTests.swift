@@ -220,7 +220,9 @@ struct PublicPagesTests {
     }
   }
 
-  @Test("post, redirect, get: refreshing the confirmation or sending the same form again makes no second case or email", arguments: Engine.all)
+  @Test(
+    "post, redirect, get: refreshing the confirmation or sending the same form again makes no second case or email",
+    arguments: Engine.all)
   func postRedirectGet(engine: Engine) async throws {
     try await withApp(engine) { app in
       let client = try FormClient(app)

@@ -150,7 +150,8 @@ struct SMTPTests {
       #expect(try await sender.flush() == 2)  // the acknowledgement and the reply
       let received = try captured(server.directory, after: before)
       let reply = try #require(received.first { $0.subject.hasPrefix("Re: [\(reference)]") })
-      #expect(reply.text == "Which phone do you use?")
+      #expect(reply.text.hasPrefix("Which phone do you use?\n\n---\n"))
+      #expect(reply.text.contains(app.casework.config.publicURL + "/my-case/"))
       // The requester answers the captured message, quoting it.
       let answer = try await inbound(
         "From: ann-\(engine.rawValue)@example.com\nTo: support@casework.test\nSubject: \(reply.subject)\nMessage-ID: <rt2-\(UUID())@example.com>\nIn-Reply-To: <\(reply.messageID ?? "")>\nReferences: <\(reply.messageID ?? "")>\nDate: Sat, 21 Nov 2026 11:00:00 +0000\n\nA Pixel 7.\n\nOn Sat, 21 Nov 2026, Technical support wrote:\n> Which phone do you use?\n"

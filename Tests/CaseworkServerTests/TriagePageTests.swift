@@ -36,7 +36,8 @@ struct TriagePageTests {
 
 @Suite("Triage that informs")
 struct TriageInformsTests {
-  @Test("each report shows what was written and answered; levels have no default; the severity and its targets show before declaring")
+  @Test(
+    "each report shows what was written and answered; levels have no default; the severity and its targets show before declaring")
   func informs() async throws {
     try await withApp(.sqlite) { app in
       let staff = try await app.makeStaff()

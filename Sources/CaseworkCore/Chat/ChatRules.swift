@@ -87,3 +87,30 @@ public struct FloodGuard: Sendable, Equatable {
     tokens -= 1
   }
 }
+
+extension ChatService {
+  /// Whether a chat line is about an emergency: a visitor's words that screening finds to be
+  /// one, or the 999 signposting said back. The agent's console marks such lines (colour and
+  /// words), and the visitor's page sets the 999 line apart from ordinary system lines.
+  public func isEmergency(_ line: ChatMessage) -> Bool {
+    switch line.author {
+    case .visitor: cases.screener.screen(line.body).isEmergency
+    case .system: line.body.contains(cases.safetyNet.emergencySignposting)
+    case .agent, .note: false
+    }
+  }
+
+  /// The open chats for the console's queue, emergencies first, then as they waited.
+  public func queue() async throws -> [(chat: Chat, emergency: Bool)] {
+    var entries: [(chat: Chat, emergency: Bool)] = []
+    for chat in try await store.openChats() {
+      var emergency = false
+      if let caseID = chat.caseID { emergency = try await cases.cases.find(id: caseID)?.emergencyFlag ?? false }
+      entries.append((chat, emergency))
+    }
+    // A stable sort: emergencies first, each group in the store's order (longest waiting first).
+    return entries.enumerated().sorted { a, b in
+      a.element.emergency != b.element.emergency ? a.element.emergency : a.offset < b.offset
+    }.map(\.element)
+  }
+}

@@ -22,7 +22,8 @@ extension CaseService {
         audit.append(Self.deadlineAudit(before: before, after: changed, caseID: record.id, by: actor, at: now))
       }
       for started in engine.start(
-        event, caseID: record.id, kind: record.kind, severity: severity, priority: record.priority, at: now, existing: all) {
+        event, caseID: record.id, kind: record.kind, severity: severity, priority: record.priority, at: now, existing: all)
+      {
         all.append(started)
         changedIDs.append(started.id)
         audit.append(Self.deadlineAudit(before: nil, after: started, caseID: record.id, by: actor, at: now))

@@ -81,13 +81,16 @@ extension CaseService {
   /// Opens an incident directly (staff) or from triage: its severity from the matrix, and the
   /// `resolve` and `update` deadlines for that severity from the policy.
   public func declareIncident(
-    subject: String, impact: IncidentImpact, urgency: IncidentUrgency, reporter: Requester, by actor: Actor
+    subject: String, impact: IncidentImpact, urgency: IncidentUrgency, reporter: Requester, details: String? = nil,
+    by actor: Actor
   ) async throws -> IncidentCase {
     let severity = SeverityMatrix.severity(impact: impact, urgency: urgency)
+    let declared = "Incident declared. Impact \(impact.rawValue), urgency \(urgency.rawValue): severity \(severity)."
     let opened = try await open(
       NewCaseInput(
         kind: .incident, channel: .staff, subject: subject,
-        description: "Incident declared. Impact \(impact.rawValue), urgency \(urgency.rawValue): severity \(severity).",
+        description: details.map { String(($0 + "\n\n" + declared).unicodeScalars.prefix(InputRules.maxDescription)) }
+          ?? declared,
         requesterName: reporter.name, requesterEmail: reporter.email),
       by: actor, autoReply: false)
     let now = clock.now().wholeMilliseconds

@@ -73,7 +73,9 @@ extension DeadlinePolicy {
       return clock.isEmpty ? rule.length.description : "\(rule.length.description) \(clock)"
     }
     var parts: [String] = []
-    if let resolve = rule(named: "resolve", kind: .incident, severity: severity) { parts.append("resolve within \(words(resolve))") }
+    if let resolve = rule(named: "resolve", kind: .incident, severity: severity) {
+      parts.append("resolve within \(words(resolve))")
+    }
     if let update = rule(named: "update", kind: .incident, severity: severity) {
       parts.append("a public update every \(words(update))")
     }

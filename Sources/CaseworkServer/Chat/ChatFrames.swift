@@ -11,6 +11,8 @@ struct ServerFrame: Encodable, Sendable {
     var body: String
     var at: Date
     var clientId: String?
+    /// An emergency line (see `ChatService.isEmergency`); absent otherwise.
+    var emergency: Bool?
   }
 
   struct Hours: Encodable, Sendable {
@@ -35,6 +37,8 @@ struct ServerFrame: Encodable, Sendable {
     var agentId: UUID?
     var agentName: String?
     var lastSeq: Int
+    /// Screening found an emergency in the visitor's words: first in the queue, marked.
+    var emergency: Bool?
   }
 
   struct Agent: Encodable, Sendable {
@@ -71,12 +75,12 @@ struct ServerFrame: Encodable, Sendable {
     self.type = type
   }
 
-  static func line(_ message: ChatMessage) -> ServerFrame {
+  static func line(_ message: ChatMessage, emergency: Bool) -> ServerFrame {
     var frame = ServerFrame(type: "message")
     frame.chatId = message.chatID
     frame.line = Line(
       seq: message.seq, author: message.author.rawValue, name: message.authorName, body: message.body, at: message.createdAt,
-      clientId: message.clientID)
+      clientId: message.clientID, emergency: emergency ? true : nil)
     return frame
   }
 
@@ -96,11 +100,12 @@ struct ServerFrame: Encodable, Sendable {
     return frame
   }
 
-  static func entry(_ chat: Chat) -> QueueEntry {
+  static func entry(_ chat: Chat, emergency: Bool = false) -> QueueEntry {
     QueueEntry(
       chatId: chat.id, caseId: chat.caseID, reference: chat.reference, state: chat.state.rawValue,
       visitorName: chat.visitorName ?? ChatService.visitorFallbackName, waitingSince: chat.waitingSince,
-      outOfHours: chat.outOfHours, agentId: chat.agentID, agentName: chat.agentName, lastSeq: chat.lastSeq)
+      outOfHours: chat.outOfHours, agentId: chat.agentID, agentName: chat.agentName, lastSeq: chat.lastSeq,
+      emergency: emergency ? true : nil)
   }
 
   private static let encoder: JSONEncoder = {

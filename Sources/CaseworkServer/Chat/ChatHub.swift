@@ -143,7 +143,7 @@ actor ChatHub {
   // MARK: Local delivery
 
   private func deliver(_ message: ChatMessage) {
-    let text = ServerFrame.line(message).text
+    let text = ServerFrame.line(message, emergency: chats.isEmergency(message)).text
     if message.author.isVisibleToVisitor {
       for socket in visitors[message.chatID, default: [:]].values { socket.send(text, promise: nil) }
     }
@@ -203,7 +203,7 @@ actor ChatHub {
   /// The console's queue and who is available.
   static func panelFrame(_ chats: ChatService) async throws -> ServerFrame {
     var frame = ServerFrame(type: "panel")
-    frame.queue = try await chats.store.openChats().map(ServerFrame.entry)
+    frame.queue = try await chats.queue().map { ServerFrame.entry($0.chat, emergency: $0.emergency) }
     frame.agents = try await chats.store.presence().map {
       ServerFrame.Agent(id: $0.staffID, name: $0.name, status: $0.status.rawValue)
     }

@@ -117,7 +117,7 @@ final class StaffChatSocket: Sendable {
         guard let chat = try await chats.store.chat(id: chatID) else { throw ChatError.notFound }
         send(ChatHub.stateFrame(chat))
         for line in try await chats.store.messages(of: chatID, after: max(0, frame.lastSeq ?? 0), limit: 10_000) {
-          send(.line(line))
+          send(.line(line, emergency: chats.isEmergency(line)))
         }
       case "accept":
         let (chat, lines) = try await chats.accept(try required(frame.chatId), by: user)

@@ -112,7 +112,7 @@ final class VisitorChatSocket: Sendable {
       missed = try await services.chat.history(of: chat, after: 0)
     }
     send(welcome)
-    for line in missed { send(.line(line)) }
+    for line in missed { send(.line(line, emergency: services.chat.isEmergency(line))) }
   }
 
   func sendLine(_ frame: ClientFrame) async throws {

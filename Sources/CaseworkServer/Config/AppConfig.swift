@@ -181,7 +181,8 @@ public struct AppConfig: Sendable {
     }
     // The supplier's name brands the public pages and emails; the product's name is for staff.
     let organisation = read("CASEWORK_ORGANISATION", default: "Technical support")!
-    if organisation.isEmpty || organisation.count > 80 || organisation.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" }) {
+    if organisation.isEmpty || organisation.count > 80 || organisation.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" })
+    {
       problems.append("CASEWORK_ORGANISATION must be a name of 1 to 80 characters on one line, such as \"Acme Health\".")
     }
     let fromText = read("CASEWORK_MAIL_FROM", default: "\(organisation) <support@\(mailDomain)>")!

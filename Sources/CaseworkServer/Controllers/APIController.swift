@@ -59,6 +59,16 @@ struct APIController {
     if body.requester == nil {
       errors.append(FieldError(field: "requester", message: "requester is required, with name and email."))
     }
+    // An incident is a real incident: declared with its levels, its severity and deadlines.
+    var levels: (IncidentImpact, IncidentUrgency)?
+    if kind == .incident || body.impact != nil || body.urgency != nil {
+      do {
+        levels = try IncidentAPIController.levels(impact: body.impact, urgency: body.urgency)
+        if kind != .incident { errors.append(FieldError(field: "kind", message: "impact and urgency belong to kind incident.")) }
+      } catch CaseworkError.invalid(let problems) {
+        errors += problems
+      }
+    }
     var complaint: ComplaintInput?
     if kind == .complaint {
       complaint = ComplaintInput(desiredOutcome: body.desiredOutcome)
@@ -80,6 +90,19 @@ struct APIController {
       errors += Self.fieldErrors(of: input, now: services.clock.now())
         .filter { body.requester != nil || !$0.field.hasPrefix("requester.") }
       throw CaseworkError.invalid(errors)
+    }
+    if kind == .incident, let (impact, urgency) = levels {
+      let valid = try input.validated(now: services.clock.now())
+      let declared = try await services.cases.declareIncident(
+        subject: valid.subject, impact: impact, urgency: urgency, reporter: valid.requester, details: valid.description,
+        by: request.actor)
+      let response = CaseResponse(
+        declared.record, deadlines: try await services.cases.cases.deadlines(of: declared.record.id),
+        text: services.deadlineText, now: services.clock.now()
+      )
+      .response(status: .created)
+      response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(declared.record.id.lowercaseString)")
+      return response
     }
     let opened = try await services.cases.open(input, by: request.actor, autoReply: body.notifyRequester ?? true)
     let response = CaseResponse(

@@ -26,6 +26,9 @@ struct CreateCaseRequest: Decodable {
   var desiredOutcome: String?
   /// False: no acknowledgement email (the app told the person itself). Absent means true.
   var notifyRequester: Bool?
+  /// Incidents: the levels that give the severity (1 to 5 each, required for kind incident).
+  var impact: Int?
+  var urgency: Int?
 }
 
 struct UpdateCaseRequest: Decodable {

@@ -115,7 +115,7 @@ struct StaffCasesController {
         Option(value: "updated", label: "Recently updated", selected: query.sort == .updated),
         Option(value: "deadline", label: "Most urgent deadline", selected: query.sort == .deadline),
       ],
-      rows: rows, emergencies: emergencyRows,
+      rows: rows, emergencies: emergencyRows, hasEmergencies: !emergencyRows.isEmpty,
       countText: list.total == 1 ? "1 case" : "\(list.total) cases",
       pageText: "Page \(min(page, pages)) of \(pages)",
       previousLink: page > 1 ? link(page: page - 1) : nil,

@@ -78,6 +78,7 @@ struct StaffIncidentsController {
     /// The status page's components, ticked when this incident affects them, and how.
     var componentChoices: [Option]
     var componentStateOptions: [Option]
+    var hasComponents: Bool
     var errors: [String: String]
     var errorList: [FormErrors.Item]
     var hasErrors: Bool
@@ -102,6 +103,7 @@ struct StaffIncidentsController {
       DeadlineView($0, text: services.deadlineText, now: now, dates: dates)
     }
     let staff = try await services.staff.all().filter(\.active)
+    let components = try await services.status.components()
     var flags: [String] = []
     if incident.patientSafety { flags.append("Patient safety") }
     if incident.personalDataBreach { flags.append("Personal data breach") }
@@ -158,7 +160,7 @@ struct StaffIncidentsController {
           Option(value: "role:\($0.rawValue)", label: "Everyone who is \($0.displayName.lowercased())", selected: false)
         },
       roleOptions: GroupRole.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: false) },
-      componentChoices: try await services.status.components().map {
+      componentChoices: components.map {
         Option(value: $0.id.lowercaseString, label: $0.name, selected: incident.affectedComponents.contains($0.id))
       },
       componentStateOptions: [
@@ -168,7 +170,7 @@ struct StaffIncidentsController {
       ]
         + ComponentState.allCases.filter { $0 != .operational }.map {
           Option(value: $0.rawValue, label: $0.displayName, selected: incident.componentState == $0)
-        },
+        }, hasComponents: !components.isEmpty,
       errors: errors.byField,
       errorList: errors.list, hasErrors: !errors.isEmpty)
     return try await Pages.render(request, "staff-incident", page, status: errors.isEmpty ? .ok : .unprocessableEntity)

@@ -63,7 +63,9 @@ struct StatusPageController {
     let overall = ServiceStatus.overall(components, incidents: incidents)
     return Snapshot(
       status: overall.rawValue, statusName: overall == .operational ? "All systems operational" : overall.displayName,
-      components: ServiceStatus.effective(components, incidents: incidents).map { .init(name: $0.name, state: $0.state.rawValue, stateName: $0.state.displayName) },
+      components: ServiceStatus.effective(components, incidents: incidents).map {
+        .init(name: $0.name, state: $0.state.rawValue, stateName: $0.state.displayName)
+      },
       // The page, its JSON and its feed all come from here: NHS numbers are masked once.
       incidents: incidents.map { record, incident in
         .init(

@@ -23,6 +23,7 @@ struct StaffEscalationsController {
   struct QueuePage: Encodable {
     var layout: Layout
     var rows: [Row]
+    var hasRows: Bool
     var countText: String
     var canAnswer: Bool
   }
@@ -45,9 +46,10 @@ struct StaffEscalationsController {
     }
     let count = rows.count
     let page = QueuePage(
-      layout: Layout(request, title: "Escalations"), rows: rows,
+      layout: Layout(request, title: "Escalations"), rows: rows, hasRows: !rows.isEmpty,
       countText: count == 0
-        ? "No escalations are waiting for an answer." : "\(count) escalation\(count == 1 ? "" : "s") waiting for a manager's answer.",
+        ? "No escalations are waiting for an answer."
+        : "\(count) escalation\(count == 1 ? "" : "s") waiting for a manager's answer.",
       canAnswer: user.can(.answerEscalations))
     return try await Pages.render(request, "staff-escalations", page)
   }

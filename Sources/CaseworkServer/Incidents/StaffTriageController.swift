@@ -24,6 +24,7 @@ struct StaffTriageController {
     var text: String
     /// Their answers: patient safety, personal data, whether to be told.
     var answers: [String]
+    var hasAnswers: Bool
     var impactOptions: [Option]
     var urgencyOptions: [Option]
     var declareChosen: Bool
@@ -87,11 +88,13 @@ struct StaffTriageController {
           id: record.id.lowercaseString, reference: record.reference.description, subject: NHSNumber.mask(in: record.subject),
           channel: record.channel.displayName, waited: waited, reporter: record.requester.name,
           organisation: record.requester.organisation,
-          text: NHSNumber.mask(in: String((first?.body ?? "").prefix(4000))), answers: answers,
+          text: NHSNumber.mask(in: String((first?.body ?? "").prefix(4000))), answers: answers, hasAnswers: !answers.isEmpty,
           impactOptions: Self.options(IncidentImpact.allCases.map { ($0.rawValue, $0.description) }, chosen: mine?.form.impact),
-          urgencyOptions: Self.options(IncidentUrgency.allCases.map { ($0.rawValue, $0.description) }, chosen: mine?.form.urgency),
+          urgencyOptions: Self.options(
+            IncidentUrgency.allCases.map { ($0.rawValue, $0.description) }, chosen: mine?.form.urgency),
           declareChosen: mine?.form.decision == "declare", linkChosen: mine?.form.decision == "link",
-          notAnIncidentChosen: mine?.form.decision == "not_an_incident", title: mine?.form.subject ?? record.subject, incident: mine?.form.incident ?? "",
+          notAnIncidentChosen: mine?.form.decision == "not_an_incident", title: mine?.form.subject ?? record.subject,
+          incident: mine?.form.incident ?? "",
           reason: mine?.form.reason ?? "", preview: mine?.preview,
           errors: Dictionary((mine?.errors ?? []).map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })))
     }
@@ -118,8 +121,12 @@ struct StaffTriageController {
     let urgency = form.urgency.flatMap { Int($0) }.flatMap(IncidentUrgency.init(rawValue:))
     let checking = form.check != nil
     if checking || form.decision == "declare" {
-      if impact == nil { sent.errors.append(FieldError(field: "impact", message: "Choose the impact: how widely it affects people.")) }
-      if urgency == nil { sent.errors.append(FieldError(field: "urgency", message: "Choose the urgency: how soon it must be fixed.")) }
+      if impact == nil {
+        sent.errors.append(FieldError(field: "impact", message: "Choose the impact: how widely it affects people."))
+      }
+      if urgency == nil {
+        sent.errors.append(FieldError(field: "urgency", message: "Choose the urgency: how soon it must be fixed."))
+      }
     }
     if checking {
       if let impact, let urgency {

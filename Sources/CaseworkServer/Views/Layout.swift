@@ -45,7 +45,8 @@ struct Layout: Encodable {
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0
     staff = request.staffUser.map {
       StaffNav(
-        links: Self.staffLinks(for: $0, path: request.url.path, query: request.url.query), name: $0.name, roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
+        links: Self.staffLinks(for: $0, path: request.url.path, query: request.url.query), name: $0.name,
+        roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
         unread: unread,
         notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)",
         notificationsCurrent: request.url.path == "/staff/notifications")

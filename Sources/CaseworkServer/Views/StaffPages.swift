@@ -33,6 +33,7 @@ struct InboxPage: Encodable {
   var rows: [InboxRow]
   /// Emergencies waiting for a first response, shown above the listing.
   var emergencies: [InboxRow]
+  var hasEmergencies: Bool
   var countText: String
   var pageText: String
   var previousLink: String?

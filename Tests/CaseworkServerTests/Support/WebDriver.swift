@@ -134,6 +134,13 @@ struct BrowserSession: Sendable {
     }
   }
 
+  /// Empties a text field (before typing over what the page filled in).
+  func clear(_ css: String) async throws {
+    try await retrying(css) { element in
+      try await driver.call(.POST, "/session/\(id)/element/\(element)/clear", [:])
+    }
+  }
+
   func click(_ css: String) async throws {
     try await retrying(css) { element in
       try await driver.call(.POST, "/session/\(id)/element/\(element)/click", [:])
@@ -232,7 +239,9 @@ struct BrowserSession: Sendable {
   /// (A vertical scroll bar makes the viewport narrower than the window, hence clientWidth.)
   func horizontalOverflow() async throws -> Int {
     let script = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    guard let overflow = try await execute(script) as? Int else { throw TestSetupError(description: "could not measure the page's width") }
+    guard let overflow = try await execute(script) as? Int else {
+      throw TestSetupError(description: "could not measure the page's width")
+    }
     return max(0, overflow)
   }
 
@@ -272,3 +281,8 @@ func withBrowser<T>(_ app: Application, _ body: (BrowserSession, String) async t
     throw error
   }
 }
+
+/// Every browser journey, one at a time: each starts its own Chromium, and several at once on
+/// two cores starve the server they drive.
+@Suite("Browser journeys", .serialized)
+enum BrowserJourneys {}

@@ -26,11 +26,15 @@
 
   function render(line, element) {
     element = element || document.createElement("li");
-    element.className = "author-" + line.author;
+    // The 999 line stands apart from ordinary system lines: an alert, in colour and words.
+    var urgent = line.author === "system" && line.emergency;
+    element.className = "author-" + line.author + (urgent ? " emergency" : "");
+    if (urgent) element.setAttribute("role", "alert");
     element.textContent = "";
     var who = document.createElement("span");
     who.className = "who";
-    who.textContent = line.author === "visitor" ? "You" : line.author === "system" ? "Support" : (line.name || "Support team");
+    who.textContent = urgent ? "Urgent: call 999 if you need help now"
+      : line.author === "visitor" ? "You" : line.author === "system" ? "Support" : (line.name || "Support team");
     var state = document.createElement("span");
     state.className = "state";
     who.appendChild(state);

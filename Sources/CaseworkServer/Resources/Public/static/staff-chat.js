@@ -47,6 +47,13 @@
       detail.setAttribute("data-since", entry.waitingSince);
       detail.setAttribute("data-state", entry.state);
       item.appendChild(detail);
+      if (entry.emergency) {
+        item.className += " emergency";
+        var alarm = document.createElement("strong");
+        alarm.className = "tag tag-urgent";
+        alarm.textContent = "Emergency: told to call 999";
+        item.insertBefore(alarm, item.firstChild);
+      }
       if (entry.outOfHours) {
         var tag = document.createElement("span");
         tag.className = "tag";
@@ -99,6 +106,14 @@
       var body = document.createElement("span");
       body.className = "body";
       body.textContent = line.body;
+      if (line.emergency) {
+        // Colour and words: the line is marked, not only tinted.
+        item.className += " emergency";
+        var mark = document.createElement("strong");
+        mark.className = "tag tag-urgent";
+        mark.textContent = line.author === "visitor" ? "Emergency words" : "999 signposting sent";
+        item.appendChild(mark);
+      }
       item.appendChild(who);
       item.appendChild(body);
       log.appendChild(item);
