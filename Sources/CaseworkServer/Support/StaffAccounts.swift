@@ -11,7 +11,7 @@ public struct StaffAccounts: Sendable {
   let clock: any WallClock
   let bcryptCost: Int
 
-  public static let minimumPasswordLength = 12
+  public static let minimumPasswordLength = PasswordRules.minimumLength
 
   public init(
     staff: any StaffRepository, tokens: any TokenRepository, hasher: any SecretHasher, clock: any WallClock, bcryptCost: Int
@@ -41,7 +41,7 @@ public struct StaffAccounts: Sendable {
         FieldError(field: "role", message: "Choose a role: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")).")
       )
     }
-    if let password, let problem = Self.passwordProblem(password) {
+    if let password, let problem = Self.passwordProblem(password, name: name, email: email) {
       errors.append(FieldError(field: "password", message: problem))
     }
     if errors.isEmpty, try await staff.find(email: email) != nil {
@@ -56,12 +56,10 @@ public struct StaffAccounts: Sendable {
     return (user, oneTime)
   }
 
-  public static func passwordProblem(_ password: String) -> String? {
-    if password.count < minimumPasswordLength {
-      return "Choose a password of at least \(minimumPasswordLength) characters."
-    }
-    if password.utf8.count > 72 { return "Choose a password of at most 72 bytes." }
-    return nil
+  /// The rules are Core's (`PasswordRules`): length, not common, not a run of keys, not the
+  /// person's name or email.
+  public static func passwordProblem(_ password: String, name: String? = nil, email: String? = nil) -> String? {
+    PasswordRules.problem(password, name: name, email: email)
   }
 
   public func hash(_ password: String) throws -> String {
@@ -85,7 +83,7 @@ public struct StaffAccounts: Sendable {
   }
 
   public func changePassword(of user: StaffUser, to password: String) async throws {
-    if let problem = Self.passwordProblem(password) {
+    if let problem = Self.passwordProblem(password, name: user.name, email: user.email) {
       throw CaseworkError.invalid([FieldError(field: "password", message: problem)])
     }
     var updated = user

@@ -156,6 +156,12 @@
         delete pending[frame.clientId];
         break;
       case "state":
+        // Accepted or ended: the Accept button goes at once, before the next queue arrives.
+        var changed = chat(frame.chatId);
+        if (changed && frame.state) {
+          changed.state = frame.state;
+          if (frame.message) changed.agentName = frame.message;
+        }
         renderConversationMeta();
         break;
       case "typing":
