@@ -37,19 +37,20 @@ public enum PasswordRules {
     String(text.lowercased().filter { $0.isLetter || $0.isNumber })
   }
 
-  /// `lettersAndDigits` with common substitutions undone (`p@ssw0rd2024` is `password2024`):
-  /// symbols always, digits only between letters, so that trailing numbers stay numbers.
+  /// `lettersAndDigits` with common substitutions undone (`p@ssw0rd2024!` is `password2024`):
+  /// only between letters, so that numbers and symbols added at the ends stay what they are.
   static func normalised(_ text: String) -> String {
-    let symbols: [Character: Character] = ["@": "a", "!": "i", "$": "s"]
-    let digits: [Character: Character] = ["4": "a", "3": "e", "0": "o", "1": "i", "5": "s", "7": "t"]
-    let characters = text.lowercased().map { symbols[$0] ?? $0 }.filter { $0.isLetter || $0.isNumber }
+    let substitutions: [Character: Character] = [
+      "@": "a", "!": "i", "$": "s", "4": "a", "3": "e", "0": "o", "1": "i", "5": "s", "7": "t",
+    ]
+    let characters = Array(text.lowercased())
     var result = ""
     for (index, character) in characters.enumerated() {
-      if let letter = digits[character], index > 0, index + 1 < characters.count, characters[index - 1].isLetter,
+      if let letter = substitutions[character], index > 0, index + 1 < characters.count, characters[index - 1].isLetter,
         characters[index + 1].isLetter
       {
         result.append(letter)
-      } else {
+      } else if character.isLetter || character.isNumber {
         result.append(character)
       }
     }

@@ -165,6 +165,15 @@ struct SignInSecurityTests {
         [("current", "not my password"), ("password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
       #expect(wrong.status == .unprocessableEntity)
       #expect(wrong.html.contains("Enter your current password."))
+      for (weak, words) in [
+        ("Password1234!", "too common"), ("agent-and-more-words", "does not contain your email address"),
+        ("345678901234", "run or repeat"),
+      ] {
+        let refused = try await client.post(
+          "/staff/password", [("current", "correct horse battery"), ("password", weak), ("confirm", weak)])
+        #expect(refused.status == .unprocessableEntity)
+        #expect(refused.html.contains(words), "\(weak)")
+      }
 
       let changed = try await client.post(
         "/staff/password",
