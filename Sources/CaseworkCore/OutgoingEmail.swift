@@ -34,9 +34,7 @@ public struct OutgoingEmail: Sendable, Equatable, Identifiable {
   }
 
   /// No address to write to: unknown senders are recorded as `…@invalid` (RFC 2606).
-  static func canReach(_ requester: Requester) -> Bool {
-    !requester.email.lowercased().hasSuffix(".invalid") && !requester.email.lowercased().hasSuffix("@invalid")
-  }
+  static func canReach(_ requester: Requester) -> Bool { requester.hasEmailAddress }
 
   /// The email carrying a message of a case to its requester, or nil when there is nobody to
   /// write to or the message is not for the requester.
@@ -50,5 +48,13 @@ public struct OutgoingEmail: Sendable, Equatable, Identifiable {
       subject: "\(reply ? "Re: " : "")[\(reference)] \(subject)",
       body: link.map { RequesterEmailFooter.appending(link: $0, to: message.body) } ?? message.body, isAutomatic: automatic,
       createdAt: message.createdAt)
+  }
+}
+
+extension Requester {
+  /// Whether there is an address to write to: unknown senders and people who gave none are
+  /// recorded as `…@invalid` (RFC 2606), and get letters by post instead.
+  public var hasEmailAddress: Bool {
+    !email.lowercased().hasSuffix(".invalid") && !email.lowercased().hasSuffix("@invalid")
   }
 }

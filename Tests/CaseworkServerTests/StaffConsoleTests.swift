@@ -54,8 +54,12 @@ struct StaffConsoleTests {
       #expect(page.status == .ok)
       #expect(page.html.contains("The app says my password is wrong"))
 
-      #expect(try await client.post("/staff/cases/\(id)/reply", [("body", "Which phone do you use?")]).status == .seeOther)
-      #expect(try await client.post("/staff/cases/\(id)/note", [("body", "Probably the Android 14 bug")]).status == .seeOther)
+      let replied = try await client.submit("/staff/cases/\(id)/reply", [("body", "Which phone do you use?")])
+      #expect(replied.posted.status == .seeOther)
+      #expect(replied.page.html.contains("Your reply was sent to the requester."))
+      let noted = try await client.submit("/staff/cases/\(id)/note", [("body", "Probably the Android 14 bug")])
+      #expect(noted.page.html.contains("Your internal note was added."))
+      #expect(!(try await client.get("/staff/cases/\(id)").html.contains("id=\"confirmation\"")))
       #expect(
         try await client.post("/staff/cases/\(id)/assign", [("assignee", colleague.id.uuidString.lowercased())]).status
           == .seeOther)

@@ -133,6 +133,8 @@ struct StaffCasesController {
     let detail = try await request.casework.cases.detail(id)
     let staff = try await request.casework.staff.all()
     var page = StaffCasePage(request, detail: detail, staff: staff, errors: errors)
+    // After a change, the page says it was done (post, redirect, get keeps a refresh harmless).
+    if errors.isEmpty, let done = request.query[String.self, at: "done"] { page.confirmation = Self.confirmations[done] }
     if detail.record.channel == .chat, let chat = try await request.casework.chat.store.chat(caseID: id) {
       page.chatLink = "/staff/chat?chat=\(chat.id.uuidString)"
       page.chatID = chat.id.uuidString
@@ -146,7 +148,7 @@ struct StaffCasesController {
     let id = try request.caseIDParameter()
     do {
       try await change(id)
-      return request.redirect(to: "/staff/cases/\(id.lowercaseString)", redirectType: .normal)
+      return request.redirect(to: "/staff/cases/\(id.lowercaseString)?done=\(field)", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
       return try await renderCase(
         request, id: id,
@@ -163,6 +165,12 @@ struct StaffCasesController {
         request, id: id, errors: FormErrors([FieldError(field: "status", message: error.message)]), status: .unprocessableEntity)
     }
   }
+
+  static let confirmations = [
+    "reply": "Your reply was sent to the requester.", "note": "Your internal note was added.",
+    "status": "The status was changed.", "assign": "The assignment was saved.", "tags": "The tags were saved.",
+    "links": "The link was added.", "recorded": "The complaint was recorded.",
+  ]
 
   struct BodyForm: Content {
     var body: String?

@@ -50,9 +50,13 @@ struct StaffComplaintsController {
       letter = (.finalResponse, try await service.letter(.finalResponse, for: id).body)
     default: break
     }
-    let page = StaffComplaintPage(
+    var page = StaffComplaintPage(
       request, current: current, deadlines: deadlines, text: request.casework.deadlineText, now: request.casework.clock.now(),
       canDecide: user.can(.decideComplaints), letter: letter, errors: errors)
+    page.canEmail = current.record.requester.hasEmailAddress
+    if errors.isEmpty, request.query[String.self, at: "done"] == "recorded" {
+      page.confirmation = "The complaint was recorded. Its receipt went to the complainant if they gave an email address."
+    }
     return try await Pages.render(request, "staff-complaint", page, status: status)
   }
 
@@ -321,7 +325,8 @@ struct StaffRecordComplaintController {
     do {
       if !errors.isEmpty { throw CaseworkError.invalid(APIController.fieldErrors(of: input, now: services.clock.now()) + errors) }
       let opened = try await services.cases.open(input, by: request.actor)
-      return request.redirect(to: "/staff/cases/\(opened.record.id.lowercaseString)/complaint", redirectType: .normal)
+      return request.redirect(
+        to: "/staff/cases/\(opened.record.id.lowercaseString)/complaint?done=recorded", redirectType: .normal)
     } catch CaseworkError.invalid(let problems) {
       return try await Pages.render(
         request, "staff-complaint-new",

@@ -25,6 +25,10 @@ struct StaffComplaintPage: Encodable {
     var checked: Bool
   }
 
+  /// Whether the letter can go by email; otherwise it is printed and posted.
+  var canEmail: Bool = true
+  /// "The complaint was recorded": said once after recording it.
+  var confirmation: String?
   var layout: Layout
   var caseLink: String
   var path: String

@@ -87,6 +87,8 @@ struct StaffCasePage: Encodable {
     var subject: String
   }
 
+  /// "Your reply was sent": said once after a change.
+  var confirmation: String?
   var layout: Layout
   var c: CaseView
   /// The console's chat panel for a case opened by live chat.
