@@ -104,6 +104,16 @@ extension BrowserJourneys {
           let reference = try await complainant.text("#reference")
           #expect(reference == "CMP-2026-000001")
           let privateLink = try #require(try await complainant.attribute("#private-link", "href"))
+          // The receipt came at once, with the way back; the page says what is true for a
+          // complaint just received: not "escalated".
+          let record = try #require(try await app.casework.cases.find(reference))
+          let receipt = try #require(try await app.outboxEmails(of: record.id).first)
+          #expect(receipt.body.contains("We have received it and its reference is \(reference)"))
+          let emailed = try #require(receipt.body.split(separator: "\n").last.map(String.init))
+          try await complainant.open(site + String(emailed.dropFirst(app.casework.config.publicURL.count)))
+          let fresh = try await complainant.pageText()
+          #expect(fresh.contains("My appointment was cancelled and nobody told me."))
+          #expect(!fresh.lowercased().contains("escalat"))
 
           try await manager.open("\(site)/staff/cases")
           try await manager.type("#email", "grace@casework.test")
@@ -148,6 +158,7 @@ extension BrowserJourneys {
           #expect(page.contains("We are sorry that you were not told."))
           #expect(page.contains("Citizens Advice"))
           #expect(page.contains(reference))
+          #expect(!page.lowercased().contains("escalated"))
         } catch {
           await complainant.close()
           await manager.close()

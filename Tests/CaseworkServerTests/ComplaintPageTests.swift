@@ -9,7 +9,8 @@ import VaporTesting
 struct ComplaintPageTests {
   let validForm = [
     ("subject", "Appointment cancelled without notice"), ("description", "My appointment was cancelled and nobody told me."),
-    ("incident_date", "2026-11-02"), ("discovered_date", ""), ("desired_outcome", "An apology."),
+    ("incident_date_day", "2"), ("incident_date_month", "11"), ("incident_date_year", "2026"),
+    ("discovered_date_day", ""), ("discovered_date_month", ""), ("discovered_date_year", ""), ("desired_outcome", "An apology."),
     ("name", "Ann Example"), ("email", "ann@example.com"), ("phone", ""),
   ]
 
@@ -71,16 +72,24 @@ struct ComplaintPageTests {
     try await withApp(.sqlite) { app in
       let client = try FormClient(app)
       try await client.get("/complaint")
-      var form = validForm.filter { $0.0 != "name" && $0.0 != "discovered_date" }
-      form.append(("discovered_date", "2026-10-01"))
+      var form = validForm.filter { $0.0 != "name" && !$0.0.hasPrefix("discovered_date") }
+      form += [("discovered_date_day", "1"), ("discovered_date_month", "10"), ("discovered_date_year", "2026")]
       let page = try await client.post("/complaint", form)
       #expect(page.status == .unprocessableEntity)
       #expect(page.html.contains("The date you found out cannot be before the date it happened."))
       #expect(page.html.contains("href=\"#discovered_date\""))
       #expect(page.html.contains("My appointment was cancelled and nobody told me."))
-      let wrongDate = try await client.post("/complaint", validForm.map { $0.0 == "incident_date" ? ($0.0, "31/02/2026") : $0 })
+      let wrongDate = try await client.post("/complaint", validForm.map { $0.0 == "incident_date_day" ? ($0.0, "31") : $0 })
       #expect(wrongDate.status == .unprocessableEntity)
-      #expect(wrongDate.html.contains("Enter the date when it happened as a real date"))
+      #expect(wrongDate.html.contains("Enter the date when it happened as a real date, for example 27 3 2026."))
+      // What was typed stays in the three fields.
+      #expect(
+        wrongDate.html.contains(
+          "name=\"incident_date_day\" type=\"text\" inputmode=\"numeric\" maxlength=\"2\" size=\"2\" value=\"31\""))
+      let partial = try await client.post(
+        "/complaint", validForm.map { $0.0 == "incident_date_month" ? ($0.0, "") : $0 })
+      #expect(partial.html.contains("The date when it happened must include a month."))
+      #expect(!partial.html.contains("type=\"date\""))
       #expect(try await app.casework.cases.list(CaseQuery(includeTotal: true)).total == 0)
     }
   }

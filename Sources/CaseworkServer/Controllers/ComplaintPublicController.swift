@@ -16,10 +16,25 @@ struct ComplaintPublicController {
     var phone: String?
     var subject: String?
     var description: String?
+    /// Dates come as day, month and year fields (GOV.UK's date input); a single
+    /// `incident_date` of `YYYY-MM-DD` is read too.
     var incident_date: String?
+    var incident_date_day: String?
+    var incident_date_month: String?
+    var incident_date_year: String?
     var discovered_date: String?
+    var discovered_date_day: String?
+    var discovered_date_month: String?
+    var discovered_date_year: String?
     var desired_outcome: String?
     var form_key: String?
+
+    var incident: DateFields {
+      DateFields(day: incident_date_day, month: incident_date_month, year: incident_date_year, whole: incident_date)
+    }
+    var discovered: DateFields {
+      DateFields(day: discovered_date_day, month: discovered_date_month, year: discovered_date_year, whole: discovered_date)
+    }
   }
 
   func form(_ request: Request) async throws -> Response {
@@ -34,10 +49,9 @@ struct ComplaintPublicController {
     let submission = try request.content.decode(Submission.self)
     var errors: [FieldError] = []
     var complaint = ComplaintInput(desiredOutcome: submission.desired_outcome)
-    complaint.incidentDate = Self.date(
-      submission.incident_date, field: "incidentDate", label: "when it happened", errors: &errors)
-    complaint.discoveredDate = Self.date(
-      submission.discovered_date, field: "discoveredDate", label: "when you found out", errors: &errors)
+    complaint.incidentDate = submission.incident.date(field: "incidentDate", label: "when it happened", errors: &errors)
+    complaint.discoveredDate = submission.discovered.date(
+      field: "discoveredDate", label: "when you found out", errors: &errors)
     let input = NewCaseInput(
       kind: .complaint, channel: .web, subject: submission.subject, description: submission.description,
       requesterName: submission.name, requesterEmail: submission.email, requesterPhone: submission.phone,
@@ -46,7 +60,7 @@ struct ComplaintPublicController {
       let form = ComplaintFormPage.Form(
         name: submission.name ?? "", email: submission.email ?? "", phone: submission.phone ?? "",
         subject: submission.subject ?? "", description: submission.description ?? "",
-        incidentDate: submission.incident_date ?? "", discoveredDate: submission.discovered_date ?? "",
+        incident: submission.incident, discovered: submission.discovered,
         desiredOutcome: submission.desired_outcome ?? "")
       return try await Pages.render(
         request, "complaint-form",
@@ -61,15 +75,6 @@ struct ComplaintPublicController {
     }
     return try await request.openPublicCase(input, formKey: submission.form_key, rerender: rerender)
   }
-
-  static func date(_ text: String?, field: String, label: String, errors: inout [FieldError]) -> LocalDate? {
-    guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-    guard let date = LocalDate(text) else {
-      errors.append(FieldError(field: field, message: "Enter the date \(label) as a real date, like 2026-03-14."))
-      return nil
-    }
-    return date
-  }
 }
 
 struct ComplaintFormPage: Encodable {
@@ -79,8 +84,8 @@ struct ComplaintFormPage: Encodable {
     var phone = ""
     var subject = ""
     var description = ""
-    var incidentDate = ""
-    var discoveredDate = ""
+    var incident = DateFields()
+    var discovered = DateFields()
     var desiredOutcome = ""
   }
 
