@@ -78,6 +78,10 @@ struct ComplaintPageTests {
       #expect(page.status == .unprocessableEntity)
       #expect(page.html.contains("The date you found out cannot be before the date it happened."))
       #expect(page.html.contains("href=\"#discovered_date\""))
+      // The summary follows the page: the dates come before the name, as on the form.
+      let dateError = try #require(page.html.range(of: "href=\"#discovered_date\""))
+      let nameError = try #require(page.html.range(of: "href=\"#name\""))
+      #expect(dateError.lowerBound < nameError.lowerBound)
       #expect(page.html.contains("My appointment was cancelled and nobody told me."))
       let wrongDate = try await client.post("/complaint", validForm.map { $0.0 == "incident_date_day" ? ($0.0, "31") : $0 })
       #expect(wrongDate.status == .unprocessableEntity)

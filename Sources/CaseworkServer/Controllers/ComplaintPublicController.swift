@@ -64,7 +64,9 @@ struct ComplaintPublicController {
         desiredOutcome: submission.desired_outcome ?? "")
       return try await Pages.render(
         request, "complaint-form",
-        ComplaintFormPage(request, form: form, errors: FormErrors(errors, inputIDs: ComplaintFormPage.inputIDs)),
+        ComplaintFormPage(
+          request, form: form,
+          errors: FormErrors(errors, inputIDs: ComplaintFormPage.inputIDs, order: ComplaintFormPage.inputOrder)),
         status: status)
     }
     if !errors.isEmpty {
@@ -99,6 +101,11 @@ struct ComplaintFormPage: Encodable {
   var nextStage: [String]
   /// Shown instead of the form while intake is stopped.
   var intakeMessage: String?
+
+  /// The inputs in the order the page shows them.
+  static let inputOrder = [
+    "subject", "description", "incident_date", "discovered_date", "desired_outcome", "name", "email", "phone",
+  ]
 
   static let inputIDs = [
     "requester.name": "name", "requester.email": "email", "requester.phone": "phone", "subject": "subject",

@@ -106,9 +106,15 @@ struct FormErrors: Encodable {
   var byField: [String: String] = [:]
   var list: [Item] = []
 
-  /// `inputIDs` maps a Core field name (`requester.email`) to the form's input id (`email`).
-  init(_ errors: [FieldError] = [], inputIDs: [String: String] = [:]) {
-    for error in errors {
+  /// `inputIDs` maps a Core field name (`requester.email`) to the form's input id (`email`);
+  /// `order` lists the input ids as the form shows them, so the summary follows the page.
+  init(_ errors: [FieldError] = [], inputIDs: [String: String] = [:], order: [String] = []) {
+    let position = { (error: FieldError) in order.firstIndex(of: inputIDs[error.field] ?? error.field) ?? order.count }
+    let sorted = errors.enumerated().sorted { a, b in
+      let (x, y) = (position(a.element), position(b.element))
+      return x != y ? x < y : a.offset < b.offset
+    }.map(\.element)
+    for error in sorted {
       let id = inputIDs[error.field] ?? error.field
       if byField[id] == nil { byField[id] = error.message }
       list.append(Item(href: "#\(id)", message: error.message))
