@@ -140,8 +140,10 @@ extension BrowserJourneys {
           try await manager.click("input[name='principles[]'][value=getting_it_right]")
           try await manager.type("#action_description", "Send cancellation notices by SMS too")
           try await manager.type("#action_owner", "Product team")
-          // A date field takes the digits in the browser's order (en-US: month, day, year).
-          try await manager.type("#action_due", "01152027")
+          // Dates are day, month and year fields, as GOV.UK asks for them.
+          try await manager.type("#action_due", "15")
+          try await manager.type("#action_due_month", "1")
+          try await manager.type("#action_due_year", "2027")
           try await manager.click("form[action$='/investigation'] button[type=submit]")
           #expect(
             try await manager.waitFor("Send the final response").contains(

@@ -115,6 +115,18 @@ struct RecordComplaintTests {
       let bad = try await client.post("/staff/complaints/new", fields.map { $0.0 == "received_time" ? ($0.0, "25:00") : $0 })
       #expect(bad.status == .unprocessableEntity)
       #expect(bad.html.contains("Enter the time as hours and minutes"))
+      // The day it reached us is in day, month and year fields, and kept.
+      #expect(
+        bad.html.contains(
+          "name=\"received_date_day\" type=\"text\" inputmode=\"numeric\" maxlength=\"2\" size=\"2\" value=\"16\""))
+      #expect(!bad.html.contains("type=\"date\""))
+      let partial = try await client.post(
+        "/staff/complaints/new",
+        fields.filter { $0.0 != "received_date" } + [
+          ("received_date_day", "16"), ("received_date_month", "11"), ("received_date_year", ""),
+        ])
+      #expect(partial.html.contains("The date the complaint reached us must include a year."))
+      #expect(!partial.html.contains("receivedAt"))
       let (recorded, page) = try await client.submit("/staff/complaints/new", fields)
       #expect(recorded.status == .seeOther)
       // Staff see that it was done, and, with no address, are not offered email.

@@ -18,7 +18,7 @@ casework_schemathesis() {
     CASEWORK_PUBLIC_SUBMISSIONS_PER_HOUR=1000000 CASEWORK_PUBLIC_URL="http://127.0.0.1:$port" \
     CASEWORK_SOCIAL_WEBHOOK_SECRET="schemathesis-social-secret-0123456789abcdef"
   "$bin" migrate >/dev/null
-  echo "schemathesis-password" | "$bin" users create --email st@casework.test --name Schemathesis --role admin --password-stdin >/dev/null
+  echo "amber quarry whistle 17" | "$bin" users create --email st@casework.test --name Schemathesis --role admin --password-stdin >/dev/null
   token=$("$bin" tokens create --user st@casework.test --name schemathesis | tail -n 1)
   "$bin" serve >"$work/serve.log" 2>&1 &
   local server=$!

@@ -250,10 +250,13 @@ struct StaffCasesController {
         throw CaseworkError.invalid([FieldError(field: "deadline", message: "Choose the deadline to extend.")])
       }
       let timeParts = (form.time?.isEmpty == false ? form.time! : "23:59").split(separator: ":").compactMap { Int($0) }
-      guard let day = form.date.flatMap(LocalDate.init), timeParts.count == 2, (0...23).contains(timeParts[0]),
-        (0...59).contains(timeParts[1])
+      var errors: [FieldError] = []
+      let day = request.dateFields("date").date(field: "dueAt", label: "of the new target", errors: &errors)
+      guard errors.isEmpty, let day, timeParts.count == 2, (0...23).contains(timeParts[0]), (0...59).contains(timeParts[1])
       else {
-        throw CaseworkError.invalid([FieldError(field: "dueAt", message: "Enter the new date, such as 2026-12-04, and a time.")])
+        throw CaseworkError.invalid(
+          errors.isEmpty
+            ? [FieldError(field: "dueAt", message: "Enter the new date, for example 27 3 2026, and a time.")] : errors)
       }
       let second = timeParts == [23, 59] ? 59 : 0
       let newDue = day.instant(hour: timeParts[0], minute: timeParts[1], second: second)

@@ -139,7 +139,7 @@ struct StaffComplaintsController {
     let user = try request.requireStaff()
     return try await act(request) { id in
       var errors: [FieldError] = []
-      let date = APIController.date(form.new_date, field: "newDate", errors: &errors)
+      let date = request.dateFields("new_date").date(field: "newDate", label: "of the new response", errors: &errors)
       if form.new_date?.isEmpty ?? true { errors.append(FieldError(field: "newDate", message: "Enter the new date.")) }
       guard let date, errors.isEmpty else { throw CaseworkError.invalid(errors) }
       try await request.casework.cases.recordDelay(
@@ -180,7 +180,7 @@ struct StaffComplaintsController {
       let owner = InputRules.clean(form.action_owner)
       if description != nil || owner != nil || !(form.action_due ?? "").isEmpty {
         var errors: [FieldError] = []
-        let due = APIController.date(form.action_due, field: "actionDue", errors: &errors)
+        let due = request.dateFields("action_due").date(field: "actionDue", label: "the action is due", errors: &errors)
         if due == nil && errors.isEmpty { errors.append(FieldError(field: "actionDue", message: "Enter the action's due date.")) }
         if description == nil { errors.append(FieldError(field: "actions", message: "Say what the action is.")) }
         if owner == nil { errors.append(FieldError(field: "actionOwner", message: "Say who owns the action.")) }
@@ -214,7 +214,8 @@ struct StaffComplaintsController {
     let form = try request.content.decode(OmbudsmanForm.self)
     return try await act(request) { id in
       var errors: [FieldError] = []
-      let date = APIController.date(form.referred_on, field: "referredOn", errors: &errors)
+      let date = request.dateFields("referred_on").date(
+        field: "referredOn", label: "of the referral", errors: &errors)
       if form.referred_on?.isEmpty ?? true {
         errors.append(FieldError(field: "referredOn", message: "Enter the date the complainant went to the Ombudsman."))
       }
@@ -238,8 +239,10 @@ struct StaffComplaintsController {
     let id = try request.caseIDParameter()
     var errors: [FieldError] = []
     var input = ComplaintInput()
-    input.incidentDate = APIController.date(form.incident_date, field: "incidentDate", errors: &errors)
-    input.discoveredDate = APIController.date(form.discovered_date, field: "discoveredDate", errors: &errors)
+    input.incidentDate = request.dateFields("incident_date").date(
+      field: "incidentDate", label: "when it happened", errors: &errors)
+    input.discoveredDate = request.dateFields("discovered_date").date(
+      field: "discoveredDate", label: "when they found out", errors: &errors)
     if !errors.isEmpty { throw CaseworkError.invalid(errors) }
     let opened = try await request.casework.cases.raiseComplaint(from: id, complaint: input, by: request.actor)
     return request.redirect(to: path(opened.record.id), redirectType: .normal)
@@ -304,7 +307,8 @@ struct StaffRecordComplaintController {
     let channel = form.channel.flatMap(CaseworkCore.Channel.init(rawValue:)).flatMap { [.phone, .post].contains($0) ? $0 : nil }
     if channel == nil { errors.append(FieldError(field: "channel", message: "Choose phone or post.")) }
     var receivedAt: Date?
-    if let day = APIController.date(form.received_date, field: "receivedAt", errors: &errors) {
+    let received = request.dateFields("received_date")
+    if let day = received.date(field: "receivedAt", label: "the complaint reached us", errors: &errors) {
       let parts = (form.received_time ?? "").split(separator: ":").compactMap { Int($0) }
       if !(form.received_time ?? "").isEmpty && (parts.count != 2 || !(0..<24).contains(parts[0]) || !(0..<60).contains(parts[1]))
       {
@@ -316,8 +320,10 @@ struct StaffRecordComplaintController {
       errors.append(FieldError(field: "receivedAt", message: "Enter the day the complaint reached us."))
     }
     var complaint = ComplaintInput(desiredOutcome: form.desired_outcome)
-    complaint.incidentDate = APIController.date(form.incident_date, field: "incidentDate", errors: &errors)
-    complaint.discoveredDate = APIController.date(form.discovered_date, field: "discoveredDate", errors: &errors)
+    complaint.incidentDate = request.dateFields("incident_date").date(
+      field: "incidentDate", label: "when it happened", errors: &errors)
+    complaint.discoveredDate = request.dateFields("discovered_date").date(
+      field: "discoveredDate", label: "when they found out", errors: &errors)
     let email = InputRules.clean(form.email) ?? Self.noEmail
     let input = NewCaseInput(
       kind: .complaint, channel: channel ?? .phone, subject: form.subject, description: form.description,
@@ -341,6 +347,8 @@ struct RecordComplaintPage: Encodable {
   var form: StaffRecordComplaintController.Submission
   var phoneChecked: Bool
   var postChecked: Bool
+  /// The dates as typed, in day, month and year fields.
+  var dates: [String: DateFields]
   var errors: [String: String]
   var errorList: [FormErrors.Item]
   var hasErrors: Bool
@@ -356,6 +364,8 @@ struct RecordComplaintPage: Encodable {
     var shown = form
     if shown.email == StaffRecordComplaintController.noEmail { shown.email = nil }
     self.form = shown
+    dates = Dictionary(
+      uniqueKeysWithValues: ["received_date", "incident_date", "discovered_date"].map { ($0, request.dateFields($0)) })
     phoneChecked = form.channel != "post"
     postChecked = form.channel == "post"
     self.errors = errors.byField

@@ -51,7 +51,7 @@ extension StaffIncidentsController {
     return try await act(request) { id in
       var errors: [FieldError] = []
       var actions: [ComplaintAction] = []
-      let due = APIController.date(form.action_due, field: "actionDue", errors: &errors)
+      let due = request.dateFields("action_due").date(field: "actionDue", label: "the action is due", errors: &errors)
       if let description = InputRules.clean(form.action_description), let owner = InputRules.clean(form.action_owner), let due {
         actions.append(ComplaintAction(description: description, owner: owner, due: due))
       }
@@ -102,7 +102,7 @@ extension StaffIncidentsController {
     let form = try request.content.decode(BreachForm.self)
     return try await act(request) { id in
       var errors: [FieldError] = []
-      guard let day = APIController.date(form.aware_date, field: "awareAt", errors: &errors) else {
+      guard let day = request.dateFields("aware_date").date(field: "awareAt", label: "we became aware", errors: &errors) else {
         throw CaseworkError.invalid(
           errors.isEmpty ? [FieldError(field: "awareAt", message: "Enter when we became aware.")] : errors)
       }

@@ -69,6 +69,7 @@ struct StaffComplaintPage: Encodable {
   var delays: [DelayView]
   var principles: [PrincipleOption]
   var ombudsman: OmbudsmanReferral?
+  var ombudsmanDate = DateFields()
   var followUp: String?
   var errors: [String: String]
   var errorList: [FormErrors.Item]
@@ -155,6 +156,7 @@ struct StaffComplaintPage: Encodable {
       PrincipleOption(value: $0.rawValue, label: $0.displayName, checked: investigation.principles.contains($0))
     }
     ombudsman = complaint.ombudsman
+    ombudsmanDate = DateFields(complaint.ombudsman?.referredOn)
     followUp = complaint.followUp.map { record in
       "Sent \(dates.string(record.sentAt))"
         + (record.answer.map { $0 == .satisfied ? "; the complainant is satisfied" : "; the complainant's reply reopened it" }

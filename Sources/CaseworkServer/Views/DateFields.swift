@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import Vapor
 
 /// A date typed as day, month and year (GOV.UK's date input pattern, not the browser's date
 /// picker): what was typed is kept for the form, and problems are said in words.
@@ -43,5 +44,22 @@ struct DateFields: Encodable {
       return nil
     }
     return date
+  }
+}
+
+extension Request {
+  /// The date a form sent as `name_day`, `name_month` and `name_year` (or as one `name`).
+  func dateFields(_ name: String) -> DateFields {
+    DateFields(
+      day: content[String.self, at: name + "_day"], month: content[String.self, at: name + "_month"],
+      year: content[String.self, at: name + "_year"], whole: content[String.self, at: name])
+  }
+}
+
+extension DateFields {
+  /// The parts of a date already known, to show in the fields.
+  init(_ date: LocalDate?) {
+    self.init()
+    if let parts = date?.components { (day, month, year) = (String(parts.day), String(parts.month), String(parts.year)) }
   }
 }
