@@ -127,7 +127,7 @@ struct ChatProcessesTests {
         [
           "users", "create", "--email", "agent@casework.test", "--name", "Agent Ada", "--role", "support_specialist",
           "--password-stdin",
-        ], environment: environment, input: "correct horse battery staple\n")
+        ], environment: environment, input: "violet harbour lantern 88\n")
       let token = try #require(
         try await run(["tokens", "create", "--user", "agent@casework.test", "--name", "chat"], environment: environment)
           .split(separator: "\n").last.map(String.init))

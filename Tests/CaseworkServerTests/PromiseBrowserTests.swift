@@ -36,7 +36,11 @@ extension BrowserJourneys {
           try await browser.type("#name", "Ann Example")
           try await browser.type("#email", "ann@example.com")
           try await browser.type("#subject", "Cannot see my prescriptions")
-          try await browser.type("#description", "The prescriptions page is blank since yesterday.")
+          // A pasted link with no break in it must still wrap on a phone.
+          try await browser.type(
+            "#description",
+            "The prescriptions page is blank since yesterday. https://app.example.com/prescriptions/repeat?session="
+              + String(repeating: "x7Q9", count: 40))
           try await browser.click("form[action='/support'] button[type=submit]")
           #expect(try await browser.text("#reference") == "SR-2026-000001")
           // Refreshing the confirmation shows it again and makes nothing new.
