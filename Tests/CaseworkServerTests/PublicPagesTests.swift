@@ -22,6 +22,9 @@ struct PublicPagesTests {
       let firstField = try #require(html.range(of: "<label for=\"name\">"))
       #expect(notice.lowerBound < firstField.lowerBound)
       #expect(html.contains("111") && html.contains("999"))
+      // Once per page, prominently; and the product's own name is not shown to the public.
+      #expect(html.components(separatedBy: "For medical queries contact your GP practice").count == 2)
+      #expect(!html.contains("Casework"))
       #expect(html.contains("name=\"csrf_token\""))
       #expect(!html.contains("<script"))
       for id in ["name", "email", "subject", "description", "nhs_number"] {

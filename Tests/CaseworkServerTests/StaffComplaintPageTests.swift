@@ -135,6 +135,10 @@ struct RecordComplaintTests {
       #expect(!page.html.contains("Send the letter by email"))
       #expect(page.html.contains("Record the letter as sent by post"))
       #expect(!(try await client.get(try #require(recorded.location)).html.contains("Send the letter by email")))
+      // Sent again with the same form (the back button): the same complaint, not a second.
+      let again = try await client.post("/staff/complaints/new", fields)
+      #expect(again.location == recorded.location)
+      #expect(try await app.casework.cases.list(CaseQuery(kind: .complaint, includeTotal: true)).total == 1)
       let record = try #require(try await app.casework.cases.find("CMP-2026-000001"))
       #expect(record.channel == .post)
       #expect(record.receivedAt == LocalDate("2026-11-16")!.instant(hour: 10, minute: 30))

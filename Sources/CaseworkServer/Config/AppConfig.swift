@@ -200,7 +200,7 @@ public struct AppConfig: Sendable {
     }
     let complaints = ComplaintPolicy(
       preset: preset ?? .sourcePolicy, autoAcknowledge: boolean("CASEWORK_COMPLAINT_AUTO_ACKNOWLEDGE", default: false),
-      organisation: read("CASEWORK_ORGANISATION", default: "Casework")!,
+      organisation: organisation,
       signature: read("CASEWORK_COMPLAINT_SIGNATURE", default: "The support team manager")!)
 
     let webhookURLs = (read("CASEWORK_WEBHOOK_URLS", default: nil) ?? "").split(separator: ",").map {

@@ -316,7 +316,7 @@ struct StaffRecordComplaintController {
       } else {
         receivedAt = day.instant(hour: parts.first ?? 9, minute: parts.count == 2 ? parts[1] : 0)
       }
-    } else if (form.received_date ?? "").isEmpty {
+    } else if received.isEmpty {
       errors.append(FieldError(field: "receivedAt", message: "Enter the day the complaint reached us."))
     }
     var complaint = ComplaintInput(desiredOutcome: form.desired_outcome)
@@ -330,9 +330,17 @@ struct StaffRecordComplaintController {
       requesterName: form.name, requesterEmail: email, requesterPhone: form.phone, receivedAt: receivedAt, complaint: complaint)
     do {
       if !errors.isEmpty { throw CaseworkError.invalid(APIController.fieldErrors(of: input, now: services.clock.now()) + errors) }
-      let opened = try await services.cases.open(input, by: request.actor)
+      // The same form sent twice (a double click, the back button) records one complaint.
+      let key = PublicSubmission.key(request.content[String.self, at: PublicSubmission.keyField])
+      request.storage[FormKeyStorage.self] = key
+      let record: Case
+      if let key, let existing = try await services.cases.caseForSubmissionKey(key) {
+        record = existing
+      } else {
+        record = try await services.cases.open(input, by: request.actor, submissionKey: key).record
+      }
       return request.redirect(
-        to: "/staff/cases/\(opened.record.id.lowercaseString)/complaint?done=recorded", redirectType: .normal)
+        to: "/staff/cases/\(record.id.lowercaseString)/complaint?done=recorded", redirectType: .normal)
     } catch CaseworkError.invalid(let problems) {
       return try await Pages.render(
         request, "staff-complaint-new",

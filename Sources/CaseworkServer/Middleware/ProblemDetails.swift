@@ -86,7 +86,7 @@ struct ErrorResponder: AsyncMiddleware {
     default:
       return ProblemDetails(
         type: "/problems/internal", title: "Something went wrong", status: 500,
-        detail: "Casework could not finish this request. Nothing you sent was lost if you saw no other error; please try again.")
+        detail: "We could not finish this request. Nothing you sent was lost if you saw no other error; please try again.")
     }
   }
 

@@ -40,7 +40,7 @@ struct Layout: Encodable {
     self.title = NHSNumber.mask(in: title)
     csrf = request.csrfToken
     siteName = request.staffUser == nil ? request.casework.config.organisation : "Casework"
-    formKey = request.storage[FormKeyStorage.self] ?? (request.staffUser == nil ? SecretGenerator.token() : "")
+    formKey = request.storage[FormKeyStorage.self] ?? SecretGenerator.token()
     notice = request.casework.cases.safetyNet.notice
     let unread = request.storage[UnreadNotificationsKey.self] ?? 0
     staff = request.staffUser.map {
