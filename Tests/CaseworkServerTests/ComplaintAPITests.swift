@@ -98,6 +98,10 @@ struct ComplaintAPITests {
       var (status, body) = try await send(app, .POST, "/api/v1/cases", token: specialist, complaintBody(incident: "2026-13-01"))
       #expect(status == .unprocessableEntity)
       #expect((body["errors"] as? [[String: Any]])?.first?["field"] as? String == "incidentDate")
+      // An empty string is not a date either (schemathesis found it passing as "no date").
+      (status, body) = try await send(app, .POST, "/api/v1/cases", token: specialist, complaintBody(incident: ""))
+      #expect(status == .unprocessableEntity)
+      #expect((body["errors"] as? [[String: Any]])?.first?["field"] as? String == "incidentDate")
       (status, body) = try await send(
         app, .POST, "/api/v1/cases", token: specialist, complaintBody(incident: "2026-10-01", discovered: "2026-09-01"))
       #expect(status == .unprocessableEntity)

@@ -115,7 +115,8 @@ struct APIController {
 
   /// A `YYYY-MM-DD` date, or a field error saying what is expected.
   static func date(_ text: String?, field: String, errors: inout [FieldError]) -> LocalDate? {
-    guard let text, !text.isEmpty else { return nil }
+    // Absent or null is no date; an empty string is not a date (the document says `format: date`).
+    guard let text else { return nil }
     guard let date = LocalDate(text) else {
       errors.append(FieldError(field: field, message: "\(field) must be a real date written YYYY-MM-DD, like 2026-03-14."))
       return nil
