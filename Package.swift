@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
@@ -51,7 +52,9 @@ let package = Package(
         .product(name: "SQLiteKit", package: "sqlite-kit"),
         .product(name: "SQLiteNIO", package: "sqlite-nio"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -69,7 +72,9 @@ let package = Package(
         .product(name: "SQLKit", package: "sql-kit"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
       resources: [.copy("Resources")]
@@ -86,6 +91,7 @@ let package = Package(
         .product(name: "Vapor", package: "vapor"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Benchmarks: run by scripts/bench/deadlines in a release build.
@@ -94,12 +100,35 @@ let package = Package(
     // Live chat load: idle connections held, conversations timed (scripts/bench/chat).
     .executableTarget(
       name: "ChatBench",
-      dependencies: [.product(name: "Vapor", package: "vapor"), .product(name: "NIOPosix", package: "swift-nio")],
+      dependencies: [
+        .product(name: "Vapor", package: "vapor"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+      ],
       path: "Benchmarks/ChatBench"),
+    // Shared by the test targets: in-memory fakes of Core's ports, a clock tests can move, and
+    // which database engines to run on.
+    .target(name: "CaseworkTestSupport", dependencies: ["CaseworkCore"], path: "Tests/CaseworkTestSupport"),
     .testTarget(
       name: "CaseworkCoreTests",
-      dependencies: ["CaseworkCore", "CaseworkPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
-    .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore"]),
+      dependencies: [
+        "CaseworkCore", "CaseworkPolicy", "CaseworkTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "CaseworkStoreTests",
+      dependencies: [
+        "CaseworkStore", "CaseworkCore", "CaseworkTestSupport",
+        .product(name: "FluentKit", package: "fluent-kit"),
+        .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "SQLiteKit", package: "sqlite-kit"),
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        .product(name: "PostgresKit", package: "postgres-kit"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "CaseworkMailTests", dependencies: ["CaseworkMail", "CaseworkCore"]),
     .testTarget(
       name: "CaseworkServerTests",
@@ -108,7 +137,15 @@ let package = Package(
         "CaseworkStore",
         "CaseworkServer",
         "CaseworkMail",
+        "CaseworkTestSupport",
+        .product(name: "Vapor", package: "vapor"),
         .product(name: "VaporTesting", package: "vapor"),
+        .product(name: "FluentKit", package: "fluent-kit"),
+        .product(name: "SQLKit", package: "sql-kit"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),

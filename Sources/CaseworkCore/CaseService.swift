@@ -45,9 +45,8 @@ public struct CaseService: Sendable {
   public let deadlineEngine: CurrentDeadlineEngine
   public let complaintPolicy: ComplaintPolicy
   public let letterTemplates: (any LetterTemplateStore)?
-  /// Who works here: escalations go to the support team managers by name. Nil in tests that
-  /// need no people.
-  public let staff: (any StaffRepository)?
+  /// Who works here, and who holds which role (escalations, emergencies, clinical review).
+  public let people: StaffDirectory
   /// The private link to a requester's case page, put in every email to them.
   public let caseLinks: (any CaseLinks)?
 
@@ -58,7 +57,7 @@ public struct CaseService: Sendable {
     letterTemplates: (any LetterTemplateStore)? = nil, staff: (any StaffRepository)? = nil,
     caseLinks: (any CaseLinks)? = nil
   ) {
-    self.staff = staff
+    self.people = StaffDirectory(staff)
     self.caseLinks = caseLinks
     self.complaintPolicy = complaints
     self.letterTemplates = letterTemplates
@@ -291,7 +290,12 @@ public struct CaseService: Sendable {
       }
       updated.status = status
     }
-    if let assignee = change.assignee { updated.assigneeID = assignee }
+    if let assignee = change.assignee {
+      if let person = assignee, person != current.assigneeID, try await !people.isAssignable(person) {
+        throw CaseworkError.invalid([FieldError(field: "assigneeId", message: "Choose an active member of staff.")])
+      }
+      updated.assigneeID = assignee
+    }
     if let priority = change.priority { updated.priority = priority }
     var tagsChanged = false
     if let tags = change.tags {

@@ -10,12 +10,10 @@ extension CaseService {
   /// Who hears of an emergency: every active support specialist and manager in the console,
   /// and the managers by email too (administrators when there is nobody in either role).
   public func emergencyRecipients() async throws -> (console: [StaffUser], email: [StaffUser]) {
-    guard let staff else { return ([], []) }
-    let active = try await staff.all().filter(\.active)
+    let active = try await people.active()
     var console = active.filter { $0.role == .supportSpecialist || $0.role == .supportManager }
     if console.isEmpty { console = active.filter { $0.role == .admin } }
-    let managers = active.filter { $0.role == .supportManager }
-    return (console, managers.isEmpty ? active.filter { $0.role == .admin } : managers)
+    return (console, try await people.managersOrAdministrators())
   }
 
   /// The notifications and emails that tell staff of an emergency on a case. No personal

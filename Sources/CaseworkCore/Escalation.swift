@@ -94,10 +94,7 @@ extension CaseService {
   /// The people an escalation goes to: the active support team managers, or the active
   /// administrators when there is no manager, so that it always reaches a person.
   public func escalationManagers() async throws -> [StaffUser] {
-    guard let staff else { return [] }
-    let active = try await staff.all().filter(\.active)
-    let managers = active.filter { $0.role == .supportManager }
-    return managers.isEmpty ? active.filter { $0.role == .admin } : managers
+    try await people.managersOrAdministrators()
   }
 
   /// "Friday 27 November 2026".

@@ -63,7 +63,8 @@ public enum PasswordRules {
     let letters = plain.filter(\.isLetter)
     let core = plain.trimmingCharacters(in: .decimalDigits)
     return baseWords.contains { word in
-      core == word || letters == word || core == word + word || (core.hasPrefix(word) && core.dropFirst(word.count).allSatisfy(\.isNumber))
+      core == word || letters == word || core == word + word
+        || (core.hasPrefix(word) && core.dropFirst(word.count).allSatisfy(\.isNumber))
     }
   }
 

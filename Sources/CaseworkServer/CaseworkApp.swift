@@ -113,6 +113,11 @@ public enum CaseworkApp {
     let intake = SQLIntakeSwitch(handle: handle)
     let chat = ChatService(
       store: SQLChatStore(handle: handle), cases: cases, staff: staff, intake: intake, clock: clock, hasher: hasher)
+    let logger = app.logger
+    let deadlines = DeadlineMonitor(
+      cases: cases, store: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
+      people: StaffDirectory(staff), policy: policy, fingerprint: hasher,
+      staffCaseLink: { config.publicURL + "/staff/cases/" + $0.lowercaseString }, report: { logger.error("\($0)") })
     var relay: PostgresChatRelay?
     if case .postgres(let url, let searchPath) = store {
       relay = try PostgresChatRelay(url: url, searchPath: searchPath, handle: handle, logger: app.logger)
@@ -131,7 +136,7 @@ public enum CaseworkApp {
       submissionsPerEmail: RateLimiter(limit: config.publicSubmissionsPerEmailPerHour, window: 3600),
       signInFailures: SignInThrottle(perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress),
       replyLimiter: RateLimiter(limit: config.requesterRepliesPerHour, window: 3600),
-      deadlineEngine: engine, deadlineStore: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
+      deadlineEngine: engine, deadlines: deadlines, settings: SQLSettingsStore(handle: handle),
       notifications: SQLNotificationRepository(handle: handle),
       mail: EmailIntake(
         cases: cases, store: SQLInboundMailStore(handle: handle), ids: ThreadingIDs(domain: config.mailDomain, signer: signer),
@@ -210,10 +215,17 @@ public enum CaseworkApp {
   /// Applies pending migrations, then creates the first administrator on an empty database.
   /// Returns the one-time sign-in instructions to print, or nil when staff already exist.
   public static func prepareDatabase(_ app: Application) async throws -> String? {
-    try await app.autoMigrate()
-    try await DeadlineMonitor(services: app.casework, logger: app.logger).refresh()
-    try await app.casework.messageSigner.load(from: app.casework.settings, now: app.casework.clock.now())
+    try await migrateDatabase(app)
     return try await FirstRun.ensureAdministrator(app)
+  }
+
+  /// Applies pending migrations and loads what every process needs (the deadline schedule, the
+  /// signing key), creating no users: for commands a mail server or a timer runs.
+  public static func migrateDatabase(_ app: Application) async throws {
+    try await app.autoMigrate()
+    let recomputed = try await app.casework.deadlines.refresh()
+    if recomputed > 0 { app.logger.info("deadlines recomputed", metadata: ["count": .stringConvertible(recomputed)]) }
+    try await app.casework.messageSigner.load(from: app.casework.settings, now: app.casework.clock.now())
   }
 }
 
@@ -221,7 +233,7 @@ extension CaseworkApp {
   /// Job kinds this version runs. Email and deadline work add theirs here.
   public static func jobHandlers(_ app: Application) -> [String: JobWorker.Handler] {
     [
-      DeadlineMonitor.jobKind: DeadlineMonitor(services: app.casework, logger: app.logger).handler(),
+      DeadlineSweepJob.kind: DeadlineSweepJob.handler(app.casework),
       OutboxSender.jobKind: outboxSender(app).handler(),
       WebhookSender.jobKind: webhookSender(app).handler(),
       SessionSweep.jobKind: SessionSweep(services: app.casework).handler(),

@@ -2,23 +2,10 @@ import CaseworkCore
 import Foundation
 import SQLKit
 
-/// A deadline whose warning point or target has passed and has not been announced yet.
-public struct DeadlineAlert: Sendable {
-  public enum Kind: String, Sendable {
-    case warning, breach
-  }
-
-  public var kind: Kind
-  public var deadline: Deadline
-  public var caseReference: String
-  public var caseKind: CaseKind
-  public var assigneeID: StaffID?
-}
-
 /// Deadline work that spans cases: the alerts the monitor announces, and recomputing every
 /// open deadline when the policy or the calendar changes. Each announcement is one conditional
 /// update, so however many processes sweep, a warning or a breach is announced once.
-public struct SQLDeadlineStore: Sendable {
+public struct SQLDeadlineStore: DeadlineStore {
   let handle: DatabaseHandle
 
   public init(handle: DatabaseHandle) {
@@ -86,7 +73,7 @@ public struct SQLDeadlineStore: Sendable {
   }
 
   /// Open deadlines (running or paused) with their case's kind and priority, in pages by id.
-  public func openDeadlines(after lastID: UUID?, limit: Int = 500) async throws -> [(Deadline, CaseKind, CasePriority)] {
+  public func openDeadlines(after lastID: UUID?, limit: Int = 500) async throws -> [OpenDeadline] {
     let after = lastID.map { SQLQueryString(" AND d.id > \(bind: $0)") } ?? SQLQueryString("")
     let rows = try await handle.sql.raw(
       """
@@ -101,7 +88,7 @@ public struct SQLDeadlineStore: Sendable {
       else {
         throw StoreError.corruptRow(table: "cases", id: deadline.caseID)
       }
-      return (deadline, kind, priority)
+      return OpenDeadline(deadline: deadline, kind: kind, priority: priority)
     }
   }
 

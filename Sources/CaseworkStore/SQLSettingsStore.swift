@@ -4,7 +4,7 @@ import SQLKit
 
 /// Values every process shares through the database (`settings`): the imported bank
 /// holidays, the deadline basis, the mail signing key.
-public struct SQLSettingsStore: Sendable {
+public struct SQLSettingsStore: SettingsStore {
   let handle: DatabaseHandle
 
   public init(handle: DatabaseHandle) {

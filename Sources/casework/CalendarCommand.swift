@@ -134,8 +134,8 @@ struct CalendarCommand: AsyncParsableCommand {
         throw ExitCode(65)
       }
       try await withApplication { app, _ in
-        _ = try await CaseworkApp.prepareDatabase(app)
-        let monitor = DeadlineMonitor(services: app.casework, logger: app.logger)
+        try await CaseworkApp.migrateDatabase(app)
+        let monitor = app.casework.deadlines
         let merged = try await monitor.importHolidays(newer)
         let recomputed = try await monitor.refresh()
         let years = newer.coveredYears
@@ -160,7 +160,7 @@ func currentHolidays() async throws -> BankHolidays {
   }
   return try await withApplication { app, _ in
     do {
-      return try await DeadlineMonitor(services: app.casework, logger: app.logger).holidays()
+      return try await app.casework.deadlines.holidays()
     } catch {
       printError("Imported bank holidays could not be read from the database (run `casework migrate`); using the shipped dates.")
       return BankHolidayFile.shipped()

@@ -89,7 +89,7 @@ struct Serve: AsyncParsableCommand {
       }
       if config.runWorker {
         // The deadline monitor re-queues itself; the first run is queued here.
-        try await app.casework.jobs.enqueueUnlessPending(kind: DeadlineMonitor.jobKind, payload: "{}", runAt: Date())
+        try await app.casework.jobs.enqueueUnlessPending(kind: DeadlineSweepJob.kind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: OutboxSender.jobKind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: WebhookSender.jobKind, payload: "{}", runAt: Date())
         try await app.casework.jobs.enqueueUnlessPending(kind: SessionSweep.jobKind, payload: "{}", runAt: Date())

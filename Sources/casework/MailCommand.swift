@@ -25,7 +25,7 @@ struct MailCommand: AsyncParsableCommand {
       let outcome: IntakeOutcome
       do {
         outcome = try await withApplication { app, _ in
-          _ = try await CaseworkApp.prepareDatabase(app)
+          try await CaseworkApp.migrateDatabase(app)
           return try await app.casework.mail.receive(input, source: "pipe")
         }
       } catch let exit as ExitCode {

@@ -32,6 +32,28 @@ struct ChatRulesTests {
     #expect(availability.words == words)
   }
 
+  @Test("the week is said from the timetable: like days run together, bank holidays last")
+  func schedule() {
+    #expect(
+      hours.schedule == [
+        "Monday to Friday: 08:00 to 20:00", "Saturday: 09:00 to 17:00", "Sunday and bank holidays: 09:00 to 13:00",
+      ])
+    let split = Timetable(
+      name: "live_chat",
+      weekdays: [
+        [Timetable.Period("07:30", "12:00"), Timetable.Period("13:00", "20:00")],
+        [Timetable.Period("07:30", "12:00"), Timetable.Period("13:00", "20:00")],
+        [Timetable.Period("08:00", "20:00")], [Timetable.Period("08:00", "20:00")], [Timetable.Period("08:00", "20:00")],
+        [], [],
+      ],
+      bankHolidays: [Timetable.Period("10:00", "14:00")])
+    #expect(
+      ChatHours(timetable: split, holidays: BankHolidayFile.shipped()).schedule == [
+        "Monday and Tuesday: 07:30 to 12:00 and 13:00 to 20:00", "Wednesday to Friday: 08:00 to 20:00",
+        "Saturday and Sunday: closed", "Bank holidays: 10:00 to 14:00",
+      ])
+  }
+
   @Test("an opening more than a week away is named with its date")
   func farOpening() {
     let words = ChatHours.openingWords(at("2027-01-04", 8, 0), now: at("2026-12-24", 21, 0))

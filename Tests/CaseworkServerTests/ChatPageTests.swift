@@ -24,6 +24,23 @@ struct ChatPageTests {
     }
   }
 
+  @Test("the hours listed are the policy's: a live_chat that opens at 07:30 is listed so")
+  func hoursFromPolicy() async throws {
+    var config = testConfig()
+    let early = Timetable(
+      name: Timetable.liveChat.name,
+      weekdays: Array(repeating: [Timetable.Period("07:30", "20:00")], count: 5) + [[Timetable.Period("09:00", "17:00")], []],
+      bankHolidays: [])
+    config.policy.timetables = config.policy.timetables.filter { $0.name != early.name } + [early]
+    try await withApp(.sqlite, config: config) { app in
+      let html = try await (try FormClient(app)).get("/chat").html
+      #expect(html.contains("Monday to Friday: 07:30 to 20:00"))
+      #expect(html.contains("Saturday: 09:00 to 17:00"))
+      #expect(html.contains("Sunday and bank holidays: closed"))
+      #expect(!html.contains("08:00 to 20:00"))
+    }
+  }
+
   @Test("only the embedded chat page may be framed, only by the listed sites, and the widget script is served")
   func widget() async throws {
     try await withApp(.sqlite) { app in

@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import SQLKit
 import Testing
@@ -6,7 +7,7 @@ import Vapor
 
 /// Two `casework serve` processes on one PostgreSQL database: a visitor on one and an agent on
 /// the other talk as if on one server (fan-out through LISTEN/NOTIFY).
-@Suite("Live chat across processes", .serialized)
+@Suite("Live chat across processes", .serialized, .enabled(if: TestServers.postgres, "needs CASEWORK_TEST_POSTGRES_URL"))
 struct ChatProcessesTests {
   /// The binary the test command built.
   static var binary: String {

@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkServer
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor
@@ -153,7 +154,7 @@ struct ComplaintFollowUpTests {
       }
       let first = try await closedComplaint("ann@example.com")
       let second = try await closedComplaint("bob@example.com")
-      let monitor = DeadlineMonitor(services: app.casework, logger: app.logger)
+      let monitor = app.casework.deadlines
       // Six days on, nothing is due.
       clock.advance(by: 6 * 86_400)
       #expect(try await monitor.sendFollowUps() == 0)

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkServer
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor
@@ -57,7 +58,7 @@ struct DeadlineServerTests {
       let manager = try await app.makeStaff("grace@casework.test", role: .supportManager)
       let opened = try await app.openCase()
       try await app.casework.cases.update(opened.record.id, with: CaseUpdate(assignee: .some(agent.id)), by: .system)
-      let monitor = DeadlineMonitor(services: app.casework, logger: app.logger)
+      let monitor = app.casework.deadlines
       let notifications = app.casework.notifications
 
       #expect(try await monitor.sweep() == 0)
@@ -110,7 +111,7 @@ struct DeadlineServerTests {
       let repository = app.casework.cases.cases
       let before = try #require(try await repository.deadlines(of: opened.record.id).first)
       #expect(before.dueAt == LocalDate("2026-11-25")!.endOfDay)
-      let monitor = DeadlineMonitor(services: app.casework, logger: app.logger)
+      let monitor = app.casework.deadlines
 
       // The policy now gives 5 working days.
       var rules = DeadlinePolicy.standard.rules
@@ -203,7 +204,7 @@ struct DeadlineServerTests {
       try await client.signIn(manager.email)
       #expect(try await client.get("/staff/notifications").html.contains("No notifications yet"))
       clock.advance(by: 5 * 86_400)
-      try await DeadlineMonitor(services: app.casework, logger: app.logger).sweep()
+      try await app.casework.deadlines.sweep()
       try await client.signIn(manager.email)  // the earlier sign-in has expired
       let page = try await client.get("/staff/notifications").html
       #expect(page.contains("Notifications (1 unread)"))
@@ -234,7 +235,7 @@ struct IncidentRecomputeTests {
       let calendars = app.casework.deadlineEngine.value.calendars
       app.casework.deadlineEngine.replace(
         with: DeadlineEngine(policy: DeadlinePolicy(rules: rules), calendars: calendars), basis: "test")
-      _ = try await DeadlineMonitor(services: app.casework, logger: app.logger).recomputeAll()
+      _ = try await app.casework.deadlines.recomputeAll()
       let after = try #require(try await repository.deadlines(of: incident.record.id).first { $0.name == "resolve" })
       #expect(after.length.description == "20 hours")
       #expect(after.startAt == before.startAt)

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkMail
 import CaseworkServer
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor

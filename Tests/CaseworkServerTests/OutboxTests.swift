@@ -2,6 +2,7 @@ import CaseworkCore
 import CaseworkMail
 import CaseworkServer
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkMail
 import CaseworkServer
+import CaseworkTestSupport
 import Foundation
 import NIOPosix
 import Testing
@@ -9,7 +10,7 @@ import VaporTesting
 
 /// Against the real SMTP server (aiosmtpd) that `scripts/test` starts on loopback, with STARTTLS
 /// and AUTH.
-@Suite("SMTP: a real server on loopback", .serialized)
+@Suite("SMTP: a real server on loopback", .serialized, .enabled(if: TestServers.smtp, "needs CASEWORK_TEST_SMTP_URL"))
 struct SMTPTests {
   struct Server {
     var url: String

@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkServer
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkServer
 import CaseworkStore
+import CaseworkTestSupport
 import FluentKit
 import Foundation
 import SQLKit

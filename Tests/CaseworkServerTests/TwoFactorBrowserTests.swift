@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor
@@ -125,6 +126,8 @@ extension BrowserJourneys {
           try await browser.type("#email", "root@casework.test")
           try await browser.type("#password", "correct horse battery")
           try await browser.click("form[action='/staff/login'] button[type=submit]")
+          // The sign-in lands on the inbox; opening another page before then races its redirect.
+          #expect(try await browser.waitFor("Root (Administrator)").isEmpty == false)
           try await browser.open("\(site)/staff/users")
           #expect(try await browser.waitFor("Two-factor sign-in").contains("On"))
           #expect(try await browser.horizontalOverflow() <= 0, "the users table scrolls sideways at 1440")

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkServer
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor
@@ -50,7 +51,7 @@ struct WorkingGroupTests {
 
       // Severity 1 needs an update every hour: at 45 minutes the whole group is reminded.
       clock.advance(by: 46 * 60)
-      try await DeadlineMonitor(services: app.casework, logger: app.logger).sweep()
+      try await app.casework.deadlines.sweep()
       for person in [lead, engineer, cso1, cso2] {
         let notes = try await app.casework.notifications.notifications(for: person.id, limit: 10)
         #expect(notes.contains { $0.kind == .deadlineWarning && $0.message.contains("update") }, "\(person.email) reminded")

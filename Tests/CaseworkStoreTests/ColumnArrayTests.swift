@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import NIOCore
 import PostgresKit
@@ -45,7 +46,7 @@ struct SampleRow: InsertableRow {
   }
 }
 
-@Suite("Batch inserts as column arrays on PostgreSQL")
+@Suite("Batch inserts as column arrays on PostgreSQL", .enabled(if: TestServers.postgres, "needs CASEWORK_TEST_POSTGRES_URL"))
 struct ColumnArrayTests {
   let postgres = BindDialect(postgres: true)
 

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import NIOCore
 import PostgresNIO
@@ -8,7 +9,7 @@ import Testing
 
 /// Rows sent as one composite value each (`SELECT ROW(…)`) and read field by field
 /// (`PostgresRecordReader`), as PostgreSQL's listing of cases is read.
-@Suite("PostgreSQL rows as one composite value")
+@Suite("PostgreSQL rows as one composite value", .enabled(if: TestServers.postgres, "needs CASEWORK_TEST_POSTGRES_URL"))
 struct PostgresRecordTests {
   static let engines = RowReadingTests.engines.filter { $0 == "postgres" }
 

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import FluentKit
 import Foundation
 import Logging
@@ -11,7 +12,7 @@ import Testing
 
 /// Direct reads on PostgreSQL run as statements each connection prepares once
 /// (`PostgresStatements`).
-@Suite("PostgreSQL's prepared statements")
+@Suite("PostgreSQL's prepared statements", .enabled(if: TestServers.postgres, "needs CASEWORK_TEST_POSTGRES_URL"))
 struct PostgresStatementsTests {
   static let engines = RowReadingTests.engines.filter { $0 == "postgres" }
 

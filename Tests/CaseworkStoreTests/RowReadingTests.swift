@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import FluentKit
 import Foundation
 import Logging
@@ -9,14 +10,9 @@ import Testing
 
 @Suite("Reading rows straight from the driver")
 struct RowReadingTests {
-  /// The engines to read from: both, and an SQLite file read on its own read connections,
-  /// unless CASEWORK_TEST_ENGINES names fewer. PostgreSQL needs CASEWORK_TEST_POSTGRES_URL,
-  /// which the test command sets; without it the test fails.
+  /// The engines `TestEngines` names, and an SQLite file read on its own read connections.
   static var engines: [String] {
-    let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] ?? "sqlite,postgres"
-    let listed = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-      ["sqlite", "postgres"].contains($0)
-    }
+    let listed = TestEngines.names
     return listed.contains("sqlite") ? listed + ["sqlite-file"] : listed
   }
 

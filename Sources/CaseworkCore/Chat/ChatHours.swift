@@ -1,8 +1,7 @@
 import Foundation
 
-/// Whether live chat is open at an instant, and when it next opens, in words a visitor reads
-/// (domain §7: Monday to Friday 08:00–20:00, Saturday 09:00–17:00, Sunday and bank holidays
-/// 09:00–13:00, Europe/London).
+/// Whether live chat is open at an instant, when it next opens, and the week's hours, in words a
+/// visitor reads, from the timetable in force (domain §7 gives the defaults; Europe/London).
 public struct ChatHours: Sendable {
   public var timetable: Timetable
   public var holidays: BankHolidays
@@ -57,6 +56,46 @@ public struct ChatHours: Sendable {
     default: when = "on \(day.weekdayName) \(day.components.day) \(day.monthName)"
     }
     return "We open again at \(clock(next)) \(when)."
+  }
+
+  /// The week in words, from the timetable in force: "Monday to Friday: 08:00 to 20:00",
+  /// days with the same hours run together, bank holidays last (joined to the day before when
+  /// they share its hours).
+  public var schedule: [String] {
+    let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    var groups: [(first: Int, last: Int, periods: [Timetable.Period])] = []
+    for (index, periods) in timetable.weekdays.enumerated() {
+      if let last = groups.last, last.periods == periods {
+        groups[groups.count - 1].last = index
+      } else {
+        groups.append((index, index, periods))
+      }
+    }
+    var lines = groups.map { group -> (days: String, periods: [Timetable.Period]) in
+      let days =
+        group.first == group.last
+        ? names[group.first]
+        : group.last == group.first + 1
+          ? "\(names[group.first]) and \(names[group.last])" : "\(names[group.first]) to \(names[group.last])"
+      return (days, group.periods)
+    }
+    if lines.last?.periods == timetable.bankHolidays, !lines.last!.days.contains(" and ") {
+      lines[lines.count - 1].days += " and bank holidays"
+    } else {
+      lines.append(("Bank holidays", timetable.bankHolidays))
+    }
+    return lines.map { "\($0.days): \(Self.words($0.periods))" }
+  }
+
+  /// "08:00 to 20:00", "08:00 to 12:00 and 13:00 to 17:00", or "closed".
+  static func words(_ periods: [Timetable.Period]) -> String {
+    guard !periods.isEmpty else { return "closed" }
+    func time(_ minutes: Int) -> String {
+      let hours = minutes / 60
+      let rest = minutes % 60
+      return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
+    }
+    return periods.map { "\(time($0.start)) to \(time($0.end))" }.joined(separator: " and ")
   }
 
   static func clock(_ instant: Date) -> String {

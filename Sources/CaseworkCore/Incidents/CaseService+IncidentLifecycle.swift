@@ -90,9 +90,10 @@ extension CaseService {
 
   /// Flags that patient care may be affected: each clinical safety officer is asked for a review.
   @discardableResult
-  public func flagPatientSafety(_ id: CaseID, reviewers: [StaffID], by actor: Actor) async throws -> IncidentCase {
+  public func flagPatientSafety(_ id: CaseID, by actor: Actor) async throws -> IncidentCase {
     var current = try await incident(id)
     guard !current.incident.patientSafety else { return current }
+    let reviewers = try await people.clinicalSafetyOfficers().map(\.id)
     let now = clock.now().wholeMilliseconds
     current.incident.patientSafety = true
     var updated = current.record

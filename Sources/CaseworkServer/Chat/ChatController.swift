@@ -55,7 +55,8 @@ struct ChatController {
 
   func visitorPage(_ request: Request) async throws -> Response {
     let services = request.casework
-    let availability = services.chat.hours.availability(at: services.clock.now())
+    let hours = services.chat.hours
+    let availability = hours.availability(at: services.clock.now())
     let intake = try await services.intake.current()
     let embedded = (try? request.query.get(Bool.self, at: "embed")) == true
     if embedded { request.storage[FramingAllowedKey.self] = request.casework.config.framingOrigins }
@@ -64,9 +65,7 @@ struct ChatController {
       VisitorPage(
         layout: Layout(request, title: "Live chat"), embedded: embedded, hoursWords: availability.words,
         isOpen: availability.isOpen, intakeMessage: intake.isOpen ? nil : intake.message, maxMessage: ChatRules.maxMessage,
-        schedule: [
-          "Monday to Friday: 08:00 to 20:00", "Saturday: 09:00 to 17:00", "Sunday and bank holidays: 09:00 to 13:00",
-        ])
+        schedule: hours.schedule)
     ).encodeResponse(for: request)
   }
 

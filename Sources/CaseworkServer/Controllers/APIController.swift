@@ -250,15 +250,7 @@ struct APIController {
       change.priority = CasePriority(rawValue: priority)
       if change.priority == nil { errors.append(FieldError(field: "priority", message: "priority must be normal or urgent.")) }
     }
-    if let assignee = body.assigneeId {
-      if let id = assignee {
-        let user = try await request.casework.staff.find(id: id)
-        if user?.active != true {
-          errors.append(FieldError(field: "assigneeId", message: "assigneeId must be the id of an active staff user."))
-        }
-      }
-      change.assignee = .some(assignee)
-    }
+    if let assignee = body.assigneeId { change.assignee = .some(assignee) }
     guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
     return try await Self.response(
       for: try await request.casework.cases.update(record.id, with: change, by: request.actor), request)

@@ -66,9 +66,7 @@ struct IncidentLifecycleAPI {
   func patientSafety(_ request: Request) async throws -> IncidentResponse {
     if (request.body.data?.readableBytes ?? 0) > 0 { _ = try APIController.decodeJSON(NoFields.self, from: request) }
     let id = try await request.caseParameter().id
-    let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
-    return try await respond(
-      try await request.casework.cases.flagPatientSafety(id, reviewers: reviewers, by: request.actor), request)
+    return try await respond(try await request.casework.cases.flagPatientSafety(id, by: request.actor), request)
   }
 
   struct ClinicalReviewBody: Decodable {
@@ -190,7 +188,7 @@ struct IncidentLifecycleAPI {
           )
         ])
       }
-      return try await repository.all().filter { $0.role == role && $0.active }
+      return try await request.casework.cases.people.active(role)
     }
     throw CaseworkError.invalid([FieldError(field: "staff", message: "Name a member of staff, or a staff role.")])
   }

@@ -203,7 +203,9 @@ struct StaffAuthController {
           message: user.mustChangePassword
             ? "Enter the one-time password you signed in with." : "Enter your current password."))
     }
-    if let problem = StaffAccounts.passwordProblem(password, name: user.name, email: user.email) { problems.append(FieldError(field: "password", message: problem)) }
+    if let problem = StaffAccounts.passwordProblem(password, name: user.name, email: user.email) {
+      problems.append(FieldError(field: "password", message: problem))
+    }
     if password != (form.confirm ?? "") {
       problems.append(FieldError(field: "confirm", message: "The two passwords do not match."))
     }

@@ -156,7 +156,7 @@ struct StaffCasesController {
           errors,
           inputIDs: [
             "body": field, "tags": "tags", "reference": "link_reference", "dueAt": "extend_date", "reason": "extend_reason",
-            "deadline": "extend_deadline",
+            "deadline": "extend_deadline", "assigneeId": "assignee",
           ]),
         status: .unprocessableEntity)
     } catch let error as CaseworkError {
@@ -213,11 +213,10 @@ struct StaffCasesController {
     return try await act(request, field: "assignee") { id in
       var assignee: StaffID?
       if !text.isEmpty {
-        guard let staffID = UUID(uuidString: text), let user = try await request.casework.staff.find(id: staffID), user.active
-        else {
-          throw CaseworkError.invalid([FieldError(field: "assignee", message: "Choose an active staff member.")])
+        guard let staffID = UUID(uuidString: text) else {
+          throw CaseworkError.invalid([FieldError(field: "assigneeId", message: "Choose an active member of staff.")])
         }
-        assignee = user.id
+        assignee = staffID
       }
       try await request.casework.cases.update(id, with: CaseUpdate(assignee: .some(assignee)), by: request.actor)
     }

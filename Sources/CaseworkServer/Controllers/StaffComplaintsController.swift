@@ -228,14 +228,8 @@ struct StaffComplaintsController {
     }
   }
 
-  struct RaiseForm: Content {
-    var incident_date: String?
-    var discovered_date: String?
-  }
-
   /// Raises a complaint from a support request and opens it.
   func raise(_ request: Request) async throws -> Response {
-    let form = try request.content.decode(RaiseForm.self)
     let id = try request.caseIDParameter()
     var errors: [FieldError] = []
     var input = ComplaintInput()

@@ -66,8 +66,7 @@ extension StaffIncidentsController {
 
   func patientSafety(_ request: Request) async throws -> Response {
     try await act(request) { id in
-      let reviewers = try await request.casework.staff.all().filter { $0.active && $0.role == .clinicalSafetyOfficer }.map(\.id)
-      try await request.casework.cases.flagPatientSafety(id, reviewers: reviewers, by: request.actor)
+      try await request.casework.cases.flagPatientSafety(id, by: request.actor)
     }
   }
 

@@ -56,7 +56,8 @@ public final class CaseworkServices: Sendable {
   public let replyLimiter: RateLimiter
   /// The deadline engine in force (policy and calendar), shared with `cases`.
   public let deadlineEngine: CurrentDeadlineEngine
-  public let deadlineStore: SQLDeadlineStore
+  /// Deadline warnings, breaches, follow-ups and recomputation (Core's rules).
+  public let deadlines: DeadlineMonitor
   /// Values every process shares (imported holidays, deadline basis, mail signing key).
   public let settings: SQLSettingsStore
   public let notifications: any NotificationRepository
@@ -92,7 +93,7 @@ public final class CaseworkServices: Sendable {
     signInFailures: SignInThrottle,
     replyLimiter: RateLimiter,
     deadlineEngine: CurrentDeadlineEngine,
-    deadlineStore: SQLDeadlineStore,
+    deadlines: DeadlineMonitor,
     settings: SQLSettingsStore,
     notifications: any NotificationRepository,
     mail: EmailIntake,
@@ -120,7 +121,7 @@ public final class CaseworkServices: Sendable {
     self.signInFailures = signInFailures
     self.replyLimiter = replyLimiter
     self.deadlineEngine = deadlineEngine
-    self.deadlineStore = deadlineStore
+    self.deadlines = deadlines
     self.settings = settings
     self.notifications = notifications
     self.mail = mail

@@ -1,6 +1,7 @@
 import CaseworkCore
 import CaseworkServer
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import SQLKit
 import Testing
@@ -18,13 +19,9 @@ enum Engine: String, CustomTestStringConvertible, Sendable {
 
   var testDescription: String { rawValue }
 
-  /// Both engines unless CASEWORK_TEST_ENGINES names fewer (for a quick local run). The test
-  /// command always sets both; a PostgreSQL test with no server configured fails, never skips.
-  static var all: [Engine] {
-    guard let names = ProcessInfo.processInfo.environment["CASEWORK_TEST_ENGINES"] else { return [.sqlite, .postgres] }
-    return names.split(separator: ",").compactMap { Engine(rawValue: String($0).trimmingCharacters(in: .whitespaces)) }
-      .filter { $0 != .sqliteFile }
-  }
+  /// The engines `TestEngines` names: SQLite always, PostgreSQL when a server is configured
+  /// (the test command sets both; there a PostgreSQL test with no server fails, never skips).
+  static var all: [Engine] { TestEngines.names.compactMap(Engine.init(rawValue:)) }
 
   /// `all`, and an SQLite file beside SQLite in memory.
   static var withSQLiteFile: [Engine] { all.contains(.sqlite) ? all + [.sqliteFile] : all }

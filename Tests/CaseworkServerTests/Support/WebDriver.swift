@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Vapor
@@ -284,5 +285,5 @@ func withBrowser<T>(_ app: Application, _ body: (BrowserSession, String) async t
 
 /// Every browser journey, one at a time: each starts its own Chromium, and several at once on
 /// two cores starve the server they drive.
-@Suite("Browser journeys", .serialized)
+@Suite("Browser journeys", .serialized, .enabled(if: TestServers.browser, "needs CASEWORK_CHROMEDRIVER"))
 enum BrowserJourneys {}

@@ -1,4 +1,3 @@
-import CaseworkCore
 import Foundation
 
 extension DeadlinePolicy {

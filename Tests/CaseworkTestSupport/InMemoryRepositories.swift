@@ -2,7 +2,7 @@ import CaseworkCore
 import Foundation
 
 /// A test double for `CaseRepository`: the same contract as the SQL store, held in memory.
-actor InMemoryCaseRepository: CaseRepository {
+public actor InMemoryCaseRepository: CaseRepository {
   private var cases: [CaseID: Case] = [:]
   private var tokenHashes: [String: CaseID] = [:]
   private var messagesByCase: [CaseID: [CaseMessage]] = [:]
@@ -12,11 +12,13 @@ actor InMemoryCaseRepository: CaseRepository {
   private var deadlinesByCase: [CaseID: [Deadline]] = [:]
   private var complaints: [CaseID: Complaint] = [:]
   private var incidents: [CaseID: Incident] = [:]
-  /// What changes queued: emails and console notifications, in order.
-  private(set) var outgoing: [OutgoingEmail] = []
-  private(set) var notifications: [StaffNotification] = []
 
-  func create(_ drafts: [CaseDraft]) async throws -> [Case] {
+  public init() {}
+  /// What changes queued: emails and console notifications, in order.
+  public private(set) var outgoing: [OutgoingEmail] = []
+  public private(set) var notifications: [StaffNotification] = []
+
+  public func create(_ drafts: [CaseDraft]) async throws -> [Case] {
     drafts.map { draft in
       let key = "\(draft.kind.rawValue)-\(draft.referenceYear)"
       let number = (counters[key] ?? 0) + 1
@@ -34,13 +36,13 @@ actor InMemoryCaseRepository: CaseRepository {
     }
   }
 
-  func find(id: CaseID) async throws -> Case? { cases[id] }
-  func find(reference: CaseReference) async throws -> Case? { cases.values.first { $0.reference == reference } }
-  func find(accessTokenHash: String) async throws -> Case? { tokenHashes[accessTokenHash].flatMap { cases[$0] } }
-  func messages(of caseID: CaseID) async throws -> [CaseMessage] { messagesByCase[caseID] ?? [] }
-  func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] { auditByCase[caseID] ?? [] }
+  public func find(id: CaseID) async throws -> Case? { cases[id] }
+  public func find(reference: CaseReference) async throws -> Case? { cases.values.first { $0.reference == reference } }
+  public func find(accessTokenHash: String) async throws -> Case? { tokenHashes[accessTokenHash].flatMap { cases[$0] } }
+  public func messages(of caseID: CaseID) async throws -> [CaseMessage] { messagesByCase[caseID] ?? [] }
+  public func auditTrail(of caseID: CaseID) async throws -> [AuditEvent] { auditByCase[caseID] ?? [] }
 
-  func links(of caseID: CaseID) async throws -> [LinkedCase] {
+  public func links(of caseID: CaseID) async throws -> [LinkedCase] {
     links.compactMap { link in
       if link.fromCaseID == caseID, let other = cases[link.toCaseID] {
         return LinkedCase(
@@ -54,7 +56,7 @@ actor InMemoryCaseRepository: CaseRepository {
     }
   }
 
-  func list(_ query: CaseQuery) async throws -> CaseList {
+  public func list(_ query: CaseQuery) async throws -> CaseList {
     var matching = cases.values.filter { record in
       (query.statuses.isEmpty || query.statuses.contains(record.status)) && (query.kind == nil || query.kind == record.kind)
         && (query.tag == nil || record.tags.contains(query.tag!))
@@ -66,10 +68,10 @@ actor InMemoryCaseRepository: CaseRepository {
     return CaseList(cases: page, total: matching.count, nextCursor: nil, deadlines: deadlines)
   }
 
-  func complaint(of caseID: CaseID) async throws -> Complaint? { complaints[caseID] }
-  func incident(of caseID: CaseID) async throws -> Incident? { incidents[caseID] }
+  public func complaint(of caseID: CaseID) async throws -> Complaint? { complaints[caseID] }
+  public func incident(of caseID: CaseID) async throws -> Incident? { incidents[caseID] }
 
-  func save(_ change: CaseChange) async throws {
+  public func save(_ change: CaseChange) async throws {
     cases[change.updated.id] = change.updated
     if let complaint = change.complaint { complaints[change.updated.id] = complaint }
     if let incident = change.incident { incidents[change.updated.id] = incident }
@@ -90,30 +92,31 @@ actor InMemoryCaseRepository: CaseRepository {
     cases[change.updated.id]?.nextDueAt = Deadline.nextDue(deadlines)
   }
 
-  func deadlines(of caseID: CaseID) async throws -> [Deadline] { deadlinesByCase[caseID] ?? [] }
+  public func deadlines(of caseID: CaseID) async throws -> [Deadline] { deadlinesByCase[caseID] ?? [] }
 
-  func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]] {
+  public func deadlines(ofCases ids: [CaseID]) async throws -> [CaseID: [Deadline]] {
     Dictionary(uniqueKeysWithValues: ids.map { ($0, deadlinesByCase[$0] ?? []) })
   }
 }
 
 /// Hex of the text's UTF-8, reversed: a stand-in digest that is deterministic and one-to-one.
-struct ReversingHasher: SecretHasher {
-  func digest(_ secret: String) -> String { String(secret.reversed()) }
+public struct ReversingHasher: SecretHasher {
+  public init() {}
+  public func digest(_ secret: String) -> String { String(secret.reversed()) }
 }
 
 /// A test double for `StaffRepository`.
-actor InMemoryStaffRepository: StaffRepository {
+public actor InMemoryStaffRepository: StaffRepository {
   private var users: [StaffUser]
 
-  init(_ users: [StaffUser] = []) { self.users = users }
+  public init(_ users: [StaffUser] = []) { self.users = users }
 
-  func create(_ user: StaffUser) async throws { users.append(user) }
-  func find(id: StaffID) async throws -> StaffUser? { users.first { $0.id == id } }
-  func find(email: String) async throws -> StaffUser? { users.first { $0.email == email } }
-  func all() async throws -> [StaffUser] { users }
-  func count() async throws -> Int { users.count }
-  func update(_ user: StaffUser) async throws {
+  public func create(_ user: StaffUser) async throws { users.append(user) }
+  public func find(id: StaffID) async throws -> StaffUser? { users.first { $0.id == id } }
+  public func find(email: String) async throws -> StaffUser? { users.first { $0.email == email } }
+  public func all() async throws -> [StaffUser] { users }
+  public func count() async throws -> Int { users.count }
+  public func update(_ user: StaffUser) async throws {
     if let index = users.firstIndex(where: { $0.id == user.id }) { users[index] = user }
   }
 }
