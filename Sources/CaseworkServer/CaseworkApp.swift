@@ -126,7 +126,8 @@ public enum CaseworkApp {
       config: config, clock: clock, hasher: hasher,
       cases: cases,
       staff: staff, tokens: tokens, jobs: SQLJobQueue(handle: handle, clock: clock),
-      staffAccounts: StaffAccounts(staff: staff, tokens: tokens, hasher: hasher, clock: clock, bcryptCost: config.bcryptCost),
+      staffAccounts: StaffAccounts(
+        staff: staff, tokens: tokens, hasher: hasher, clock: clock, passwords: BcryptPasswordHasher(cost: config.bcryptCost)),
       sessions: SQLStaffSessionStore(handle: handle),
       twoFactor: TwoFactorService(
         store: SQLTwoFactorStore(handle: handle), hasher: hasher, clock: clock, hmac: TwoFactorCrypto.hmacSHA1,

@@ -120,3 +120,23 @@ public actor InMemoryStaffRepository: StaffRepository {
     if let index = users.firstIndex(where: { $0.id == user.id }) { users[index] = user }
   }
 }
+
+/// A test double for `TokenRepository`.
+public actor InMemoryTokenRepository: TokenRepository {
+  private var tokens: [APIToken] = []
+  private let staff: InMemoryStaffRepository?
+
+  public init(staff: InMemoryStaffRepository? = nil) { self.staff = staff }
+
+  public func create(_ token: APIToken) async throws { tokens.append(token) }
+  public func find(tokenHash: String) async throws -> (APIToken, StaffUser)? {
+    guard let token = tokens.first(where: { $0.tokenHash == tokenHash }),
+      let owner = try await staff?.find(id: token.userID)
+    else { return nil }
+    return (token, owner)
+  }
+  public func tokens(of userID: StaffID) async throws -> [APIToken] { tokens.filter { $0.userID == userID } }
+  public func revoke(id: UUID, at: Date) async throws {
+    if let index = tokens.firstIndex(where: { $0.id == id }) { tokens[index].revokedAt = at }
+  }
+}

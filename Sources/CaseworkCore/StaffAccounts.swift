@@ -1,26 +1,34 @@
-import CaseworkCore
 import Foundation
-import Synchronization
-import Vapor
 
-/// Staff accounts and API tokens: creation, passwords (bcrypt) and sign-in checks.
+/// Turns a password into a stored hash and checks one against it: a slow, salted hash in
+/// production (bcrypt, in the server's adapter).
+public protocol PasswordHasher: Sendable {
+  func hash(_ password: String) throws -> String
+  func verify(_ password: String, against hash: String) -> Bool
+  /// A hash of a random secret made as real ones are, so checking an email that has no account
+  /// takes as long as checking one that has.
+  func decoy() -> String
+}
+
+/// Staff accounts and API tokens: creation, passwords and sign-in checks.
 public struct StaffAccounts: Sendable {
   let staff: any StaffRepository
   let tokens: any TokenRepository
   let hasher: any SecretHasher
   let clock: any WallClock
-  let bcryptCost: Int
+  let passwords: any PasswordHasher
 
   public static let minimumPasswordLength = PasswordRules.minimumLength
 
   public init(
-    staff: any StaffRepository, tokens: any TokenRepository, hasher: any SecretHasher, clock: any WallClock, bcryptCost: Int
+    staff: any StaffRepository, tokens: any TokenRepository, hasher: any SecretHasher, clock: any WallClock,
+    passwords: any PasswordHasher
   ) {
     self.staff = staff
     self.tokens = tokens
     self.hasher = hasher
     self.clock = clock
-    self.bcryptCost = bcryptCost
+    self.passwords = passwords
   }
 
   /// Checks the details and creates the user. With no password, a one-time password is
@@ -63,15 +71,14 @@ public struct StaffAccounts: Sendable {
   }
 
   public func hash(_ password: String) throws -> String {
-    try Bcrypt.hash(password, cost: bcryptCost)
+    try passwords.hash(password)
   }
 
-  /// The active user with this email and password, or nil. Always runs bcrypt, at the cost
-  /// real passwords are hashed with, so that timing does not reveal which emails exist.
+  /// The active user with this email and password, or nil. Always checks a hash made as real
+  /// ones are, so that timing does not reveal which emails exist.
   public func signIn(email: String, password: String) async throws -> StaffUser? {
     let user = try await staff.find(email: email.lowercased().trimmingCharacters(in: .whitespaces))
-    let digest = user?.passwordHash ?? DecoyHashes.hash(cost: bcryptCost)
-    let matches = (try? Bcrypt.verify(password, created: digest)) ?? false
+    let matches = passwords.verify(password, against: user?.passwordHash ?? passwords.decoy())
     guard let user, matches, user.active else { return nil }
     return user
   }
@@ -79,7 +86,7 @@ public struct StaffAccounts: Sendable {
   /// Whether `password` is the user's current one.
   public func verifyPassword(of user: StaffUser, _ password: String) async throws -> Bool {
     guard !password.isEmpty else { return false }
-    return (try? Bcrypt.verify(password, created: user.passwordHash)) ?? false
+    return passwords.verify(password, against: user.passwordHash)
   }
 
   public func changePassword(of user: StaffUser, to password: String) async throws {
@@ -98,18 +105,5 @@ public struct StaffAccounts: Sendable {
     let token = APIToken(userID: user.id, name: name, tokenHash: hasher.digest(secret), createdAt: clock.now().wholeMilliseconds)
     try await tokens.create(token)
     return (token, secret)
-  }
-}
-
-/// One decoy bcrypt hash per cost, made on first use: verifying against it takes as long as
-/// verifying a real password of that cost.
-enum DecoyHashes {
-  private static let made = Mutex<[Int: String]>([:])
-
-  static func hash(cost: Int) -> String {
-    if let known = made.withLock({ $0[cost] }) { return known }
-    let hash = (try? Bcrypt.hash(SecretGenerator.token(), cost: cost)) ?? ""
-    made.withLock { $0[cost] = hash }
-    return hash
   }
 }
