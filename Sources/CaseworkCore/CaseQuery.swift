@@ -16,6 +16,10 @@ public struct CaseQuery: Sendable, Equatable {
   public var kind: CaseKind?
   public var assignee: AssigneeFilter
   public var tag: String?
+  /// Cases of these kinds are left out.
+  public var excludedKinds: [CaseKind] = []
+  /// Cases carrying this tag are left out.
+  public var withoutTag: String?
   public var text: String?
   public var sort: CaseSort
   public var limit: Int

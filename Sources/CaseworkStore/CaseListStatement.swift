@@ -118,6 +118,21 @@ struct CaseListStatement {
       sql += "kind = "
       bind(kind.rawValue)
     }
+    if !query.excludedKinds.isEmpty {
+      and()
+      sql += "kind NOT IN ("
+      for (index, kind) in query.excludedKinds.enumerated() {
+        if index > 0 { sql += ", " }
+        bind(kind.rawValue)
+      }
+      sql += ")"
+    }
+    if let tag = query.withoutTag {
+      and()
+      sql += "id NOT IN (SELECT case_id FROM case_tags WHERE tag = "
+      bind(tag)
+      sql += ")"
+    }
     switch query.assignee {
     case .anyone: break
     case .unassigned:

@@ -35,6 +35,53 @@ struct TriagePageTests {
   }
 }
 
+@Suite("The triage queue is never cut short")
+struct TriageQueuePagingTests {
+  @Test("past 200 triaged reports the waiting ones are still listed, a page at a time", arguments: Engine.all)
+  func notCutShort(engine: Engine) async throws {
+    try await withApp(engine) { app in
+      let staff = try await app.makeStaff()
+      func report(_ subject: String, tags: [String]) async throws -> Case {
+        try await app.casework.cases.open(
+          NewCaseInput(
+            channel: .email, subject: subject, description: "Down.", requesterName: "P", requesterEmail: "p@example.com",
+            tags: tags), by: .system
+        ).record
+      }
+      for index in 0..<201 {
+        _ = try await report("Already triaged \(index)", tags: [CaseService.possibleIncidentTag, CaseService.triagedTag])
+      }
+      let first = try await report("Waiting one", tags: [CaseService.possibleIncidentTag])
+      let second = try await report("Waiting two", tags: [CaseService.possibleIncidentTag])
+
+      let page = try await app.casework.cases.triageQueue(limit: 1)
+      #expect(page.total == 2)
+      #expect(page.reports.map(\.record.id) == [first.id])
+      #expect(page.hasMore)
+      #expect(try await app.casework.cases.triageQueue(limit: 1, offset: 1).reports.map(\.record.id) == [second.id])
+
+      let client = try FormClient(app)
+      try await client.signIn(staff.email)
+      let html = try await client.get("/staff/triage").html
+      #expect(html.contains(first.reference.description) && html.contains(second.reference.description))
+      #expect(html.contains("Showing 1 to 2 of 2 waiting."))
+
+      let (_, token) = try await app.makeToken()
+      try await app.testing().test(.GET, "/api/v1/triage?limit=1", headers: ["Authorization": "Bearer \(token)"]) {
+        response async in
+        #expect(response.status == .ok)
+        #expect(response.body.string.contains("\"total\":2"))
+        #expect(response.body.string.contains("\"nextOffset\":1"))
+        #expect(response.body.string.contains(first.reference.description))
+      }
+      try await app.testing().test(.GET, "/api/v1/triage?limit=0", headers: ["Authorization": "Bearer \(token)"]) {
+        response async in
+        #expect(response.status == .unprocessableEntity)
+      }
+    }
+  }
+}
+
 @Suite("Triage that informs")
 struct TriageInformsTests {
   @Test(

@@ -59,10 +59,12 @@ public actor InMemoryCaseRepository: CaseRepository {
   public func list(_ query: CaseQuery) async throws -> CaseList {
     var matching = cases.values.filter { record in
       (query.statuses.isEmpty || query.statuses.contains(record.status)) && (query.kind == nil || query.kind == record.kind)
-        && (query.tag == nil || record.tags.contains(query.tag!))
+        && (query.tag == nil || record.tags.contains(query.tag!)) && !query.excludedKinds.contains(record.kind)
+        && (query.withoutTag == nil || !record.tags.contains(query.withoutTag!))
     }
     matching.sort { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
-    let page = Array(matching.prefix(query.limit))
+    if query.sort == .oldest { matching.reverse() }
+    let page = Array(matching.dropFirst(query.offset).prefix(query.limit))
     let deadlines =
       query.includeDeadlines ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, deadlinesByCase[$0.id] ?? []) }) : [:]
     return CaseList(cases: page, total: matching.count, nextCursor: nil, deadlines: deadlines)

@@ -27,29 +27,37 @@ struct IncidentAPIController {
 
   struct Queue: Content {
     var data: [QueueItem]
+    /// Every report waiting, on this page or later ones.
+    var total: Int
+    /// The `offset` of the next page, when there is one.
+    var nextOffset: Int?
   }
 
-  /// Reports waiting for triage, oldest first, with how long each has waited.
+  struct QueueParameters: Decodable {
+    var limit: Int?
+    var offset: Int?
+  }
+
+  /// Reports waiting for triage, oldest first, with how long each has waited, a page at a time.
   func queue(_ request: Request) async throws -> Queue {
     let services = request.casework
     let now = services.clock.now()
-    let waiting = try await Self.waitingReports(services.cases)
+    let parameters = try request.query.decode(QueueParameters.self)
+    var errors: [FieldError] = []
+    if let limit = parameters.limit, !(1...200).contains(limit) {
+      errors.append(FieldError(field: "limit", message: "limit must be from 1 to 200."))
+    }
+    if let offset = parameters.offset, offset < 0 {
+      errors.append(FieldError(field: "offset", message: "offset must be 0 or more."))
+    }
+    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    let page = try await services.cases.triageQueue(limit: parameters.limit ?? 100, offset: parameters.offset ?? 0)
     return Queue(
-      data: waiting.map {
+      data: page.reports.map(\.record).map {
         QueueItem(
           caseId: $0.id.lowercaseString, reference: $0.reference.description, subject: $0.subject, channel: $0.channel.rawValue,
           receivedAt: $0.receivedAt, waitingMinutes: max(0, Int(now.timeIntervalSince($0.receivedAt) / 60)))
-      })
-  }
-
-  static func waitingReports(_ service: CaseService) async throws -> [Case] {
-    var query = CaseQuery(limit: 200)
-    query.tag = CaseService.possibleIncidentTag
-    query.statuses = CaseStatus.allCases.filter(\.isActive)
-    query.sort = .oldest
-    return try await service.list(query).cases.filter {
-      $0.kind != .incident && !$0.tags.contains(CaseService.triagedTag)
-    }
+      }, total: page.total, nextOffset: page.hasMore ? page.offset + page.limit : nil)
   }
 
   struct TriageBody: Decodable {

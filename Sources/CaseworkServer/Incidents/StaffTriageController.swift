@@ -44,6 +44,10 @@ struct StaffTriageController {
     var hasRows: Bool
     var errorList: [FormErrors.Item]
     var hasErrors: Bool
+    /// "Showing 1 to 50 of 73", and the next and previous pages' links when there are some.
+    var showing: String
+    var nextPage: String?
+    var previousPage: String?
   }
 
   struct DecisionForm: Content {
@@ -70,25 +74,22 @@ struct StaffTriageController {
   func render(_ request: Request, sent: Sent? = nil) async throws -> Response {
     let services = request.casework
     let now = services.clock.now()
-    let waiting = try await IncidentAPIController.waitingReports(services.cases)
+    let offset = max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0)
+    let queue = try await services.cases.triageQueue(limit: Self.pageSize, offset: offset)
     var rows: [Row] = []
-    for record in waiting {
+    for report in queue.reports {
+      let record = report.record
+      let answers = report.answers
       let minutes = max(0, Int(now.timeIntervalSince(record.receivedAt) / 60))
       let waited =
         minutes < 60 ? "\(minutes) min" : minutes < 2880 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) days"
-      let first = try await services.cases.cases.messages(of: record.id).first { $0.kind == .inbound }
       let mine = sent?.id == record.id ? sent : nil
-      var answers: [String] = []
-      if record.tags.contains("patient-safety") { answers.append("Patient safety could be affected") }
-      if record.tags.contains("personal-data") { answers.append("Personal data involved") }
-      if record.tags.contains(CaseService.notifyOnResolutionTag) { answers.append("Wants to be told when it is resolved") }
-      if record.emergencyFlag { answers.append("Emergency wording") }
       rows.append(
         Row(
           id: record.id.lowercaseString, reference: record.reference.description, subject: NHSNumber.mask(in: record.subject),
           channel: record.channel.displayName, waited: waited, reporter: record.requester.name,
           organisation: record.requester.organisation,
-          text: NHSNumber.mask(in: String((first?.body ?? "").prefix(4000))), answers: answers, hasAnswers: !answers.isEmpty,
+          text: NHSNumber.mask(in: String(report.text.prefix(4000))), answers: answers, hasAnswers: !answers.isEmpty,
           impactOptions: Self.options(IncidentImpact.allCases.map { ($0.rawValue, $0.description) }, chosen: mine?.form.impact),
           urgencyOptions: Self.options(
             IncidentUrgency.allCases.map { ($0.rawValue, $0.description) }, chosen: mine?.form.urgency),
@@ -103,9 +104,14 @@ struct StaffTriageController {
     }
     let page = QueuePage(
       layout: Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Triage"), rows: rows, hasRows: !rows.isEmpty,
-      errorList: errors, hasErrors: !errors.isEmpty)
+      errorList: errors, hasErrors: !errors.isEmpty,
+      showing: rows.isEmpty ? "" : "Showing \(queue.offset + 1) to \(queue.offset + rows.count) of \(queue.total) waiting.",
+      nextPage: queue.hasMore ? "/staff/triage?offset=\(queue.offset + queue.limit)" : nil,
+      previousPage: queue.offset > 0 ? "/staff/triage?offset=\(max(0, queue.offset - queue.limit))" : nil)
     return try await Pages.render(request, "staff-triage", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
   }
+
+  static let pageSize = 50
 
   /// A "Choose…" first, so nothing is chosen until someone chooses.
   static func options(_ levels: [(Int, String)], chosen: String?) -> [Option] {
