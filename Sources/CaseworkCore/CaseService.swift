@@ -37,7 +37,9 @@ public struct CaseUpdate: Sendable, Equatable {
 /// Every change to a case goes through here: validation, screening, status rules and the
 /// audit trail live in one place whatever the channel.
 public struct CaseService: Sendable {
-  public let cases: any CaseRepository
+  /// Only Core reaches the repository: adapters read through the verbs below, so every write
+  /// goes through a rule.
+  let cases: any CaseRepository
   public let clock: any WallClock
   public let screener: Screener
   public let safetyNet: SafetyNetText
@@ -237,6 +239,15 @@ public struct CaseService: Sendable {
     async let deadlines = cases.deadlines(of: id)
     return try await CaseDetail(record: record, messages: messages, audit: audit, links: links, deadlines: deadlines)
   }
+
+  public func find(id: CaseID) async throws -> Case? { try await cases.find(id: id) }
+  public func find(reference: CaseReference) async throws -> Case? { try await cases.find(reference: reference) }
+  public func messages(of id: CaseID) async throws -> [CaseMessage] { try await cases.messages(of: id) }
+  public func deadlines(of id: CaseID) async throws -> [Deadline] { try await cases.deadlines(of: id) }
+  public func links(of id: CaseID) async throws -> [LinkedCase] { try await cases.links(of: id) }
+  public func auditTrail(of id: CaseID) async throws -> [AuditEvent] { try await cases.auditTrail(of: id) }
+  /// The incident record of a case, if it is an incident.
+  public func incident(of id: CaseID) async throws -> Incident? { try await cases.incident(of: id) }
 
   /// Finds a case by id or reference text.
   public func find(_ idOrReference: String) async throws -> Case? {

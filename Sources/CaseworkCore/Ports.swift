@@ -107,6 +107,9 @@ public struct CaseChange: Sendable {
   /// The stage the complaint had when the change was made: the write fails with a conflict
   /// if another process moved it meanwhile, so a move (and its letter) happens once.
   public var complaintExpectedStage: ComplaintStage?
+  /// The whole record the change was made from, when the change must not overwrite another
+  /// made meanwhile (an investigation's): the write fails with a conflict if it differs.
+  public var complaintExpected: Complaint?
   /// An incident's record as it is after the change, written whole.
   public var incident: Incident?
   /// Console notifications the change raises, written with it.

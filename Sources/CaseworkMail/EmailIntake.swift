@@ -118,10 +118,10 @@ public struct EmailIntake: Sendable {
   /// that case's requester; nil when it would open a new case.
   func existingCase(for message: MailMessage) async throws -> Case? {
     for id in message.inReplyTo + message.references.reversed() {
-      if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) { return record }
+      if let caseID = ids.caseID(in: id), let record = try await cases.find(id: caseID) { return record }
     }
     let sender = message.from ?? message.replyTo.first
-    if let reference = message.subject.bracketedCaseReference, let record = try await cases.cases.find(reference: reference),
+    if let reference = message.subject.bracketedCaseReference, let record = try await cases.find(reference: reference),
       Self.isRequester(sender, of: record), SenderAuthentication.isVerified(message, authservID: authservID)
     {
       return record
@@ -148,7 +148,7 @@ public struct EmailIntake: Sendable {
     if message.isDeliveryReport {
       let summary = message.text.split(separator: "\n").prefix(6).joined(separator: "\n")
       for id in message.reportedMessageIDs + message.inReplyTo + message.references {
-        if let caseID = ids.caseID(in: id), let record = try await cases.cases.find(id: caseID) {
+        if let caseID = ids.caseID(in: id), let record = try await cases.find(id: caseID) {
           let returned = try await returnedMail?.markReturned(messageID: id, reason: summary)
           let which = returned.map { "The email \"\($0.subject)\" we sent for this case was returned." }
           try await cases.addNote(
@@ -162,7 +162,7 @@ public struct EmailIntake: Sendable {
     if let record = try await existingCase(for: message) { return try await append(message, to: record) }
     // A stranger quoting someone else's reference is noted on the new case, never joined.
     var quoted: Case?
-    if let reference = message.subject.bracketedCaseReference { quoted = try await cases.cases.find(reference: reference) }
+    if let reference = message.subject.bracketedCaseReference { quoted = try await cases.find(reference: reference) }
     // 3. A new case.
     let opened = try await open(message, sender: sender, quoting: quoted, delayed: delayed)
     return .opened(opened.id, opened.reference)

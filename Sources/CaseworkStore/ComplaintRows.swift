@@ -48,6 +48,21 @@ enum ComplaintRows {
     ).run()
   }
 
+  /// Fails with a conflict unless the stored record is still `expected`. On PostgreSQL the row
+  /// stays locked until the transaction ends, so a second writer waits, then sees the change;
+  /// on SQLite every transaction runs on the one writer.
+  static func checkUnchanged(_ expected: Complaint, on db: any SQLDatabase) async throws {
+    let lock = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+    let dialect = BindDialect(postgres: db.dialect.name == "postgresql")
+    let json = try await db.raw(
+      "SELECT record FROM complaints WHERE case_id = \(dialect.uuid(expected.caseID))\(unsafeRaw: lock)"
+    ).first(decodingColumn: "record", as: String.self)
+    let stored = try json.map { try decoder().decode(Complaint.self, from: Data($0.utf8)) }
+    guard stored == expected else {
+      throw CaseworkError.conflict("This complaint was changed by someone else meanwhile. Reload it and try again.")
+    }
+  }
+
   static func read(_ caseID: CaseID, on db: any SQLDatabase) async throws -> Complaint? {
     guard
       let json = try await db.select().column("record").from("complaints").where("case_id", .equal, caseID)

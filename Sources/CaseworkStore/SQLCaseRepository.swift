@@ -246,6 +246,7 @@ public struct SQLCaseRepository: CaseRepository {
   public func save(_ change: CaseChange) async throws {
     let record = change.updated
     try await handle.transaction { db in
+      if let expected = change.complaintExpected { try await ComplaintRows.checkUnchanged(expected, on: db) }
       try await db.update("cases")
         .set("status", to: record.status.rawValue)
         .set("priority", to: record.priority.rawValue)

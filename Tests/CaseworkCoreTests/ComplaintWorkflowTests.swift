@@ -119,14 +119,16 @@ struct ComplaintWorkflowTests {
       #expect(
         missing.map(\.field) == ["whatHappened", "whatWentWrong", "apologyGiven", "actions", "discussionOffered", "principles"])
     }
-    let record = InvestigationRecord(
+    let findings = InvestigationFindings(
       whatHappened: "A clinic session was cancelled by the practice.", whatWentWrong: "Our app did not send the cancellation.",
-      apologyGiven: true, apologyWords: "We are sorry that you were not told.",
-      actions: [
-        ComplaintAction(description: "Send cancellation notices by SMS too", owner: "Product team", due: LocalDate("2027-01-15")!)
-      ],
-      discussionOffered: true, principles: [.gettingItRight, .puttingThingsRight])
-    try await service.updateInvestigation(opened.record.id, record, by: .staff(manager))
+      apologyGiven: true, apologyWords: "We are sorry that you were not told.", discussionOffered: true,
+      principles: [.gettingItRight, .puttingThingsRight])
+    try await service.changeInvestigation(
+      opened.record.id,
+      [
+        .findings(findings),
+        .addAction(description: "Send cancellation notices by SMS too", owner: "Product team", due: LocalDate("2027-01-15")),
+      ], by: .staff(manager))
     let sent = try await service.sendFinalResponse(opened.record.id, by: .staff(manager))
     #expect(sent.complaint.stage == .responseSent)
     let letter = try #require(try await repository.messages(of: opened.record.id).last?.body)

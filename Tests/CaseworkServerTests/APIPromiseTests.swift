@@ -75,7 +75,7 @@ struct APIPromiseTests {
       let update = try await app.testing().sendRequest(
         .POST, "/api/v1/cases/\(id)/incident/updates", headers: .bearer(token), body: try jsonBody(["text": "Looking."]))
       #expect(update.status == .ok || update.status == .created)
-      let messages = try await app.casework.cases.cases.messages(of: try #require(UUID(uuidString: id)))
+      let messages = try await app.casework.cases.messages(of: try #require(UUID(uuidString: id)))
       #expect(messages.first?.body.contains("Nothing sends since 09:00.") == true)
 
       let (missing, problem) = try await post(

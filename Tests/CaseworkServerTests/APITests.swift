@@ -36,7 +36,7 @@ struct APITests {
         #expect(response.headers.first(name: .location) == "/api/v1/cases/\(id)")
       }
       let stored = try #require(try await app.casework.cases.find("SR-2026-000001"))
-      let audit = try await app.casework.cases.cases.auditTrail(of: stored.id)
+      let audit = try await app.casework.cases.auditTrail(of: stored.id)
       #expect(audit.first?.actor.description.hasPrefix("api:") == true)
     }
   }

@@ -232,7 +232,7 @@ extension BrowserJourneys {
         await app.server.shutdown()
         let reports = try await app.casework.cases.list(CaseQuery(includeTotal: true)).cases.filter { $0.kind == .supportRequest }
         for report in reports {
-          let messages = try await app.casework.cases.cases.messages(of: report.id)
+          let messages = try await app.casework.cases.messages(of: report.id)
           #expect(messages.contains { $0.body.contains("has been resolved") }, "\(report.reference) told")
         }
       }

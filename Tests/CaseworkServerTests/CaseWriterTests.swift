@@ -1,4 +1,3 @@
-import CaseworkCore
 import CaseworkServer
 import CaseworkStore
 import CaseworkTestSupport
@@ -7,6 +6,9 @@ import Foundation
 import SQLKit
 import Testing
 import Vapor
+
+// Writes through the repository beneath CaseService, which is what these tests check.
+@testable import CaseworkCore
 
 /// New cases are written on a connection of their own (`DedicatedWriter`), beside the pool.
 @Suite("The case writer's own connection")

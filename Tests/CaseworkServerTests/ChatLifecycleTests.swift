@@ -34,7 +34,7 @@ struct ChatLifecycleTests {
       #expect(queue.map { $0.id.uuidString } == [early.chatID, later.chatID].map { $0.uppercased() })
       #expect(queue.map(\.outOfHours) == [true, false])
       let earlyCaseID = try #require(queue[0].caseID)
-      let earlyCase = try #require(try await app.casework.cases.cases.find(id: earlyCaseID))
+      let earlyCase = try #require(try await app.casework.cases.find(id: earlyCaseID))
       #expect(earlyCase.tags.contains(ChatService.outOfHoursTag))
       #expect(earlyCase.receivedAt == queue[0].createdAt)
       let laterLines = try await later.client.collect("message", for: 0.3)
@@ -76,7 +76,7 @@ struct ChatLifecycleTests {
       #expect((signposting.line["body"] as? String ?? "").hasPrefix("If you or someone else needs urgent help, call 999 now."))
       let chat = try #require(try await app.casework.chat.store.chat(id: UUID(uuidString: visitor.chatID)!))
       let caseID = try #require(chat.caseID)
-      let record = try #require(try await app.casework.cases.cases.find(id: caseID))
+      let record = try #require(try await app.casework.cases.find(id: caseID))
       #expect(record.emergencyFlag)
       #expect(record.priority == .urgent)
       await visitor.client.close()
@@ -100,7 +100,7 @@ struct ChatLifecycleTests {
       let handed = try await visitor.client.next("message") { ($0.line["body"] as? String ?? "").contains("now talking") }
       #expect(handed.line["body"] as? String == "You are now talking to Sam.")
       let caseID = try #require(try await app.casework.chat.store.chat(id: chatID)?.caseID)
-      #expect(try await app.casework.cases.cases.find(id: caseID)?.assigneeID == colleague.id)
+      #expect(try await app.casework.cases.find(id: caseID)?.assigneeID == colleague.id)
 
       try agent.send(["type": "incident", "chatId": visitor.chatID])
       try await agent.next("message") { ($0.line["body"] as? String ?? "").contains("possible incident") }
@@ -131,7 +131,7 @@ struct ChatLifecycleTests {
       let complaint = try await app.casework.cases.raiseComplaint(
         from: caseID, complaint: ComplaintInput(incidentDate: LocalDate(testStart)), by: .staff(colleague.id))
       #expect(complaint.record.kind == .complaint)
-      #expect(try await app.casework.cases.cases.links(of: caseID).contains { $0.id == complaint.record.id })
+      #expect(try await app.casework.cases.links(of: caseID).contains { $0.id == complaint.record.id })
       await visitor.client.close()
       await agent.close()
     }

@@ -48,7 +48,7 @@ struct ChatSecurityTests {
 
       let chatID = try #require(UUID(uuidString: anonymous.chatID))
       let caseID = try #require(try await app.casework.chat.store.chat(id: chatID)?.caseID)
-      let audit = try await app.casework.cases.cases.auditTrail(of: caseID)
+      let audit = try await app.casework.cases.auditTrail(of: caseID)
       #expect(audit.contains { $0.field == "transcript" && $0.after == "emailed to bob@example.com" })
     }
   }

@@ -86,7 +86,7 @@ struct ComplaintAPITests {
       #expect(deadlines.contains { $0 == ("acknowledge", "met") })
       #expect(deadlines.contains { $0 == ("investigate", "met") })
       #expect(deadlines.contains { $0 == ("follow_up", "running") })
-      let messages = try await app.casework.cases.cases.messages(of: try #require(UUID(uuidString: id)))
+      let messages = try await app.casework.cases.messages(of: try #require(UUID(uuidString: id)))
       #expect(messages.filter { $0.kind == .outbound && $0.author == .system }.count == 3, "receipt, acknowledgement, response")
     }
   }
@@ -142,12 +142,15 @@ struct ComplaintFollowUpTests {
         let id = opened.record.id
         try await service.acknowledgeComplaint(id, by: .system)
         try await service.moveComplaint(id, to: .investigating, by: .system)
-        try await service.updateInvestigation(
+        try await service.changeInvestigation(
           id,
-          InvestigationRecord(
-            whatHappened: "x", whatWentWrong: "y", apologyGiven: false,
-            actions: [ComplaintAction(description: "z", owner: "o", due: LocalDate("2027-01-01")!)], discussionOffered: false,
-            principles: [.gettingItRight]), by: .system)
+          [
+            .findings(
+              InvestigationFindings(
+                whatHappened: "x", whatWentWrong: "y", apologyGiven: false, discussionOffered: false,
+                principles: [.gettingItRight])),
+            .addAction(description: "z", owner: "o", due: LocalDate("2027-01-01")),
+          ], by: .system)
         try await service.sendFinalResponse(id, by: .system)
         try await service.moveComplaint(id, to: .closed, by: .system)
         return id
@@ -167,10 +170,10 @@ struct ComplaintFollowUpTests {
       #expect(counts == 2)
       #expect(try await monitor.sendFollowUps() == 0)
       for id in [first, second] {
-        let messages = try await service.cases.messages(of: id)
+        let messages = try await service.messages(of: id)
         #expect(messages.filter { $0.body.contains("check that nothing is outstanding") }.count == 1)
         #expect(try await service.complaint(id).complaint.stage == .followUpSent)
-        #expect(try await service.cases.deadlines(of: id).first { $0.name == "follow_up" }?.state == .met)
+        #expect(try await service.deadlines(of: id).first { $0.name == "follow_up" }?.state == .met)
       }
       try await service.requesterReply(to: first, body: "Satisfied, thank you.")
       let satisfied = try await service.complaint(first)

@@ -62,7 +62,7 @@ struct ComplaintPageTests {
       #expect(receipt.body.contains("We have received it and its reference is CMP-2026-000001"))
       #expect(receipt.body.contains("within 3 working days"))
       let due = try #require(
-        try await app.casework.cases.cases.deadlines(of: record.id).first { $0.name == "acknowledge" }?.dueAt)
+        try await app.casework.cases.deadlines(of: record.id).first { $0.name == "acknowledge" }?.dueAt)
       #expect(receipt.body.contains(LocalDate(due).weekdayName + " " + LocalDate(due).longText))
       #expect(receipt.body.contains(link))
     }

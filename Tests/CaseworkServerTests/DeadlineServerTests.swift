@@ -82,9 +82,9 @@ struct DeadlineServerTests {
       let all = try await notifications.notifications(for: agent.id, limit: 10)
       #expect(all.map(\.kind) == [.deadlineBreach, .deadlineWarning])
       #expect(all[0].message.contains("missed"))
-      let stored = try await app.casework.cases.cases.deadlines(of: opened.record.id)
+      let stored = try await app.casework.cases.deadlines(of: opened.record.id)
       #expect(stored.first?.state == .breached)
-      let audit = try await app.casework.cases.cases.auditTrail(of: opened.record.id)
+      let audit = try await app.casework.cases.auditTrail(of: opened.record.id)
       #expect(audit.contains { $0.field == "deadline.first_response" && $0.after == "breached" })
       // The same announcements went to the outbox as email, one per person per announcement.
       let outbox = SQLOutbox(
@@ -108,7 +108,7 @@ struct DeadlineServerTests {
           kind: .complaint, channel: .post, subject: "Letter", description: "A complaint by post", requesterName: "Bea",
           requesterEmail: "bea@example.com", receivedAt: local("2026-11-20", 9)),
         by: .system)
-      let repository = app.casework.cases.cases
+      let repository = app.casework.cases
       let before = try #require(try await repository.deadlines(of: opened.record.id).first)
       #expect(before.dueAt == LocalDate("2026-11-25")!.endOfDay)
       let monitor = app.casework.deadlines
@@ -171,7 +171,7 @@ struct DeadlineServerTests {
       #expect(page.contains("id=\"deadlines-heading\""))
       #expect(page.contains("2 working days left"))
       #expect(!page.contains("Set a new target"))
-      let deadline = try #require(try await app.casework.cases.cases.deadlines(of: later.record.id).first)
+      let deadline = try #require(try await app.casework.cases.deadlines(of: later.record.id).first)
       let fields = [
         ("deadline", deadline.id.uuidString.lowercased()), ("date", "2026-12-04"), ("time", "17:00"),
         ("reason", "Waiting for the supplier"),
@@ -189,7 +189,7 @@ struct DeadlineServerTests {
       let after = try await managerClient.get("/staff/cases/\(id)").html
       #expect(after.contains("Waiting for the supplier"))
       #expect(after.contains("Grace"))
-      let stored = try #require(try await app.casework.cases.cases.deadlines(of: later.record.id).first)
+      let stored = try #require(try await app.casework.cases.deadlines(of: later.record.id).first)
       #expect(stored.dueAt == local("2026-12-04", 17))
     }
   }
@@ -225,7 +225,7 @@ struct IncidentRecomputeTests {
       let incident = try await app.casework.cases.declareIncident(
         subject: "Slow pages", impact: .three, urgency: .three, reporter: Requester(name: "Ops", email: "ops@example.com"),
         by: .system)
-      let repository = app.casework.cases.cases
+      let repository = app.casework.cases
       let before = try #require(try await repository.deadlines(of: incident.record.id).first { $0.name == "resolve" })
       #expect(before.length.description == "40 hours")
       // The contract now gives severity 3 only 20 supported hours.

@@ -23,7 +23,7 @@ struct EmergencyInboxTests {
       #expect(panel.lowerBound < listing.lowerBound)
       #expect(try await client.get("/staff/notifications").html.contains("Emergency"))
       try await app.casework.cases.reply(to: emergency.record.id, body: "Please call 999.", by: .staff(staff.id))
-      let deadlines = try await app.casework.cases.cases.deadlines(of: emergency.record.id)
+      let deadlines = try await app.casework.cases.deadlines(of: emergency.record.id)
       #expect(deadlines.first { $0.name == "first_response" }?.metAt != nil, "\(deadlines)")
       #expect(try await app.casework.cases.emergenciesWaiting().cases.isEmpty)
       #expect(!(try await client.get("/staff/cases").html.contains("id=\"emergencies\"")))

@@ -44,7 +44,7 @@ struct InboundMailTests {
       #expect(record.channel == .email)
       #expect(record.requester.email == "ann@example.com")
       #expect(record.requester.name == "Ann Example")
-      #expect(try await app.casework.cases.cases.messages(of: record.id).first?.body == "The app says my password is wrong.")
+      #expect(try await app.casework.cases.messages(of: record.id).first?.body == "The app says my password is wrong.")
       let (again, repeated) = try await post(app, token, message())
       #expect(again == .ok)
       #expect(repeated["outcome"] as? String == "duplicate")
@@ -94,9 +94,9 @@ struct InboundMailTests {
       #expect(status == .created)
       #expect(body["outcome"] as? String == "appended")
       #expect(body["reference"] as? String == "SR-2026-000001")
-      let messages = try await app.casework.cases.cases.messages(of: record.id)
+      let messages = try await app.casework.cases.messages(of: record.id)
       #expect(messages.last?.body == "Still broken.")
-      #expect(try await app.casework.cases.cases.find(id: record.id)?.status == .open)
+      #expect(try await app.casework.cases.find(id: record.id)?.status == .open)
 
       var forged = ours
       forged.replaceSubrange(forged.index(forged.firstIndex(of: "@")!, offsetBy: -2)..<forged.firstIndex(of: "@")!, with: "00")
@@ -127,8 +127,8 @@ struct InboundMailTests {
       #expect(body["reference"] as? String == "SR-2026-000002")
       let newCase = try #require(try await app.casework.cases.find("SR-2026-000002"))
       #expect(newCase.tags.contains("quoted-other-reference"))
-      #expect(try await app.casework.cases.cases.links(of: newCase.id).map(\.reference.description) == ["SR-2026-000001"])
-      let originalMessages = try await app.casework.cases.cases.messages(of: original.id).map(\.body)
+      #expect(try await app.casework.cases.links(of: newCase.id).map(\.reference.description) == ["SR-2026-000001"])
+      let originalMessages = try await app.casework.cases.messages(of: original.id).map(\.body)
       #expect(!originalMessages.contains("Show me this case"))
     }
   }
@@ -163,9 +163,9 @@ struct InboundMailTests {
         #expect(body["outcome"] as? String == "opened", "\(results)")
         let opened = try #require(try await app.casework.cases.find(body["reference"] as? String ?? ""))
         #expect(opened.tags.contains("sender-not-verified"))
-        #expect(try await app.casework.cases.cases.links(of: opened.id).map(\.reference.description) == ["SR-2026-000001"])
+        #expect(try await app.casework.cases.links(of: opened.id).map(\.reference.description) == ["SR-2026-000001"])
       }
-      #expect(!(try await app.casework.cases.cases.messages(of: original.id).map(\.body).contains("Send the case to me")))
+      #expect(!(try await app.casework.cases.messages(of: original.id).map(\.body).contains("Send the case to me")))
       for (index, results) in [
         "mx.casework.test; dkim=pass header.d=example.com header.s=sel1",
         "mx.casework.test 1; spf=pass (sender is allowed) smtp.mailfrom=ann@mail.example.com",
@@ -205,7 +205,7 @@ struct InboundMailTests {
       let (_, oddBody) = try await post(app, token, odd)
       let oddCase = try #require(try await app.casework.cases.find(oddBody["reference"] as? String ?? ""))
       #expect(oddCase.tags.contains("unreadable-parts"))
-      let notes = try await app.casework.cases.cases.messages(of: oddCase.id).filter { $0.kind == .note }.map(\.body)
+      let notes = try await app.casework.cases.messages(of: oddCase.id).filter { $0.kind == .note }.map(\.body)
       #expect(notes.contains { $0.contains("unknown charset") && $0.contains("no Date") })
       let (junkStatus, _) = try await post(app, token, Data("no headers here\r\nat all".utf8))
       #expect(junkStatus == .unprocessableEntity)
@@ -224,15 +224,15 @@ struct InboundMailTests {
         subject: "Re: Cannot log in", id: "q1@example.com", inReplyTo: ours,
         body: "Thanks, that fixed it.\r\n\r\nOn Sat, 21 Nov 2026 at 10:00, Ann wrote:\r\n> I wish to escalate this")
       _ = try await post(app, token, quotedOnly)
-      #expect(try await app.casework.cases.cases.find(id: record.id)?.team == nil)
+      #expect(try await app.casework.cases.find(id: record.id)?.team == nil)
       let asking = message(
         subject: "Re: Cannot log in", id: "q2@example.com", inReplyTo: ours, body: "I wish to escalate this, please.")
       _ = try await post(app, token, asking)
-      let escalated = try #require(try await app.casework.cases.cases.find(id: record.id))
+      let escalated = try #require(try await app.casework.cases.find(id: record.id))
       #expect(escalated.team == "support_manager")
-      let deadlines = try await app.casework.cases.cases.deadlines(of: record.id)
+      let deadlines = try await app.casework.cases.deadlines(of: record.id)
       #expect(deadlines.contains { $0.name == "escalation_response" && $0.state == .running })
-      #expect(try await app.casework.cases.cases.messages(of: record.id).last?.body.contains("support team manager") == true)
+      #expect(try await app.casework.cases.messages(of: record.id).last?.body.contains("support team manager") == true)
     }
   }
 
@@ -336,7 +336,7 @@ struct OversizedMailTests {
       let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
       #expect(record.subject == "Logs attached")
       #expect(record.tags.contains("unreadable-parts"))
-      let notes = try await app.casework.cases.cases.messages(of: record.id).filter { $0.kind == .note }
+      let notes = try await app.casework.cases.messages(of: record.id).filter { $0.kind == .note }
       #expect(notes.contains { $0.body.contains("over the 1048576-byte limit") })
     }
   }

@@ -65,7 +65,7 @@ struct IncidentLifecycleTests {
         app, "\(path)/breach", token: token, ["awareAt": ISO8601DateFormatter().string(from: aware)])
       #expect(status == .ok)
       var breachClock = try #require(
-        try await service.cases.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
+        try await service.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
       #expect(breachClock.dueAt == aware.addingTimeInterval(72 * 3600))
       (status, body) = try await send(
         app, "\(path)/breach-decision", token: token, ["decision": "not_reportable", "reason": " "])
@@ -74,7 +74,7 @@ struct IncidentLifecycleTests {
         app, "\(path)/breach-decision", token: token,
         ["decision": "not_reportable", "reason": "Encrypted device recovered within the hour."])
       #expect(status == .ok)
-      breachClock = try #require(try await service.cases.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
+      breachClock = try #require(try await service.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
       #expect(breachClock.state == .met)
 
       // Resolution needs a summary; reporters who opted in are told.
@@ -91,7 +91,7 @@ struct IncidentLifecycleTests {
       // Each reporter had the form's acknowledgement; only the one who asked hears of the resolution.
       #expect(try await outbox.entries(of: reporters[0].id).contains { $0.subject.hasPrefix("Re: [\(reporters[0].reference)]") })
       #expect(!(try await outbox.entries(of: reporters[1].id).contains { $0.subject.hasPrefix("Re: ") }), "did not ask to hear")
-      #expect(try await service.cases.deadlines(of: incident.record.id).first { $0.name == "resolve" }?.state == .met)
+      #expect(try await service.deadlines(of: incident.record.id).first { $0.name == "resolve" }?.state == .met)
 
       (status, body) = try await send(
         app, "\(path)/close", token: token, ["review": ["whatHappened": "x", "cause": "", "actions": []]])

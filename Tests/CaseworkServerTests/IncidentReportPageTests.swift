@@ -37,7 +37,7 @@ struct IncidentReportPageTests {
       #expect(record.tags.contains("patient-safety"))
       #expect(record.tags.contains("notify-on-resolution"))
       #expect(record.requester.organisation == "Riverside Surgery")
-      let first = try #require(try await app.casework.cases.cases.messages(of: record.id).first)
+      let first = try #require(try await app.casework.cases.messages(of: record.id).first)
       #expect(first.body.contains("How many users or patients: All 12,000 patients of the practice"))
       let (_, token) = try await app.makeToken()
       let queue = try json(try await app.testing().sendRequest(.GET, "/api/v1/triage", headers: .bearer(token)))

@@ -74,7 +74,7 @@ struct IntakeSwitchTests {
       let opened = try #require(
         try await app.casework.cases.list(CaseQuery(includeTotal: true)).cases.first { $0.requester.email == "p1@example.com" })
       #expect(opened.tags.contains(CaseService.receivedWhileStoppedTag))
-      let acknowledgement = try await app.casework.cases.cases.messages(of: opened.id).first { $0.kind == .outbound }
+      let acknowledgement = try await app.casework.cases.messages(of: opened.id).first { $0.kind == .outbound }
       #expect(acknowledgement?.body.contains("there may be a delay") == true)
       #expect(try await app.casework.mail.processDeferred() == 0, "processed once")
 

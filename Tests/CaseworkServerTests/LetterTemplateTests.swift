@@ -56,7 +56,7 @@ struct LetterTemplateTests {
           == .seeOther)
       #expect(try await client.get("/staff/settings/letters").html.contains("Edited"))
       try await app.casework.cases.acknowledgeComplaint(opened.record.id, by: .staff(admin.id))
-      let sent = try #require(try await app.casework.cases.cases.messages(of: opened.record.id).last)
+      let sent = try #require(try await app.casework.cases.messages(of: opened.record.id).last)
       #expect(sent.body.hasPrefix("Dear Ann Example,\nWe will reply by "))
       #expect(sent.body.hasSuffix("The support team manager"))
 

@@ -45,7 +45,7 @@ struct ListingOrderTests {
       // Extra deadlines on two cases: one starting earlier, two starting together (named apart).
       let db = app.db as! any SQLDatabase
       for (id, name, offset) in [(ids[1], "zz_later", 0.0), (ids[1], "aa_same_start", 0.0), (ids[6], "earlier", -600.0)] {
-        let original = try #require(try await service.cases.deadlines(of: id).first)
+        let original = try #require(try await service.deadlines(of: id).first)
         try await db.raw(
           """
           INSERT INTO deadlines (id, case_id, name, clock, length, warn_fraction, pausable, start_at, due_at, warn_at, state,
@@ -58,7 +58,7 @@ struct ListingOrderTests {
       }
 
       var all: [Case] = []
-      for id in ids { all.append(try #require(try await service.cases.find(id: id))) }
+      for id in ids { all.append(try #require(try await service.find(id: id))) }
       #expect(Set(all.map(\.createdAt)).count == 4)
 
       for sort in CaseSort.allCases {
@@ -80,7 +80,7 @@ struct ListingOrderTests {
           #expect(paged == expected, "\(sort) in pages, deadlines \(includeDeadlines)")
           guard includeDeadlines else { continue }
           for id in ids {
-            let stored = try await service.cases.deadlines(of: id)
+            let stored = try await service.deadlines(of: id)
               .sorted { $0.startAt != $1.startAt ? $0.startAt < $1.startAt : $0.name < $1.name }
             #expect(listed.deadlines[id] ?? [] == stored)
           }

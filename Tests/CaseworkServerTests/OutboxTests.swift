@@ -84,7 +84,7 @@ struct OutboxTests {
       )
       #expect(answer["outcome"] as? String == "appended")
       #expect(answer["reference"] as? String == "SR-2026-000001")
-      #expect(try await app.casework.cases.cases.messages(of: record.id).last?.body == "That worked, thank you.")
+      #expect(try await app.casework.cases.messages(of: record.id).last?.body == "That worked, thank you.")
       #expect(try await sender.flush() == 0)
     }
   }
@@ -133,7 +133,7 @@ struct OutboxTests {
       clock.advance(by: 120)
       #expect(try await broken.flush() == 0)
       #expect(try await outbox.entries(of: opened.record.id).first?.state == "failed")
-      let notes = try await app.casework.cases.cases.messages(of: opened.record.id).filter { $0.kind == .note }
+      let notes = try await app.casework.cases.messages(of: opened.record.id).filter { $0.kind == .note }
       #expect(notes.contains { $0.body.contains("Delivery failure") && $0.body.contains("550") })
     }
   }
@@ -180,7 +180,7 @@ struct BounceTests {
       let outcome = try await app.casework.mail.receive(
         Data(report.replacingOccurrences(of: "\n", with: "\r\n").utf8), source: "test")
       #expect(outcome == .deliveryFailure(opened.record.id, opened.record.reference))
-      let notes = try await app.casework.cases.cases.messages(of: opened.record.id).filter { $0.kind == .note }
+      let notes = try await app.casework.cases.messages(of: opened.record.id).filter { $0.kind == .note }
       #expect(notes.contains { $0.body.contains("Delivery failure") && $0.body.contains("could not deliver") })
       #expect(notes.contains { $0.body.contains("The email \"[\(opened.record.reference)]") })
       let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)

@@ -87,7 +87,7 @@ struct PublicPagesTests {
       #expect(empty.html.contains("href=\"#body\""))
       let sent = try await client.post("/my-case/\(opened.accessToken)/reply", [("body", "Still broken on my iPad")])
       #expect(sent.status == .seeOther)
-      #expect(try await app.casework.cases.cases.find(id: opened.record.id)?.status == .open)
+      #expect(try await app.casework.cases.find(id: opened.record.id)?.status == .open)
       let page = try await client.get("/my-case/\(opened.accessToken)")
       #expect(page.html.contains("Still broken on my iPad"))
       #expect(page.html.contains("Open"))
@@ -110,7 +110,7 @@ struct PublicPagesTests {
       let record = try #require(try await app.casework.cases.find("SR-2026-000001"))
       #expect(record.priority == .urgent)
       #expect(record.emergencyFlag)
-      let messages = try await app.casework.cases.cases.messages(of: record.id)
+      let messages = try await app.casework.cases.messages(of: record.id)
       #expect(messages.first?.body == "My mum has chest pain and the app will not open")
     }
   }

@@ -164,7 +164,7 @@ struct SMTPTests {
         "From: ann-\(engine.rawValue)@example.com\nTo: support@casework.test\nSubject: \(reply.subject)\nMessage-ID: <rt3-\(UUID())@example.com>\nIn-Reply-To: <\(reply.messageID ?? "")>\nDate: Sat, 21 Nov 2026 12:00:00 +0000\n\nThis is taking too long, I wish to escalate.\n"
       )
       #expect(escalation["reference"] as? String == reference)
-      #expect(try await app.casework.cases.cases.find(id: record.id)?.team == "support_manager")
+      #expect(try await app.casework.cases.find(id: record.id)?.team == "support_manager")
       let beforeEscalationMail = known(server.directory)
       #expect(try await sender.flush() == 1)
       let told = try captured(server.directory, after: beforeEscalationMail)

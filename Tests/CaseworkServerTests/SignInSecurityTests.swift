@@ -275,7 +275,7 @@ struct SignInSecurityTests {
       #expect(limited.status == .unprocessableEntity)
       #expect(limited.html.contains("You have sent several replies in a short time"))
       #expect(limited.html.contains("A fourth reply I typed carefully"), "what was typed is kept")
-      let bodies = try await app.casework.cases.cases.messages(of: opened.record.id).map(\.body)
+      let bodies = try await app.casework.cases.messages(of: opened.record.id).map(\.body)
       #expect(!bodies.contains("A fourth reply I typed carefully"))
     }
   }

@@ -24,7 +24,7 @@ struct StaffComplaintPageTests {
       let path = try #require(raised.location)
       let complaint = try #require(try await app.casework.cases.find("CMP-2026-000001"))
       #expect(path == "/staff/cases/\(complaint.id.uuidString.lowercased())/complaint")
-      #expect(try await app.casework.cases.cases.links(of: request.record.id).contains { $0.reference == complaint.reference })
+      #expect(try await app.casework.cases.links(of: request.record.id).contains { $0.reference == complaint.reference })
 
       var page = try await client.get(path).html
       #expect(page.contains("In time"))
@@ -144,7 +144,7 @@ struct RecordComplaintTests {
       #expect(record.channel == .post)
       #expect(record.receivedAt == LocalDate("2026-11-16")!.instant(hour: 10, minute: 30))
       let acknowledge = try #require(
-        try await app.casework.cases.cases.deadlines(of: record.id).first { $0.name == "acknowledge" })
+        try await app.casework.cases.deadlines(of: record.id).first { $0.name == "acknowledge" })
       #expect(acknowledge.dueAt == LocalDate("2026-11-19")!.endOfDay)
       try await app.casework.cases.acknowledgeComplaint(record.id, by: .staff(staff.id))
       let handle = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger)

@@ -67,7 +67,7 @@ struct StaffConsoleTests {
       #expect(try await client.post("/staff/cases/\(id)/status", [("status", "pending_requester")]).status == .seeOther)
       #expect(try await client.post("/staff/cases/\(id)/tags", [("tags", "Android, booking")]).status == .seeOther)
 
-      let record = try #require(try await app.casework.cases.cases.find(id: opened.record.id))
+      let record = try #require(try await app.casework.cases.find(id: opened.record.id))
       #expect(record.status == .pendingRequester)
       #expect(record.assigneeID == colleague.id)
       #expect(record.tags == ["android", "booking"])

@@ -62,7 +62,7 @@ struct StatusPageTests {
       #expect(atom.headers.contentType?.subType == "atom+xml")
       #expect(atom.body.string.contains("<content type=\"text\">Messages are delayed by up to 20 minutes.</content>"))
       // The public update met the 2-hour update deadline and started the next.
-      let updates = try await app.casework.cases.cases.deadlines(of: incident.record.id).filter { $0.name == "update" }
+      let updates = try await app.casework.cases.deadlines(of: incident.record.id).filter { $0.name == "update" }
       #expect(updates.count == 2)
       #expect(updates.filter(\.isOpen).count == 1)
     }

@@ -1,4 +1,3 @@
-import CaseworkCore
 import CaseworkServer
 import CaseworkStore
 import CaseworkTestSupport
@@ -7,6 +6,9 @@ import Foundation
 import SQLKit
 import Testing
 import Vapor
+
+// The repository itself, beneath CaseService, is what these tests check.
+@testable import CaseworkCore
 
 @Suite("Storage on SQLite and PostgreSQL")
 struct StorageTests {

@@ -198,7 +198,7 @@ struct IncidentPageFormsTests {
       #expect(
         try await client.post("\(path)/breach", [("aware_date", "2026-11-21"), ("aware_time", "09:30")]).status == .seeOther)
       let clock = try #require(
-        try await app.casework.cases.cases.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
+        try await app.casework.cases.deadlines(of: incident.record.id).first { $0.name == "breach_report" })
       #expect(clock.dueAt == LocalDate("2026-11-24")!.instant(hour: 9, minute: 30))
       let noReference = try await client.post("\(path)/breach-decision", [("decision", "reported"), ("reference", "")])
       #expect(noReference.status == .unprocessableEntity)

@@ -74,6 +74,10 @@ public actor InMemoryCaseRepository: CaseRepository {
   public func incident(of caseID: CaseID) async throws -> Incident? { incidents[caseID] }
 
   public func save(_ change: CaseChange) async throws {
+    // As the SQL store: a change made from a record someone has since changed is refused.
+    if let expected = change.complaintExpected, complaints[change.updated.id] != expected {
+      throw CaseworkError.conflict("This complaint was changed by someone else meanwhile. Reload it and try again.")
+    }
     cases[change.updated.id] = change.updated
     if let complaint = change.complaint { complaints[change.updated.id] = complaint }
     if let incident = change.incident { incidents[change.updated.id] = incident }

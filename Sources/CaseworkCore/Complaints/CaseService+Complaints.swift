@@ -201,35 +201,6 @@ extension CaseService {
       extraDeadlines: [extended], by: actor)
   }
 
-  /// Saves the investigation record (what happened, what went wrong, apology, actions,
-  /// discussion, principles, notes).
-  @discardableResult
-  public func updateInvestigation(_ id: CaseID, _ record: InvestigationRecord, by actor: Actor) async throws -> ComplaintCase {
-    var current = try await complaint(id)
-    var errors: [FieldError] = []
-    for (index, action) in record.actions.enumerated() {
-      if InputRules.clean(action.description) == nil {
-        errors.append(FieldError(field: "actions[\(index)].description", message: "Say what the action is."))
-      }
-      if InputRules.clean(action.owner) == nil {
-        errors.append(FieldError(field: "actions[\(index)].owner", message: "Say who owns the action."))
-      }
-    }
-    if !errors.isEmpty { throw CaseworkError.invalid(errors) }
-    let now = clock.now().wholeMilliseconds
-    let before = current.complaint.investigation
-    current.complaint.investigation = record
-    let changed = Mirror(reflecting: record).children.compactMap { child -> String? in
-      guard let label = child.label else { return nil }
-      let old = Mirror(reflecting: before).children.first { $0.label == label }
-      return String(describing: old?.value) == String(describing: child.value) ? nil : label
-    }
-    let audit = AuditEvent(
-      caseID: id, actor: actor, at: now, field: "complaint.investigation", before: nil,
-      after: changed.isEmpty ? "no change" : "updated: \(changed.joined(separator: ", "))")
-    return try await apply(current, moving: nil, messages: [], outgoing: [], extraAudit: [audit], by: actor)
-  }
-
   /// Records that the complainant went to the Ombudsman (and, later, what it asked and decided).
   @discardableResult
   public func recordOmbudsmanReferral(_ id: CaseID, _ referral: OmbudsmanReferral, by actor: Actor) async throws
@@ -357,7 +328,7 @@ extension CaseService {
   /// emails, audit and the deadlines the move starts or meets, in one transaction.
   func apply(
     _ current: ComplaintCase, moving stage: ComplaintStage?, messages: [CaseMessage], outgoing: [OutgoingEmail],
-    extraAudit: [AuditEvent] = [], extraDeadlines: [Deadline] = [], by actor: Actor
+    extraAudit: [AuditEvent] = [], extraDeadlines: [Deadline] = [], expecting expected: Complaint? = nil, by actor: Actor
   ) async throws -> ComplaintCase {
     var complaint = current.complaint
     var updated = current.record
@@ -386,6 +357,7 @@ extension CaseService {
     change.outgoing = outgoing
     change.complaint = complaint
     change.complaintExpectedStage = current.complaint.stage
+    change.complaintExpected = expected
     try await cases.save(change)
     return ComplaintCase(record: updated, complaint: complaint)
   }

@@ -39,6 +39,16 @@ public struct Complaint: Sendable, Equatable, Codable {
     eligibility.eligible == true || timeLimitDecision?.accepted == true
   }
 
+  /// The letter the stage calls for next, once it can be sent: the acknowledgement when a
+  /// received complaint may proceed, the final response when the investigation holds all it needs.
+  public var nextLetter: LetterKind? {
+    switch stage {
+    case .received where mayProceed: .acknowledgement
+    case .investigating where investigation.missingForResponse.isEmpty: .finalResponse
+    default: nil
+    }
+  }
+
   /// Why it may not go ahead yet, in words for staff; nil when it may.
   public var holdReason: String? {
     if mayProceed { return nil }

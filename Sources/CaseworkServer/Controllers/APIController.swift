@@ -97,7 +97,7 @@ struct APIController {
         subject: valid.subject, impact: impact, urgency: urgency, reporter: valid.requester, details: valid.description,
         by: request.actor)
       let response = CaseResponse(
-        declared.record, deadlines: try await services.cases.cases.deadlines(of: declared.record.id),
+        declared.record, deadlines: try await services.cases.deadlines(of: declared.record.id),
         text: services.deadlineText, now: services.clock.now()
       )
       .response(status: .created)
@@ -209,13 +209,13 @@ struct APIController {
 
   static func response(for record: Case, _ request: Request) async throws -> CaseResponse {
     let services = request.casework
-    let deadlines = try await services.cases.cases.deadlines(of: record.id)
+    let deadlines = try await services.cases.deadlines(of: record.id)
     return CaseResponse(record, deadlines: deadlines, text: services.deadlineText, now: services.clock.now())
   }
 
   func messages(_ request: Request) async throws -> MessageListResponse {
     let record = try await request.caseParameter()
-    let messages = try await request.casework.cases.cases.messages(of: record.id)
+    let messages = try await request.casework.cases.messages(of: record.id)
     return MessageListResponse(data: messages.map(MessageResponse.init))
   }
 

@@ -14,6 +14,7 @@ struct ComplaintAPIController {
     reading.get("letters", ":kind", use: letter)
     working.post("transitions", use: transition)
     working.put("investigation", use: investigation)
+    working.post("investigation", "actions", ":actionId", "done", use: actionDone)
     working.post("ombudsman", use: ombudsman)
     deciding.post("delays", use: delay)
     deciding.post("time-limit", use: timeLimit)
@@ -75,10 +76,72 @@ struct ComplaintAPIController {
     }
   }
 
+  /// The findings, and any new actions. Ids and completion times are the server's: an action
+  /// is completed with `…/actions/{actionId}/done`.
+  struct InvestigationBody: Decodable {
+    struct NewAction: Decodable {
+      var id: String?
+      var description: String?
+      var owner: String?
+      var due: String?
+      var doneAt: Double?
+    }
+    var whatHappened: String?
+    var whatWentWrong: String?
+    var apologyGiven: Bool?
+    var apologyWords: String?
+    var discussionOffered: Bool?
+    var discussionHeld: Bool?
+    var principles: [String]?
+    var notes: String?
+    var actions: [NewAction]?
+  }
+
   func investigation(_ request: Request) async throws -> ComplaintResponse {
     let id = try await request.caseParameter().id
-    let record = try APIController.decodeJSON(InvestigationRecord.self, from: request)
-    return ComplaintResponse(try await request.casework.cases.updateInvestigation(id, record, by: request.actor))
+    let body = try APIController.decodeJSON(InvestigationBody.self, from: request)
+    var errors: [FieldError] = []
+    var principles: [ComplaintPrinciple] = []
+    for (index, text) in (body.principles ?? []).enumerated() {
+      guard let principle = ComplaintPrinciple(rawValue: text) else {
+        errors.append(
+          FieldError(
+            field: "principles[\(index)]",
+            message: "principles must each be one of \(ComplaintPrinciple.allCases.map(\.rawValue).joined(separator: ", "))."))
+        continue
+      }
+      principles.append(principle)
+    }
+    var changes: [InvestigationChange] = [
+      .findings(
+        InvestigationFindings(
+          whatHappened: body.whatHappened, whatWentWrong: body.whatWentWrong, apologyGiven: body.apologyGiven,
+          apologyWords: body.apologyWords, discussionOffered: body.discussionOffered, discussionHeld: body.discussionHeld,
+          principles: principles, notes: body.notes))
+    ]
+    for (index, action) in (body.actions ?? []).enumerated() {
+      if action.id != nil || action.doneAt != nil {
+        errors.append(
+          FieldError(
+            field: "actions[\(index)]",
+            message:
+              "An action's id and doneAt are set by the server: send new actions without them, and complete one with POST …/investigation/actions/{actionId}/done."
+          ))
+      }
+      let due = APIController.date(action.due, field: "actions[\(index)].due", errors: &errors)
+      changes.append(.addAction(description: action.description, owner: action.owner, due: due))
+    }
+    guard errors.isEmpty else { throw CaseworkError.invalid(errors) }
+    return ComplaintResponse(try await request.casework.cases.changeInvestigation(id, changes, by: request.actor))
+  }
+
+  func actionDone(_ request: Request) async throws -> ComplaintResponse {
+    let id = try await request.caseParameter().id
+    guard let actionID = request.parameters.get("actionId").flatMap(UUID.init(uuidString:)) else {
+      throw CaseworkError.invalid([FieldError(field: "actionId", message: "actionId must be the id of one of the actions.")])
+    }
+    return ComplaintResponse(
+      try await request.casework.cases.changeInvestigation(id, [.completeAction(actionID)], by: request.actor))
   }
 
   func delay(_ request: Request) async throws -> ComplaintResponse {

@@ -129,7 +129,7 @@ struct IncidentAPIController {
   }
 
   static func reports(of id: CaseID, _ request: Request) async throws -> [String] {
-    try await request.casework.cases.cases.links(of: id).filter { $0.relation == .reportOf }.map(\.reference.description)
+    try await request.casework.cases.links(of: id).filter { $0.relation == .reportOf }.map(\.reference.description)
   }
 
   func show(_ request: Request) async throws -> IncidentResponse {
@@ -161,7 +161,7 @@ extension IncidentAPIController {
   /// Setting a severity by hand is an incident manager's call, and so is undoing one: a
   /// reassessment without an override would clear a manager's.
   static func requireSeverityRight(_ request: Request, id: CaseID, override: Bool) async throws {
-    let current = try await request.casework.cases.cases.incident(of: id)
+    let current = try await request.casework.cases.incident(of: id)
     if override || current?.severityOverride != nil { try request.require(.manageIncidents) }
   }
 

@@ -60,7 +60,7 @@ struct PublicController {
   func received(_ request: Request) async throws -> Response {
     let (record, token) = try await caseForToken(request)
     let services = request.casework
-    let first = try await services.cases.cases.messages(of: record.id).first { $0.kind == .inbound }
+    let first = try await services.cases.messages(of: record.id).first { $0.kind == .inbound }
     let screening = services.cases.screener.screen(record.subject, first?.body ?? "")
     let signposting = services.cases.safetyNet.signposting(for: screening)
     let link = services.cases.caseLinks?.url(token: token) ?? "\(services.config.publicURL)/my-case/\(token)"
@@ -87,8 +87,8 @@ struct PublicController {
 
   func requesterCase(_ request: Request) async throws -> Response {
     let (record, token) = try await caseForToken(request)
-    let messages = try await request.casework.cases.cases.messages(of: record.id)
-    let deadlines = try await request.casework.cases.cases.deadlines(of: record.id)
+    let messages = try await request.casework.cases.messages(of: record.id)
+    let deadlines = try await request.casework.cases.deadlines(of: record.id)
     return try await Pages.render(
       request, "my-case", RequesterCasePage(request, record: record, messages: messages, deadlines: deadlines, token: token))
   }
@@ -118,8 +118,8 @@ struct PublicController {
       try await services.cases.requesterReply(to: record.id, body: body)
       return request.redirect(to: "/my-case/\(token)#reply-heading", redirectType: .normal)
     } catch CaseworkError.invalid(let errors) {
-      let messages = try await request.casework.cases.cases.messages(of: record.id)
-      let deadlines = try await request.casework.cases.cases.deadlines(of: record.id)
+      let messages = try await request.casework.cases.messages(of: record.id)
+      let deadlines = try await request.casework.cases.deadlines(of: record.id)
       return try await Pages.render(
         request, "my-case",
         RequesterCasePage(

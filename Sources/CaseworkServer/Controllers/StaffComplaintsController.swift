@@ -40,16 +40,10 @@ struct StaffComplaintsController {
   {
     let service = request.casework.cases
     let current = try await service.complaint(id)
-    let deadlines = try await service.cases.deadlines(of: id)
+    let deadlines = try await service.deadlines(of: id)
     let user = try request.requireStaff()
     var letter: (kind: LetterKind, body: String)?
-    switch current.complaint.stage {
-    case .received where current.complaint.mayProceed:
-      letter = (.acknowledgement, try await service.letter(.acknowledgement, for: id).body)
-    case .investigating where current.complaint.investigation.missingForResponse.isEmpty:
-      letter = (.finalResponse, try await service.letter(.finalResponse, for: id).body)
-    default: break
-    }
+    if let kind = current.complaint.nextLetter { letter = (kind, try await service.letter(kind, for: id).body) }
     var page = StaffComplaintPage(
       request, current: current, deadlines: deadlines, text: request.casework.deadlineText, now: request.casework.clock.now(),
       canDecide: user.can(.decideComplaints), letter: letter, errors: errors)
@@ -164,42 +158,34 @@ struct StaffComplaintsController {
   func investigation(_ request: Request) async throws -> Response {
     let form = try request.content.decode(InvestigationForm.self)
     return try await act(request) { id in
-      let service = request.casework.cases
-      var record = try await service.complaint(id).complaint.investigation
       func yesNo(_ text: String?) -> Bool? { text == "yes" ? true : text == "no" ? false : nil }
-      record.whatHappened = InputRules.clean(form.what_happened)
-      record.whatWentWrong = InputRules.clean(form.what_went_wrong)
-      record.apologyGiven = yesNo(form.apology_given)
-      record.apologyWords = InputRules.clean(form.apology_words)
-      record.discussionOffered = yesNo(form.discussion_offered)
-      record.discussionHeld = yesNo(form.discussion_held)
-      record.principles = (form.principles ?? []).compactMap(ComplaintPrinciple.init(rawValue:))
-      record.notes = InputRules.clean(form.notes)
+      var changes: [InvestigationChange] = [
+        .findings(
+          InvestigationFindings(
+            whatHappened: form.what_happened, whatWentWrong: form.what_went_wrong, apologyGiven: yesNo(form.apology_given),
+            apologyWords: form.apology_words, discussionOffered: yesNo(form.discussion_offered),
+            discussionHeld: yesNo(form.discussion_held),
+            principles: (form.principles ?? []).compactMap(ComplaintPrinciple.init(rawValue:)), notes: form.notes))
+      ]
       // A new action row, when any of it was filled in.
-      let description = InputRules.clean(form.action_description)
-      let owner = InputRules.clean(form.action_owner)
-      if description != nil || owner != nil || !(form.action_due ?? "").isEmpty {
+      if InputRules.clean(form.action_description) != nil || InputRules.clean(form.action_owner) != nil
+        || !(form.action_due ?? "").isEmpty
+      {
         var errors: [FieldError] = []
         let due = request.dateFields("action_due").date(field: "actionDue", label: "the action is due", errors: &errors)
-        if due == nil && errors.isEmpty { errors.append(FieldError(field: "actionDue", message: "Enter the action's due date.")) }
-        if description == nil { errors.append(FieldError(field: "actions", message: "Say what the action is.")) }
-        if owner == nil { errors.append(FieldError(field: "actionOwner", message: "Say who owns the action.")) }
-        guard let due, let description, let owner, errors.isEmpty else { throw CaseworkError.invalid(errors) }
-        record.actions.append(ComplaintAction(description: description, owner: owner, due: due))
+        if !errors.isEmpty { throw CaseworkError.invalid(errors) }
+        changes.append(.addAction(description: form.action_description, owner: form.action_owner, due: due))
       }
-      try await service.updateInvestigation(id, record, by: request.actor)
+      try await request.casework.cases.changeInvestigation(id, changes, by: request.actor)
     }
   }
 
   func actionDone(_ request: Request) async throws -> Response {
     try await act(request) { id in
-      let service = request.casework.cases
-      var record = try await service.complaint(id).complaint.investigation
-      guard let actionID = request.parameters.get("action").flatMap(UUID.init(uuidString:)),
-        let index = record.actions.firstIndex(where: { $0.id == actionID })
-      else { throw CaseworkError.invalid([FieldError(field: "actions", message: "There is no such action.")]) }
-      record.actions[index].doneAt = request.casework.clock.now().wholeMilliseconds
-      try await service.updateInvestigation(id, record, by: request.actor)
+      guard let actionID = request.parameters.get("action").flatMap(UUID.init(uuidString:)) else {
+        throw CaseworkError.invalid([FieldError(field: "actions", message: "There is no such action.")])
+      }
+      try await request.casework.cases.changeInvestigation(id, [.completeAction(actionID)], by: request.actor)
     }
   }
 

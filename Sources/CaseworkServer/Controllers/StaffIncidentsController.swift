@@ -98,8 +98,8 @@ struct StaffIncidentsController {
     let incident = current.incident
     let dates = DisplayDates()
     let now = services.clock.now()
-    let reports = try await services.cases.cases.links(of: id).filter { $0.relation == .reportOf }
-    let deadlines = try await services.cases.cases.deadlines(of: id).map {
+    let reports = try await services.cases.links(of: id).filter { $0.relation == .reportOf }
+    let deadlines = try await services.cases.deadlines(of: id).map {
       DeadlineView($0, text: services.deadlineText, now: now, dates: dates)
     }
     let staff = try await services.staff.all().filter(\.active)
