@@ -94,6 +94,7 @@ struct RouteAccessMatrixTests {
     "GET /api/v1/cases/:id/complaint": .api(.readCases), "GET /api/v1/cases/:id/complaint/letters/:kind": .api(.readCases),
     "POST /api/v1/cases/:id/complaint/transitions": .api(.workCases),
     "PUT /api/v1/cases/:id/complaint/investigation": .api(.workCases),
+    "POST /api/v1/cases/:id/complaint/investigation/actions/:actionId/done": .api(.workCases),
     "POST /api/v1/cases/:id/complaint/ombudsman": .api(.workCases),
     "POST /api/v1/cases/:id/complaint/delays": .api(.decideComplaints),
     "POST /api/v1/cases/:id/complaint/time-limit": .api(.decideComplaints),
