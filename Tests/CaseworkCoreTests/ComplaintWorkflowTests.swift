@@ -24,6 +24,22 @@ struct ComplaintWorkflowTests {
         desiredOutcome: "An apology and a fix."))
   }
 
+  @Test("one verb moves a complaint: a letter's stage sends its letter, in the words given; others move; out of order is refused")
+  func oneVerb() async throws {
+    let id = try await service.open(complaint(), by: .requester).record.id
+    await #expect(throws: ComplaintTransitionError.self) {
+      try await service.transitionComplaint(id, to: .responseSent, by: .staff(manager))
+    }
+    let acknowledged = try await service.transitionComplaint(
+      id, to: .acknowledged, letter: "Dear Ann, we have your complaint.", by: .staff(manager))
+    #expect(acknowledged.complaint.stage == .acknowledged)
+    #expect(try await repository.messages(of: id).last?.body.hasPrefix("Dear Ann, we have your complaint.") == true)
+    #expect(try await service.transitionComplaint(id, to: .investigating, by: .staff(manager)).complaint.stage == .investigating)
+    await #expect(throws: CaseworkError.self, "the final response waits for the investigation") {
+      try await service.transitionComplaint(id, to: .responseSent, by: .staff(manager))
+    }
+  }
+
   @Test("a complaint goes to the support managers, starts acknowledge, and sends nothing until acknowledged")
   func received() async throws {
     let opened = try await service.open(complaint(), by: .requester)

@@ -107,6 +107,24 @@ extension CaseService {
     return try await sendLetter(.finalResponse, for: id, body: body, moving: .responseSent, by: actor)
   }
 
+  /// Every stage move, from any adapter: to acknowledged or response sent with the letter
+  /// (staff's words when given), to any other stage as `moveComplaint` allows.
+  @discardableResult
+  public func transitionComplaint(_ id: CaseID, to stage: ComplaintStage, letter body: String? = nil, by actor: Actor)
+    async throws -> ComplaintCase
+  {
+    if stage == .acknowledged || stage == .responseSent {
+      // Out of order is said as such before anything about the letter.
+      let current = try await complaint(id).complaint.stage
+      guard current.canMove(to: stage) else { throw ComplaintTransitionError(from: current, to: stage) }
+    }
+    switch stage {
+    case .acknowledged: return try await acknowledgeComplaint(id, body: body, by: actor)
+    case .responseSent: return try await sendFinalResponse(id, body: body, by: actor)
+    default: return try await moveComplaint(id, to: stage, by: actor)
+    }
+  }
+
   /// Moves a complaint along its process without a letter: start investigating, close after
   /// the response, reopen.
   @discardableResult

@@ -68,12 +68,8 @@ struct ComplaintAPIController {
         FieldError(field: "to", message: "to must be one of \(ComplaintStage.allCases.map(\.rawValue).joined(separator: ", ")).")
       ])
     }
-    let service = request.casework.cases
-    switch stage {
-    case .acknowledged: return ComplaintResponse(try await service.acknowledgeComplaint(id, body: body.body, by: request.actor))
-    case .responseSent: return ComplaintResponse(try await service.sendFinalResponse(id, body: body.body, by: request.actor))
-    default: return ComplaintResponse(try await service.moveComplaint(id, to: stage, by: request.actor))
-    }
+    return ComplaintResponse(
+      try await request.casework.cases.transitionComplaint(id, to: stage, letter: body.body, by: request.actor))
   }
 
   /// The findings, and any new actions. Ids and completion times are the server's: an action

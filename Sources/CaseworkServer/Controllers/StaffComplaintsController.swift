@@ -79,14 +79,14 @@ struct StaffComplaintsController {
   func acknowledge(_ request: Request) async throws -> Response {
     let body = try request.content.decode(LetterForm.self).body
     return try await act(request) { id in
-      try await request.casework.cases.acknowledgeComplaint(id, body: body, by: request.actor)
+      try await request.casework.cases.transitionComplaint(id, to: .acknowledged, letter: body, by: request.actor)
     }
   }
 
   func respond(_ request: Request) async throws -> Response {
     let body = try request.content.decode(LetterForm.self).body
     return try await act(request) { id in
-      try await request.casework.cases.sendFinalResponse(id, body: body, by: request.actor)
+      try await request.casework.cases.transitionComplaint(id, to: .responseSent, letter: body, by: request.actor)
     }
   }
 
@@ -100,7 +100,7 @@ struct StaffComplaintsController {
       guard let stage = ComplaintStage(rawValue: to) else {
         throw CaseworkError.invalid([FieldError(field: "stage", message: "Choose a step.")])
       }
-      try await request.casework.cases.moveComplaint(id, to: stage, by: request.actor)
+      try await request.casework.cases.transitionComplaint(id, to: stage, by: request.actor)
     }
   }
 
