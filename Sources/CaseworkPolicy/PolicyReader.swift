@@ -37,7 +37,7 @@ struct Reader {
   }
 
   mutating func policy(_ top: Node.Mapping, line: Int) -> DeadlinePolicy? {
-    let fields = entries(top, "", allowed: ["version", "warn_at_percent", "timetables", "deadlines"])
+    let fields = entries(top, "", allowed: ["version", "warn_at_percent", "timetables", "deadlines", "status_page"])
     if let version = fields["version"], version.int != 1 {
       problem(version, "version", "Only version 1 exists.")
     }
@@ -87,7 +87,23 @@ struct Reader {
         deadlinesNode, "deadlines.\(name)", "Missing: the published policies promise this deadline, so the policy must define it."
       )
     }
-    return DeadlinePolicy(rules: rules, timetables: timetables)
+    var historyDays = DeadlinePolicy.defaultStatusHistoryDays
+    if let node = fields["status_page"] {
+      var page: [String: Node] = [:]
+      if let mapping = node.mapping {
+        page = entries(mapping, "status_page", allowed: ["history_days"])
+      } else {
+        problem(node, "status_page", "Give a mapping with history_days.")
+      }
+      if let days = page["history_days"] {
+        if let value = days.int, (1...3650).contains(value) {
+          historyDays = value
+        } else {
+          problem(days, "status_page.history_days", "Give a whole number of days from 1 to 3650.")
+        }
+      }
+    }
+    return DeadlinePolicy(rules: rules, timetables: timetables, statusHistoryDays: historyDays)
   }
 
   static func isName(_ text: String) -> Bool {

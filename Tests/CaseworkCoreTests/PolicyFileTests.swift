@@ -39,6 +39,17 @@ struct PolicyFileTests {
     return (lines.firstIndex { $0.contains(text) } ?? -1) + 1
   }
 
+  @Test("the status page's history is a policy figure: 90 days shipped, another accepted, nonsense refused by line")
+  func statusHistory() throws {
+    #expect(try PolicyFile.parse(PolicyFile.shippedText()).statusHistoryDays == 90)
+    #expect(try PolicyFile.parse(shippedReplacing("  history_days: 90", with: "  history_days: 30")).statusHistoryDays == 30)
+    let refused = problems(shippedReplacing("  history_days: 90", with: "  history_days: 0"))
+    #expect(refused.map(\.field) == ["status_page.history_days"])
+    #expect(refused.first?.line ?? 0 > 0)
+    #expect(
+      problems(shippedReplacing("  history_days: 90", with: "  history_day: 90")).map(\.field) == ["status_page.history_day"])
+  }
+
   @Test("each kind of error names its line and field")
   func eachError() throws {
     let cases: [(String, String, String, String)] = [

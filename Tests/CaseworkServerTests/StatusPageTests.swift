@@ -127,6 +127,18 @@ struct StatusPageTests {
     }
   }
 
+  @Test("the page lists past incidents for the policy's history window")
+  func historyFromPolicy() async throws {
+    var config = testConfig()
+    config.policy.statusHistoryDays = 30
+    try await withApp(.sqlite, config: config) { app in
+      let html = try await (try FormClient(app)).get("/status").html
+      #expect(html.contains("Past 30 days"))
+      #expect(html.contains("No incidents in the past 30 days."))
+      #expect(!html.contains("90 days"))
+    }
+  }
+
   @Test("incident managers may stop and restart new tickets; support specialists may not")
   func intakeByIncidentManagers() async throws {
     try await withApp(.sqlite) { app in

@@ -65,10 +65,18 @@ public struct DeadlinePolicy: Sendable, Equatable {
 
   public var rules: [Rule]
   public var timetables: [Timetable]
+  /// How far back the public status page lists past incidents (domain §8), in days.
+  public var statusHistoryDays: Int
 
-  public init(rules: [Rule], timetables: [Timetable] = [.liveChat, .supportedHours]) {
+  public static let defaultStatusHistoryDays = 90
+
+  public init(
+    rules: [Rule], timetables: [Timetable] = [.liveChat, .supportedHours],
+    statusHistoryDays: Int = DeadlinePolicy.defaultStatusHistoryDays
+  ) {
     self.rules = rules
     self.timetables = timetables
+    self.statusHistoryDays = statusHistoryDays
   }
 
   /// The rule a deadline of this name follows for a case of this kind, severity and priority.

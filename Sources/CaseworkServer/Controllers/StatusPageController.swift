@@ -20,7 +20,6 @@ struct StatusBannerMiddleware: AsyncMiddleware {
 
 /// The public status page, `status.json` and an Atom feed of public updates (no sign-in).
 struct StatusPageController {
-  static let historyDays = 90
 
   func boot(_ routes: any RoutesBuilder) {
     routes.get("status", use: page)
@@ -58,7 +57,8 @@ struct StatusPageController {
   func snapshot(_ request: Request) async throws -> Snapshot {
     let services = request.casework
     let components = try await services.status.components()
-    let since = services.clock.now().addingTimeInterval(-Double(Self.historyDays) * 86_400)
+    let historyDays = services.config.policy.statusHistoryDays
+    let since = services.clock.now().addingTimeInterval(-Double(historyDays) * 86_400)
     let incidents = try await services.status.publishedIncidents(since: since)
     let overall = ServiceStatus.overall(components, incidents: incidents)
     return Snapshot(
@@ -96,6 +96,8 @@ struct StatusPageController {
     var hasCurrent: Bool
     var past: [Entry]
     var hasPast: Bool
+    /// How far back past incidents are listed: the policy's `status_page.history_days`.
+    var historyDays: Int
   }
 
   func page(_ request: Request) async throws -> Response {
@@ -110,7 +112,8 @@ struct StatusPageController {
       layout: Layout(request, title: "Service status"), statusName: snapshot.statusName, components: snapshot.components,
       hasComponents: !snapshot.components.isEmpty, current: snapshot.incidents.filter { !$0.resolved }.map(entry),
       hasCurrent: snapshot.incidents.contains { !$0.resolved }, past: snapshot.incidents.filter(\.resolved).map(entry),
-      hasPast: snapshot.incidents.contains(where: \.resolved))
+      hasPast: snapshot.incidents.contains(where: \.resolved),
+      historyDays: request.casework.config.policy.statusHistoryDays)
     return try await Pages.render(request, "status", page)
   }
 
