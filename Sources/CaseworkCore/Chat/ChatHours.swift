@@ -90,16 +90,15 @@ public struct ChatHours: Sendable {
   /// "08:00 to 20:00", "08:00 to 12:00 and 13:00 to 17:00", or "closed".
   static func words(_ periods: [Timetable.Period]) -> String {
     guard !periods.isEmpty else { return "closed" }
-    func time(_ minutes: Int) -> String {
-      let hours = minutes / 60
-      let rest = minutes % 60
-      return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
-    }
     return periods.map { "\(time($0.start)) to \(time($0.end))" }.joined(separator: " and ")
   }
 
   static func clock(_ instant: Date) -> String {
-    let (_, minutes) = Timetable.localPosition(instant)
+    time(Timetable.localPosition(instant).1)
+  }
+
+  /// "09:05" for minutes after midnight.
+  static func time(_ minutes: Int) -> String {
     let hours = minutes / 60
     let rest = minutes % 60
     return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"

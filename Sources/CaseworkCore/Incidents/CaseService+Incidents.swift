@@ -10,6 +10,9 @@ extension CaseService {
   /// Reports waiting for triage: flagged as possible incidents and not yet decided.
   public static let possibleIncidentTag = "possible-incident"
   public static let triagedTag = "triaged"
+  /// The reporter's answers on the incident report form.
+  public static let patientSafetyTag = "patient-safety"
+  public static let personalDataTag = "personal-data"
 
   public func incident(_ id: CaseID) async throws -> IncidentCase {
     guard let record = try await cases.find(id: id) else { throw CaseworkError.caseNotFound }

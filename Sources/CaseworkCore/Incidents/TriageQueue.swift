@@ -43,8 +43,8 @@ extension CaseService {
 
   static func triageAnswers(_ record: Case) -> [String] {
     var answers: [String] = []
-    if record.tags.contains("patient-safety") { answers.append("Patient safety could be affected") }
-    if record.tags.contains("personal-data") { answers.append("Personal data involved") }
+    if record.tags.contains(patientSafetyTag) { answers.append("Patient safety could be affected") }
+    if record.tags.contains(personalDataTag) { answers.append("Personal data involved") }
     if record.tags.contains(notifyOnResolutionTag) { answers.append("Wants to be told when it is resolved") }
     if record.emergencyFlag { answers.append("Emergency wording") }
     return answers

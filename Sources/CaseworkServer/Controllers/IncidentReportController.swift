@@ -58,8 +58,8 @@ struct IncidentReportController {
       "Personal data involved: \(form.personal_data.flatMap { Self.answers[$0] } ?? "not said")",
     ]
     var tags = [CaseService.possibleIncidentTag]
-    if form.patient_safety == "yes" { tags.append("patient-safety") }
-    if form.personal_data == "yes" { tags.append("personal-data") }
+    if form.patient_safety == "yes" { tags.append(CaseService.patientSafetyTag) }
+    if form.personal_data == "yes" { tags.append(CaseService.personalDataTag) }
     if form.notify == "yes" { tags.append(Self.notifyTag) }
     let input = NewCaseInput(
       kind: .supportRequest, channel: .web, subject: form.affected.map { "Incident report: \($0)" },

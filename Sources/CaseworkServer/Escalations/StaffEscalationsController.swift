@@ -32,7 +32,7 @@ struct StaffEscalationsController {
     let user = try request.requireStaff()
     let services = request.casework
     let escalations = try await services.cases.openEscalations()
-    let names = Dictionary(try await services.staff.all().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    let names = try await services.cases.people.names()
     let dates = DisplayDates()
     let text = services.deadlineText
     let now = services.clock.now()
