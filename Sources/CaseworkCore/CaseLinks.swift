@@ -19,14 +19,29 @@ extension CaseLinks {
 
 /// Tokens derived from the case's id with a keyed MAC, so the link can be written again into
 /// any later email while only its digest is stored. The key stays with the adapter: `mac` is
-/// HMAC-SHA256 under the server's key.
+/// HMAC-SHA256 under the server's key. The paths come from the adapter's routes.
 public struct MACCaseLinks: CaseLinks {
   public typealias MAC = @Sendable ([UInt8]) -> [UInt8]
+  /// Where a requester's private link and a case's console page are, under the base URL.
+  public struct Paths: Sendable {
+    public var requesterCase: @Sendable (_ token: String) -> String
+    public var staffCase: @Sendable (CaseID) -> String
+
+    public init(
+      requesterCase: @escaping @Sendable (_ token: String) -> String, staffCase: @escaping @Sendable (CaseID) -> String
+    ) {
+      self.requesterCase = requesterCase
+      self.staffCase = staffCase
+    }
+  }
+
   let baseURL: String
+  let paths: Paths
   let mac: MAC
 
-  public init(baseURL: String, mac: @escaping MAC) {
+  public init(baseURL: String, paths: Paths, mac: @escaping MAC) {
     self.baseURL = baseURL
+    self.paths = paths
     self.mac = mac
   }
 
@@ -47,9 +62,9 @@ public struct MACCaseLinks: CaseLinks {
     return UUID(uuidString: text)
   }
 
-  public func url(token: String) -> String { "\(baseURL)/my-case/\(token)" }
+  public func url(token: String) -> String { baseURL + paths.requesterCase(token) }
 
-  public func consoleURL(for id: CaseID) -> String { "\(baseURL)/staff/cases/\(id.lowercaseString)" }
+  public func consoleURL(for id: CaseID) -> String { baseURL + paths.staffCase(id) }
 
   private func signature(_ hex: String) -> String {
     Base64URL.encode(Array(mac(Array("my-case:\(hex)".utf8)).prefix(24)))

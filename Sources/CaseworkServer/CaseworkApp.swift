@@ -83,10 +83,7 @@ public enum CaseworkApp {
     let writer = try store.dedicatedWriter(durability: config.sqliteDurability, logger: app.logger)
     if let writer { app.lifecycle.use(DedicatedWriterShutdown(writer: writer)) }
     app.storage[DedicatedWriterKey.self] = writer
-    let readers = store.sqliteReaders(threadPool: app.threadPool)
-    if let readers { app.lifecycle.use(SQLiteReadersShutdown(readers: readers)) }
-    app.storage[SQLiteReadersKey.self] = readers
-    app.storage[PostgresStatementsKey.self] = store.postgresStatements()
+    app.storage[RowReaderKey.self] = store.rowReader(config.rowReader)
     app.casework = try makeServices(app, config: config, store: store, clock: clock, writer: writer)
     app.lifecycle.use(ChatHubShutdown())
     try routes(app, config: config, resources: resources)
@@ -109,7 +106,7 @@ public enum CaseworkApp {
     let cases = CaseService(
       cases: caseRepository, clock: clock, hasher: hasher, deadlines: engine, complaints: config.complaints,
       letterTemplates: SQLSettingsStore(handle: handle), staff: staff,
-      caseLinks: MACCaseLinks(baseURL: config.publicURL, mac: { [signer] in signer.mac($0) }))
+      caseLinks: MACCaseLinks(baseURL: config.publicURL, paths: .routes, mac: { [signer] in signer.mac($0) }))
     let intake = SQLIntakeSwitch(handle: handle)
     let chat = ChatService(
       store: SQLChatStore(handle: handle), cases: cases, staff: staff, intake: intake, clock: clock, hasher: hasher)
@@ -117,7 +114,7 @@ public enum CaseworkApp {
     let deadlines = DeadlineMonitor(
       cases: cases, store: SQLDeadlineStore(handle: handle), settings: SQLSettingsStore(handle: handle),
       people: StaffDirectory(staff), policy: policy, fingerprint: hasher,
-      staffCaseLink: { config.publicURL + "/staff/cases/" + $0.lowercaseString }, report: { logger.error("\($0)") })
+      staffCaseLink: { config.publicURL + SiteRoute.staffCase.path($0) }, report: { logger.error("\($0)") })
     var relay: PostgresChatRelay?
     if case .postgres(let url, let searchPath) = store {
       relay = try PostgresChatRelay(url: url, searchPath: searchPath, handle: handle, logger: app.logger)
@@ -155,7 +152,7 @@ public enum CaseworkApp {
     app.get("openapi.json") { _ in
       Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: openAPI))
     }
-    APIController().boot(app)
+    CaseAPIController().boot(app)
     ComplaintAPIController().boot(app)
     IncidentAPIController().boot(app)
     IncidentLifecycleAPI().boot(app)
@@ -203,9 +200,7 @@ public enum CaseworkApp {
   /// ISO 8601 dates in and out; incoming dates may carry fractional seconds and are read
   /// strictly (`StrictDateTime`).
   static func configureJSON() {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let encoder = JSONWriterContentEncoder()
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = StrictDateTime.decodingStrategy
     ContentConfiguration.global.use(encoder: encoder, for: .json)
@@ -278,30 +273,17 @@ struct DedicatedWriterKey: StorageKey {
   typealias Value = DedicatedWriter
 }
 
-struct SQLiteReadersShutdown: LifecycleHandler {
-  let readers: SQLiteReadConnections
-
-  func shutdownAsync(_ application: Application) async {
-    readers.shutdown()
-  }
-}
-
-struct SQLiteReadersKey: StorageKey {
-  typealias Value = SQLiteReadConnections
-}
-
-struct PostgresStatementsKey: StorageKey {
-  typealias Value = PostgresStatements
+struct RowReaderKey: StorageKey {
+  typealias Value = RowReader
 }
 
 extension Application {
-  /// The database handle every repository of this application uses: the pool for reads, and
-  /// on an SQLite file the dedicated writer for transactions and read connections of its own
-  /// for the reads that go straight through the driver; on PostgreSQL, those reads' prepared
-  /// statements.
+  /// The database handle every repository of this application uses: the pool for reads, the
+  /// dedicated writer for transactions on an SQLite file, and the process's one row reader
+  /// (on PostgreSQL, with its prepared statements).
   func databaseHandle(logger: Logger) -> DatabaseHandle {
     DatabaseHandle(
       databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: storage[DedicatedWriterKey.self],
-      readers: storage[SQLiteReadersKey.self], postgresStatements: storage[PostgresStatementsKey.self])
+      rows: storage[RowReaderKey.self])
   }
 }

@@ -15,11 +15,9 @@ public struct BatchingCaseRepository: CaseRepository {
         // PostgreSQL: the references' reservation, then the rows in one statement, each whole
         // by itself; without BEGIN and COMMIT, two round trips to the server instead of four.
         // A batch that fails after reserving leaves a gap in the numbers, as a rolled-back
-        // transaction does. The statement reads the same for any number of cases, so the
-        // writer prepares it once.
-        let statements = base.handle.postgresStatements
+        // transaction does.
         return try await writer.autocommit { db in
-          try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false, statements: statements)
+          try await SQLCaseRepository.insert(drafts, on: db, inTransaction: false)
         }
       }
       return try await writer.transaction { db in try await SQLCaseRepository.insert(drafts, on: db) }

@@ -36,12 +36,13 @@ struct CaseListStatement {
 
   /// The page of cases, its rows in any order: `CaseListing.precedes` puts them in the query's.
   /// With deadlines, each case comes once per deadline (once, with nulls, when it has none).
-  static func page(_ query: CaseQuery, limit: Int, postgres: Bool) -> CaseListStatement {
+  /// With `records` (PostgreSQL read through the driver), each row is one composite value.
+  static func page(_ query: CaseQuery, limit: Int, postgres: Bool, records: Bool = false) -> CaseListStatement {
     var statement = CaseListStatement(postgres: postgres)
     statement.sql.reserveCapacity(1024)
     let caseColumns = CaseRow.listedColumns.joined(separator: ", ")
     if query.includeDeadlines {
-      if postgres {
+      if postgres && records {
         // One composite value a row (`PostgresRecordReader`): PostgresNIO's cell for each of
         // a row's 37 columns cost a third of the server's CPU for the page.
         statement.sql += "SELECT ROW("
@@ -56,7 +57,7 @@ struct CaseListStatement {
         }
       }
       statement.sql += " FROM (SELECT \(caseColumns) FROM cases"
-    } else if postgres {
+    } else if postgres && records {
       statement.sql += "SELECT ROW(\(caseColumns)) FROM cases"
       statement.recordFields = CaseRow.listedColumns
     } else {
@@ -207,17 +208,10 @@ enum CaseListing {
 }
 
 extension DatabaseHandle {
-  /// Runs a listing statement straight through the driver (both engines have a direct path),
-  /// on the read connections when there are some.
+  /// Runs a listing statement, through the driver when the handle reads that way.
   func readRows<T: Sendable>(
     _ statement: CaseListStatement, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T] {
-    guard
-      let rows = try await readRows(
-        statement.sql, binds: statement.binds, recordFields: statement.recordFields, as: decode)
-    else {
-      throw StoreError.unsupportedEngine
-    }
-    return rows
+    try await readRows(statement.sql, binds: statement.binds, recordFields: statement.recordFields, as: decode)
   }
 }

@@ -239,8 +239,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case duplicate(String)
   case counterUnavailable(kind: String, year: Int)
   case writerStopped
-  case readersClosed
-  case unsupportedEngine
 
   public var description: String {
     switch self {
@@ -248,8 +246,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case .duplicate(let what): "\(what) already exists."
     case .counterUnavailable(let kind, let year): "The reference counter for \(kind) \(year) could not be read or created."
     case .writerStopped: "The server is shutting down and no longer writes new cases."
-    case .readersClosed: "The server is shutting down and no longer reads the database."
-    case .unsupportedEngine: "This statement runs on SQLite and PostgreSQL only."
     }
   }
 }
@@ -365,13 +361,9 @@ struct TableRows {
 /// messages may sit beside the case itself.
 struct InsertsTogether: SQLExpression {
   private let inserts: [any SQLExpression]
-  /// Whether every table went in as arrays, so that the text does not vary with the rows.
-  let arraysOnly: Bool
 
   init(tables: [TableRows]) {
-    let arrays = tables.map { $0.unnestInsert() }
-    inserts = zip(tables, arrays).map { table, array in array ?? table.insert() }
-    arraysOnly = arrays.allSatisfy { $0 != nil }
+    inserts = tables.map { table in table.unnestInsert() ?? table.insert() }
   }
 
   func serialize(to serializer: inout SQLSerializer) {

@@ -26,10 +26,7 @@ public struct SQLCaseRepository: CaseRepository {
   /// `inTransaction` false on a connection in autocommit (PostgreSQL's writer), where the
   /// references are reserved first, each reservation committing by itself, and the rows go in
   /// one statement or, when they cannot, in a transaction of their own.
-  /// With `statements`, PostgreSQL's one statement for a batch is prepared once per connection.
-  static func insert(
-    _ drafts: [CaseDraft], on db: any SQLDatabase, inTransaction: Bool = true, statements: PostgresStatements? = nil
-  ) async throws -> [Case] {
+  static func insert(_ drafts: [CaseDraft], on db: any SQLDatabase, inTransaction: Bool = true) async throws -> [Case] {
     var references: [UUID: CaseReference] = [:]
     let groups = Dictionary(grouping: drafts) { ReferenceSeries(kind: $0.kind, year: $0.referenceYear) }
     for (series, members) in groups.sorted(by: { ($0.key.kind.rawValue, $0.key.year) < ($1.key.kind.rawValue, $1.key.year) }) {
@@ -68,7 +65,6 @@ public struct SQLCaseRepository: CaseRepository {
       // server, and the batch's six inserts were most of the writer's time per batch. Whole
       // by itself, so it needs no transaction around it.
       let together = InsertsTogether(tables: tables.filter { !$0.rows.isEmpty })
-      if together.arraysOnly, let statements, try await statements.run(together, on: db) { return cases }
       try await db.execute(sql: together) { _ in }
       return cases
     }
@@ -208,7 +204,7 @@ public struct SQLCaseRepository: CaseRepository {
   public func list(_ query: CaseQuery) async throws -> CaseList {
     let postgres = handle.isPostgres
     let limit = max(1, min(query.limit, 200))
-    let page = CaseListStatement.page(query, limit: limit, postgres: postgres)
+    let page = CaseListStatement.page(query, limit: limit, postgres: postgres, records: handle.readsRecords)
     var rows: [CaseRow] = []
     var deadlines: [CaseID: [Deadline]] = [:]
     if query.includeDeadlines {

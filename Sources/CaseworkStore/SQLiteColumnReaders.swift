@@ -2,10 +2,9 @@ import Foundation
 import NIOCore
 import SQLiteKit
 import SQLiteNIO
-import VaporCSQLite  // sqlite-nio's own copy of SQLite (see `SQLiteReadConnections`)
 
-/// What both SQLite readers share: each finds a column's value; the types are read from it
-/// here, the same way for a row SQLiteNIO built and for a statement of our own.
+/// Reads a column's value from an SQLite row as SQLiteKit's decoding would, without its
+/// `Decodable` machinery.
 protocol SQLiteValueReader: ColumnReader {
   /// The column's value; nil when it is NULL or the row has no such column.
   func value(_ column: String) -> SQLiteData?
@@ -35,8 +34,10 @@ extension SQLiteValueReader {
   func optionalDate(_ column: String) throws -> Date? {
     guard let data = value(column) else { return nil }
     switch data {
-    case .float(let seconds): return Date(timeIntervalSince1970: seconds)
-    case .integer(let seconds): return Date(timeIntervalSince1970: Double(seconds))
+    // Rounded to whole microseconds from 2001 as SQLiteNIO rounds them, so that a date reads
+    // the same on either path (found by `RowReadingTests.listingSameBothWays`).
+    case .float(let seconds): return Date(sqliteSeconds: seconds)
+    case .integer(let seconds): return Date(sqliteSeconds: Double(seconds))
     default:
       guard let date = Date(sqliteData: data) else { throw UnreadableColumn(column: column) }
       return date
@@ -90,61 +91,11 @@ final class SQLiteColumnReader: SQLiteValueReader {
   }
 }
 
-/// Reads the current row of one of our own prepared statements (`SQLiteReadConnections`)
-/// straight from SQLite's buffers: one reader serves every row of a read, and an id's text is
-/// parsed where SQLite holds it, without a string in between.
-final class SQLiteStatementReader: SQLiteValueReader {
-  private let statement: OpaquePointer
-  private let names: [String]
-  private var cursor = ColumnCursor()
-
-  init(statement: OpaquePointer, names: [String]) {
-    self.statement = statement
-    self.names = names
-  }
-
-  /// Called before each row: the columns are asked for in the same order on every row.
-  func startRow() {
-    cursor = ColumnCursor()
-  }
-
-  private func position(_ column: String) -> Int32? {
-    cursor.position(of: column, count: names.count, name: { names[$0] }).map(Int32.init)
-  }
-
-  private func text(at position: Int32) -> UnsafeBufferPointer<UInt8> {
-    // `column_text` first: it sets the length `column_bytes` then reports.
-    let start = sqlite_nio_sqlite3_column_text(statement, position)
-    return UnsafeBufferPointer(start: start, count: Int(sqlite_nio_sqlite3_column_bytes(statement, position)))
-  }
-
-  func value(_ column: String) -> SQLiteData? {
-    position(column).flatMap(value(at:))
-  }
-
-  private func value(at position: Int32) -> SQLiteData? {
-    switch sqlite_nio_sqlite3_column_type(statement, position) {
-    case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, position)))
-    case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, position))
-    case SQLITE_TEXT: return .text(String(decoding: text(at: position), as: UTF8.self))
-    case SQLITE_BLOB:
-      let start = sqlite_nio_sqlite3_column_blob(statement, position)
-      let count = Int(sqlite_nio_sqlite3_column_bytes(statement, position))
-      return .blob(ByteBufferAllocator().buffer(bytes: UnsafeRawBufferPointer(start: start, count: count)))
-    default: return nil
-    }
-  }
-
-  func optionalUUID(_ column: String) throws -> UUID? {
-    guard let position = position(column) else { return nil }
-    switch sqlite_nio_sqlite3_column_type(statement, position) {
-    case SQLITE_NULL: return nil
-    case SQLITE_TEXT:
-      guard let id = UUIDText.parse(text(at: position)) else { throw UnreadableColumn(column: column) }
-      return id
-    default:
-      guard let data = value(at: position) else { return nil }
-      return try uuid(from: data, column: column)
-    }
+extension Date {
+  /// Seconds from 1970 as SQLite holds them, rounded to the microsecond from 2001 as SQLiteNIO
+  /// rounds them.
+  init(sqliteSeconds seconds: Double) {
+    self.init(
+      timeIntervalSinceReferenceDate: ((seconds - Date.timeIntervalBetween1970AndReferenceDate) * 1e6).rounded() / 1e6)
   }
 }

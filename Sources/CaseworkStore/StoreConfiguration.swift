@@ -84,18 +84,6 @@ extension StoreConfiguration {
     }
   }
 
-  /// The read connections of an SQLite file (see `SQLiteReadConnections`); nil otherwise. In
-  /// memory (tests) SQLite keeps its rollback journal, where a reader holds up the writer.
-  public func sqliteReaders(threadPool: NIOThreadPool) -> SQLiteReadConnections? {
-    guard case .sqliteFile(let path) = self else { return nil }
-    return SQLiteReadConnections(path: path, threadPool: threadPool)
-  }
-
-  /// Where PostgreSQL connections keep their prepared statements; nil for SQLite.
-  public func postgresStatements() -> PostgresStatements? {
-    if case .postgres = self { PostgresStatements() } else { nil }
-  }
-
   static func postgresConfiguration(url: String, searchPath: [String]?) throws -> SQLPostgresConfiguration {
     var configuration = try SQLPostgresConfiguration(url: url)
     configuration.searchPath = searchPath
@@ -116,25 +104,26 @@ public struct DatabaseHandle: Sendable {
   /// Where transactions go instead of the pool (SQLite's dedicated writer), if anywhere.
   public let writer: DedicatedWriter?
 
-  /// Where reads outside a transaction go instead of the pool (an SQLite file), if anywhere.
-  public let readers: SQLiteReadConnections?
+  /// How the listing's rows are read (`DriverRows`); nil for SQLKit's path.
+  let driverRows: (any DriverRows)?
 
-  /// The statements each PostgreSQL connection has prepared, for the reads that go straight
-  /// through the driver.
-  public let postgresStatements: PostgresStatements?
-
+  /// With no `rows`, the listing is read through the engine's driver.
   public init(
     databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, writer: DedicatedWriter? = nil,
-    readers: SQLiteReadConnections? = nil, postgresStatements: PostgresStatements? = nil
+    rows: RowReader? = nil
   ) {
     self.databases = databases
     self.eventLoopGroup = eventLoopGroup
     self.logger = logger
     self.writer = writer.flatMap { $0.takesAllTransactions ? $0 : nil }
-    self.readers = readers
-    self.postgresStatements = postgresStatements
-    isPostgres = (databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase)?.dialect.name == "postgresql"
+    let isPostgres =
+      (databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase)?.dialect.name == "postgresql"
+    self.isPostgres = isPostgres
+    driverRows = (rows ?? .driver(postgres: isPostgres)).driver
   }
+
+  /// Whether the listing asks PostgreSQL for each row as one composite value.
+  var readsRecords: Bool { driverRows?.readsRecords ?? false }
 
   public var fluent: any Database {
     databases.database(logger: logger, on: eventLoopGroup.any())!

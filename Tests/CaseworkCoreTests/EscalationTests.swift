@@ -61,7 +61,8 @@ struct EscalationTests {
     let away = StaffUser(
       email: "old@example.com", name: "Old", role: .supportManager, passwordHash: "", active: false, createdAt: now)
     let admin = StaffUser(email: "ad@example.com", name: "Ad", role: .admin, passwordHash: "", createdAt: now)
-    let links = MACCaseLinks(baseURL: "https://help.example", mac: { Array($0.reversed()) + Array(repeating: 7, count: 24) })
+    let links = MACCaseLinks(
+      baseURL: "https://help.example", paths: .sample, mac: { Array($0.reversed()) + Array(repeating: 7, count: 24) })
     let service = CaseService(
       cases: repository, clock: clock, hasher: ReversingHasher(),
       staff: InMemoryStaffRepository([specialist, manager, away, admin]), caseLinks: links)
@@ -108,7 +109,8 @@ struct EscalationTests {
 
   @Test("a case link's token names its case and nothing else; a forged or altered token names none")
   func linkTokens() {
-    let links = MACCaseLinks(baseURL: "https://help.example", mac: { bytes in Array(bytes.suffix(24)) + [1, 2, 3] })
+    let links = MACCaseLinks(
+      baseURL: "https://help.example", paths: .sample, mac: { bytes in Array(bytes.suffix(24)) + [1, 2, 3] })
     let id = UUID()
     let token = links.token(for: id)
     #expect(token.count == 64)
@@ -123,4 +125,10 @@ struct EscalationTests {
     #expect(links.caseID(fromToken: String(repeating: "é", count: 64)) == nil)
     #expect(links.url(token: token) == "https://help.example/my-case/\(token)")
   }
+}
+
+extension MACCaseLinks.Paths {
+  /// The server's paths, as a test outside the server writes them.
+  static let sample = MACCaseLinks.Paths(
+    requesterCase: { "/my-case/\($0)" }, staffCase: { "/staff/cases/\($0.lowercaseString)" })
 }

@@ -161,8 +161,8 @@ struct ColumnArrayTests {
     }
   }
 
-  @Test("a batch of new cases is one statement, prepared once per connection whatever the batch's size")
-  func batchPreparedOnce() async throws {
+  @Test("a batch of new cases goes in whole, whatever the batch's size")
+  func batchInOneStatement() async throws {
     try await withMigratedPostgresSchema { handle in
       struct Digest: SecretHasher { func digest(_ secret: String) -> String { String(secret.reversed()) } }
       let service = CaseService(cases: SQLCaseRepository(handle: handle), clock: SystemWallClock(), hasher: Digest())
@@ -175,7 +175,6 @@ struct ColumnArrayTests {
           ).0
         }
       }
-      let statements = PostgresStatements()
       let postgres = try #require(handle.sql as? any PostgresDatabase)
       try await postgres.withConnection { connection in
         connection.eventLoop.makeFutureWithTask {
@@ -183,13 +182,9 @@ struct ColumnArrayTests {
           var written = 0
           for size in [1, 7, 30] {
             let batch = try drafts(size)
-            let created = try await SQLCaseRepository.insert(batch, on: db, inTransaction: false, statements: statements)
+            let created = try await SQLCaseRepository.insert(batch, on: db, inTransaction: false)
             written += size
             #expect(created.map(\.id) == batch.map(\.id))
-            let prepared = try await db.raw("SELECT statement FROM pg_prepared_statements").all(
-              decodingColumn: "statement", as: String.self)
-            #expect(prepared.count == 1)
-            #expect(prepared.first?.contains("unnest(") == true)
           }
           let stored = try await db.raw("SELECT count(*) AS n FROM cases").first(decodingColumn: "n", as: Int.self)
           #expect(stored == written)

@@ -7,18 +7,19 @@ import Testing
 struct ListingStatementTests {
   @Test("a listing reads every column a case is made from, and never the requester's link hash; on PostgreSQL as one value a row")
   func columns() {
-    for postgres in [false, true] {
+    for (postgres, records) in [(false, false), (true, true), (true, false)] {
       for includeDeadlines in [false, true] {
         var query = CaseQuery(limit: 50)
         query.includeDeadlines = includeDeadlines
-        let statement = CaseListStatement.page(query, limit: 50, postgres: postgres)
+        let statement = CaseListStatement.page(query, limit: 50, postgres: postgres, records: records)
         let sql = statement.sql
         #expect(!sql.contains("access_token_hash"), "\(sql)")
         for column in CaseRow.columns where column != "access_token_hash" {
           #expect(sql.contains(column), "\(column) in \(sql)")
         }
-        // PostgreSQL sends each row as one composite value, whose fields it does not name.
-        if postgres {
+        // Read through the driver, PostgreSQL sends each row as one composite value, whose
+        // fields it does not name; through SQLKit, plain columns.
+        if records {
           #expect(sql.hasPrefix("SELECT ROW("), "\(sql)")
           let expected = CaseRow.listedColumns + (includeDeadlines ? DeadlineRow.joinedColumns : [])
           #expect(statement.recordFields == expected)

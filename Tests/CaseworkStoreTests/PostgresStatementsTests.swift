@@ -52,10 +52,7 @@ struct PostgresStatementsTests {
         "INSERT INTO items SELECT v, 'item ' || v, now() FROM generate_series(1, 5) v", logger: connection.logger)
       let sql = "SELECT n, label, at FROM items WHERE n > $1 AND label <> $2 ORDER BY n"
       func read(above: Int, except: String) async throws -> [String]? {
-        var bindings = PostgresBindings()
-        bindings.append(above)
-        bindings.append(except)
-        return try await statements.read(sql, bindings: bindings, on: connection, logger: connection.logger) { row in
+        try await statements.read(sql, binds: [above, except], on: connection) { row in
           _ = try row.date("at")
           return "\(try row.int("n")) \(try row.string("label"))"
         }
@@ -63,6 +60,7 @@ struct PostgresStatementsTests {
       #expect(try await read(above: 2, except: "item 4") == ["3 item 3", "5 item 5"])
       #expect(try await read(above: 0, except: "") == ["1 item 1", "2 item 2", "3 item 3", "4 item 4", "5 item 5"])
       #expect(try await Self.preparedCount(connection) == 1)
+      #expect(statements.count(on: connection) == 1)
     }
   }
 
@@ -71,11 +69,9 @@ struct PostgresStatementsTests {
     try await withConnection { connection, statements in
       for round in 0..<2 {
         for n in 0..<(PostgresStatements.textLimit + 5) {
-          var bindings = PostgresBindings()
-          bindings.append(round)
-          let values = try await statements.read(
-            "SELECT \(n)::int8 AS v, $1::int8 AS round", bindings: bindings, on: connection, logger: connection.logger
-          ) { [try $0.int("v"), try $0.int("round")] }
+          let values = try await statements.read("SELECT \(n)::int8 AS v, $1::int8 AS round", binds: [round], on: connection) {
+            [try $0.int("v"), try $0.int("round")]
+          }
           #expect(values == (n < PostgresStatements.textLimit ? [[n, round]] : nil))
         }
       }
@@ -88,16 +84,15 @@ struct PostgresStatementsTests {
   func throughHandle(engine: String) async throws {
     let url = try #require(ProcessInfo.processInfo.environment["CASEWORK_TEST_POSTGRES_URL"])
     try await withStoreHandle(.postgres(url: url, searchPath: nil), loops: 2) { plain in
-      let prepared = DatabaseHandle(
-        databases: plain.databases, eventLoopGroup: plain.eventLoopGroup, logger: plain.logger,
-        postgresStatements: PostgresStatements())
+      let prepared = plain.reading(with: PostgresDriverRows(statements: PostgresStatements()))
+      let plain = plain.reading(with: PostgresDriverRows(statements: nil))
       let sql = "SELECT v::int8 AS n, 'row ' || v AS label, now() AS at FROM generate_series(1, $1::int8) v"
       for count in [3, 40, 0, 40] {
         let read = { @Sendable (handle: DatabaseHandle) in
           try await handle.readRows(sql, binds: [count]) { row in "\(try row.int("n")) \(try row.string("label"))" }
         }
         let expected = try await read(plain)
-        #expect(expected?.count == count)
+        #expect(expected.count == count)
         #expect(try await read(prepared) == expected)
       }
       await #expect(throws: (any Error).self) {

@@ -1,3 +1,4 @@
+import CaseworkCore
 import CaseworkTestSupport
 import FluentKit
 import Foundation
@@ -8,16 +9,16 @@ import Testing
 
 @testable import CaseworkStore
 
-@Suite("Reading rows straight from the driver")
+@Suite("Reading rows straight from the driver, and the same rows through SQLKit")
 struct RowReadingTests {
-  /// The engines `TestEngines` names, and an SQLite file read on its own read connections.
+  /// The engines `TestEngines` names, and an SQLite file in WAL mode.
   static var engines: [String] {
     let listed = TestEngines.names
     return listed.contains("sqlite") ? listed + ["sqlite-file"] : listed
   }
 
   /// A pooled in-memory SQLite database, as the server registers it; an SQLite file in WAL
-  /// mode with its read connections, as the server runs one; or the test PostgreSQL server.
+  /// mode, as the server runs one; or the test PostgreSQL server.
   func withHandle(_ engine: String, _ body: (DatabaseHandle) async throws -> Void) async throws {
     switch engine {
     case "postgres":
@@ -26,10 +27,8 @@ struct RowReadingTests {
       try await withStoreHandle(.postgres(url: url, searchPath: nil), body)
     case "sqlite-file":
       try await withTemporaryDirectory("rows") { directory in
-        try await withStoreHandle(.sqliteFile(path: directory.appendingPathComponent("rows.sqlite").path)) { handle in
-          #expect(handle.readers != nil)
-          try await body(handle)
-        }
+        let store = StoreConfiguration.sqliteFile(path: directory.appendingPathComponent("rows.sqlite").path)
+        try await withStoreHandle(store, body)
       }
     default:
       try await withStoreHandle(.inMemory(), body)
@@ -115,14 +114,99 @@ struct RowReadingTests {
           real: try row.double("real"),
           texts: [try row.string("label"), try row.string("short"), try row.optionalString("no_label")])
       }
+      #expect(handle.driverRows != nil)
       let direct = try await handle.readRows(statement, binds: []) { try read($0) }
       let generic = try await handle.sql.raw(SQLQueryString(stringLiteral: statement)).all().map {
         try read(SQLRowColumnReader(row: $0))
       }
-      #expect(direct?.count == 1)
+      #expect(direct.count == 1)
       #expect(direct == generic)
-      #expect(direct?.first?.numbers == [9_007_199_254_740_993, 7])
-      #expect(direct?.first?.ids == [UUID(uuidString: "ABCDEF01-2345-6789-ABCD-EF0123456789"), nil])
+      #expect(direct.first?.numbers == [9_007_199_254_740_993, 7])
+      #expect(direct.first?.ids == [UUID(uuidString: "ABCDEF01-2345-6789-ABCD-EF0123456789"), nil])
+    }
+  }
+
+  /// A migrated database on `engine`, through a handle that reads the listing through the
+  /// driver and one that reads it through SQLKit.
+  func withMigrated(_ engine: String, _ body: (_ driver: DatabaseHandle, _ sqlkit: DatabaseHandle) async throws -> Void)
+    async throws
+  {
+    if engine == "postgres" {
+      try await withMigratedPostgresSchema { handle in
+        try await body(
+          handle,
+          DatabaseHandle(databases: handle.databases, eventLoopGroup: handle.eventLoopGroup, logger: handle.logger, rows: .sqlkit)
+        )
+      }
+      return
+    }
+    try await withHandle(engine) { handle in
+      for migration in StoreMigrations.all { try await migration.prepare(on: handle.fluent).get() }
+      try await body(
+        handle,
+        DatabaseHandle(databases: handle.databases, eventLoopGroup: handle.eventLoopGroup, logger: handle.logger, rows: .sqlkit))
+    }
+  }
+
+  @Test("every listing reads the same cases and deadlines through the driver as through SQLKit", arguments: Self.engines)
+  func listingSameBothWays(engine: String) async throws {
+    try await withMigrated(engine) { driver, sqlkit in
+      #expect(driver.driverRows != nil && sqlkit.driverRows == nil)
+      struct Digest: SecretHasher { func digest(_ secret: String) -> String { String(secret.reversed()) } }
+      let service = CaseService(cases: SQLCaseRepository(handle: driver), clock: SystemWallClock(), hasher: Digest())
+      for index in 0..<45 {
+        _ = try await service.open(
+          NewCaseInput(
+            channel: index % 3 == 0 ? .email : .web, subject: "Case \(index) about the app",
+            description: "The app will not open", requesterName: "Ann Example", requesterEmail: "p\(index)@example.com",
+            tags: index % 2 == 0 ? ["even"] : []),
+          by: .requester, autoReply: false)
+      }
+      func query(_ base: CaseQuery, deadlines: Bool) -> CaseQuery {
+        var query = base
+        query.includeDeadlines = deadlines
+        return query
+      }
+      let queries = [
+        query(CaseQuery(limit: 20, includeTotal: true), deadlines: true),
+        query(CaseQuery(limit: 200), deadlines: true),
+        query(CaseQuery(sort: .deadline, limit: 10, includeTotal: true), deadlines: true),
+        query(CaseQuery(tag: "even", sort: .oldest, limit: 7, includeTotal: true), deadlines: false),
+        query(CaseQuery(text: "case 1", sort: .updated, limit: 50), deadlines: false),
+      ]
+      for query in queries {
+        let direct = try await SQLCaseRepository(handle: driver).list(query)
+        let generic = try await SQLCaseRepository(handle: sqlkit).list(query)
+        #expect(!direct.cases.isEmpty)
+        #expect(direct.cases.map(\.id) == generic.cases.map(\.id))
+        #expect(direct.cases == generic.cases, "\(Self.differences(direct.cases, generic.cases))")
+        for (id, list) in direct.deadlines where generic.deadlines[id] != list {
+          Issue.record("deadlines of \(id) differ: \(Self.differences(list, generic.deadlines[id] ?? []))")
+        }
+        #expect(direct.deadlines.keys.sorted() == generic.deadlines.keys.sorted())
+        #expect(direct.total == generic.total)
+        #expect(direct.nextCursor == generic.nextCursor)
+      }
+      let withDeadlines = try await SQLCaseRepository(handle: driver).list(query(CaseQuery(limit: 200), deadlines: true))
+      #expect(withDeadlines.deadlines.values.contains { !$0.isEmpty })
+    }
+  }
+
+  /// The fields that differ between two lists of values, for a readable failure.
+  static func differences<T>(_ a: [T], _ b: [T]) -> [String] {
+    func text(_ value: Any) -> String {
+      if let date = value as? Date { return String(date.timeIntervalSince1970) }
+      if let date = value as? Date? { return date.map { String($0.timeIntervalSince1970) } ?? "nil" }
+      return "\(value)"
+    }
+    guard a.count == b.count else { return ["\(a.count) against \(b.count)"] }
+    return zip(a, b).flatMap { x, y in
+      let other = Dictionary(
+        Mirror(reflecting: y).children.map { ($0.label ?? "", text($0.value)) }, uniquingKeysWith: { f, _ in f })
+      return Mirror(reflecting: x).children.compactMap { child -> String? in
+        let label = child.label ?? ""
+        return text(child.value) == other[label] ? nil : "\(label): \(text(child.value)) against \(other[label] ?? "")"
+      }
     }
   }
 }

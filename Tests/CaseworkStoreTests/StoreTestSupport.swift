@@ -7,23 +7,24 @@ import Testing
 
 @testable import CaseworkStore
 
-/// A database handle on `store` as the server builds one (with the read connections of an
-/// SQLite file), on an event loop group and thread pool of its own. Everything is shut down
-/// after `body`, whatever it throws.
-func withStoreHandle(_ store: StoreConfiguration, loops: Int = 1, _ body: (DatabaseHandle) async throws -> Void) async throws {
+/// A database handle on `store` as the server builds one (reading the listing through `rows`:
+/// the engine's driver unless told), on an event loop group and thread pool of its own.
+/// Everything is shut down after `body`, whatever it throws.
+func withStoreHandle(
+  _ store: StoreConfiguration, loops: Int = 1, rows: RowReaderChoice = .driver, _ body: (DatabaseHandle) async throws -> Void
+) async throws {
   let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
   let pool = NIOThreadPool(numberOfThreads: 2)
   pool.start()
   let databases = Databases(threadPool: pool, on: group)
-  let readers = store.sqliteReaders(threadPool: pool)
   var failure: (any Error)?
   do {
     try store.register(on: databases)
-    let handle = DatabaseHandle(databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), readers: readers)
+    let handle = DatabaseHandle(
+      databases: databases, eventLoopGroup: group, logger: Logger(label: "test"), rows: store.rowReader(rows))
     try await store.prepare(handle.sql)
     try await body(handle)
   } catch { failure = error }
-  readers?.shutdown()
   await databases.shutdownAsync()
   try await pool.shutdownGracefully()
   try await group.shutdownGracefully()
@@ -58,4 +59,12 @@ func withMigratedPostgresSchema(_ body: (DatabaseHandle) async throws -> Void) a
     try await handle.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
   }
   if let failure { throw failure }
+}
+
+extension DatabaseHandle {
+  /// The same databases, with the listing read through `driver`.
+  func reading(with driver: any DriverRows) -> DatabaseHandle {
+    DatabaseHandle(
+      databases: databases, eventLoopGroup: eventLoopGroup, logger: logger, writer: writer, rows: RowReader(driver: driver))
+  }
 }

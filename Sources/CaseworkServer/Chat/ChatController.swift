@@ -10,17 +10,17 @@ struct ChatController {
   static let maxFrameBytes = 64 * 1024
 
   func boot(_ app: Application, pages: any RoutesBuilder, staffPages: any RoutesBuilder) {
-    pages.get("chat", use: visitorPage)
+    pages.get(.chat, use: visitorPage)
     // Refusals are plain HTTP answers before any upgrade: a refused upgrade left the
     // connection hanging.
-    app.get("chat", "socket") { request -> Response in
+    app.get(.chatSocket) { request -> Response in
       guard Self.sameOrigin(request) else { throw Abort(.forbidden, reason: "Chat is only open to this site's pages.") }
       return request.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: Self.maxFrameBytes)) { request, socket in
         VisitorChatSocket.attach(request, socket)
       }
     }
-    staffPages.grouped(StaffAuthentication(permission: .workCases)).get("staff", "chat", use: staffPage)
-    app.grouped(app.sessions.middleware).get("staff", "chat", "socket") { request async throws -> Response in
+    staffPages.grouped(StaffAuthentication(permission: .workCases)).get(.staffChat, use: staffPage)
+    app.grouped(app.sessions.middleware).get(.staffChatSocket) { request async throws -> Response in
       // A browser's socket carries the session cookie, so it must come from our own pages.
       guard let user = try await StaffSocketAuthentication.user(for: request) else {
         throw Abort(.unauthorized, reason: "Sign in to the staff console to use live chat.")

@@ -108,16 +108,9 @@ struct ServerFrame: Encodable, Sendable {
       emergency: emergency ? true : nil)
   }
 
-  private static let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    return encoder
-  }()
-
   var text: String {
     // Encoding these plain values cannot fail; an empty object would only confuse a client.
-    (try? String(decoding: Self.encoder.encode(self), as: UTF8.self)) ?? "{}"
+    (try? String(decoding: JSONWriterEncoding.bytes(of: self), as: UTF8.self)) ?? "{}"
   }
 }
 

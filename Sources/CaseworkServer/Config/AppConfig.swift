@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
   public var runWorker: Bool
   public var logLevel: String
   public var sqliteDurability: SQLiteDurability
+  /// `CASEWORK_ROW_READER`: the case listing read through the driver (default) or SQLKit.
+  public var rowReader = RowReaderChoice.driver
   /// The deadline policy in force: the file named by CASEWORK_POLICY_FILE, or the shipped one.
   public var policy: DeadlinePolicy = PolicyFile.shipped()
   public var policyPath: String?
@@ -142,6 +144,10 @@ public struct AppConfig: Sendable {
     if SQLiteDurability(rawValue: durabilityText) == nil {
       problems.append("CASEWORK_SQLITE_SYNCHRONOUS must be normal or full; it is \"\(durabilityText)\".")
     }
+    let rowReaderText = read("CASEWORK_ROW_READER", default: "driver")!.lowercased()
+    if RowReaderChoice(rawValue: rowReaderText) == nil {
+      problems.append("CASEWORK_ROW_READER must be driver or sqlkit; it is \"\(rowReaderText)\".")
+    }
 
     let policyPath = read("CASEWORK_POLICY_FILE", default: nil)
     var policy = PolicyFile.shipped()
@@ -255,6 +261,7 @@ public struct AppConfig: Sendable {
       bcryptCost: bcryptCost, maxBodyKilobytes: maxBody, publicSubmissionsPerHour: perHour, adminEmail: adminEmail,
       secureCookies: secure, runWorker: worker, logLevel: logLevel, sqliteDurability: durability)
     config.settings = settings
+    config.rowReader = RowReaderChoice(rawValue: rowReaderText) ?? .driver
     config.publicSubmissionsPerEmailPerHour = perEmailPerHour
     config.organisation = organisation
     config.policy = policy

@@ -6,11 +6,12 @@ import Vapor
 /// the earliest due first, with the time left (domain §4).
 struct StaffEscalationsController {
   func boot(_ routes: any RoutesBuilder) {
-    routes.grouped(StaffAuthentication(permission: .readCases)).get("staff", "escalations", use: queue)
+    routes.grouped(StaffAuthentication(permission: .readCases)).get(.escalations, use: queue)
   }
 
   struct Row: Encodable {
     var id: String
+    var href: String
     var reference: String
     var subject: String
     var assignee: String
@@ -38,7 +39,8 @@ struct StaffEscalationsController {
     let now = services.clock.now()
     let rows = escalations.map { escalation in
       Row(
-        id: escalation.record.id.lowercaseString, reference: escalation.record.reference.description,
+        id: escalation.record.id.lowercaseString, href: SiteRoute.staffCase.path(escalation.record.id),
+        reference: escalation.record.reference.description,
         subject: NHSNumber.mask(in: escalation.record.subject),
         assignee: escalation.record.assigneeID.flatMap { names[$0] } ?? "Support team managers",
         due: escalation.deadline.dueAt.map(dates.string) ?? "–", timeLeft: text.timeLeft(escalation.deadline, now: now),

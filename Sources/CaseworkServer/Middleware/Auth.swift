@@ -110,21 +110,20 @@ struct StaffAuthentication: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     guard let user = try await Self.signedInUser(request) else {
       if request.hasSession, request.session.data[Self.sessionKey] != nil { request.session.destroy() }
-      let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : "/staff/cases"
-      return request.redirect(
-        to: "/staff/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+      let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : SiteRoute.inbox.path()
+      return request.redirect(to: SiteRoute.login.path(query: [("next", target)]))
     }
     request.storage[StaffUserKey.self] = user
     if request.method == .GET {
       request.storage[UnreadNotificationsKey.self] = try await request.casework.notifications.unreadCount(for: user.id)
     }
     if user.mustChangePassword, !allowPasswordChange {
-      return request.redirect(to: "/staff/password")
+      return request.redirect(to: SiteRoute.password.path())
     }
     if !allowTwoFactorSetup, !allowPasswordChange {
       let twoFactor = request.casework.twoFactor
       if twoFactor.mustEnrol(try await twoFactor.state(of: user.id)) {
-        return request.redirect(to: "/staff/account")
+        return request.redirect(to: SiteRoute.account.path())
       }
     }
     guard user.can(permission) else {

@@ -35,7 +35,7 @@ struct CSRFProtection: AsyncMiddleware {
         if let bound {
           accepted = ConstantTime.equal(bound, submitted)
           // The sign-in form may have been opened before this browser signed in elsewhere.
-          if !accepted, request.url.path == "/staff/login", let existing {
+          if !accepted, request.url.path == SiteRoute.login.path(), let existing {
             accepted = ConstantTime.equal(existing, submitted)
           }
         } else if let existing {

@@ -3,11 +3,17 @@ import Vapor
 
 /// An RFC 9457 problem document, the body of every API error.
 struct ProblemDetails: Content {
+  /// A field that needs correcting, and what to do.
+  struct FieldProblem: Content {
+    var field: String
+    var message: String
+  }
+
   var type: String
   var title: String
   var status: Int
   var detail: String
-  var errors: [FieldError]?
+  var errors: [FieldProblem]?
   /// For a move that is not allowed: the moves that are.
   var allowed: [String]?
 
@@ -48,7 +54,7 @@ struct ErrorResponder: AsyncMiddleware {
       case .invalid(let fields):
         return ProblemDetails(
           type: "/problems/invalid-input", title: "Some details need correcting", status: 422,
-          detail: error.message, errors: fields)
+          detail: error.message, errors: fields.map { ProblemDetails.FieldProblem(field: $0.field, message: $0.message) })
       case .caseNotFound, .userNotFound:
         return ProblemDetails(type: "/problems/not-found", title: "Not found", status: 404, detail: error.message)
       case .forbidden:
@@ -56,7 +62,7 @@ struct ErrorResponder: AsyncMiddleware {
       case .invalidTransition:
         return ProblemDetails(
           type: "/problems/invalid-transition", title: "That status change is not allowed", status: 422,
-          detail: error.message, errors: [FieldError(field: "status", message: error.message)])
+          detail: error.message, errors: [ProblemDetails.FieldProblem(field: "status", message: error.message)])
       case .conflict:
         return ProblemDetails(type: "/problems/conflict", title: "Conflict", status: 409, detail: error.message)
       }
@@ -105,18 +111,19 @@ struct ErrorResponder: AsyncMiddleware {
       let field = path(context)
       return ProblemDetails(
         type: "/problems/invalid-input", title: "Some details need correcting", status: 422,
-        detail: "\(field) is not valid.", errors: [FieldError(field: field, message: "\(field) is not valid.")])
+        detail: "\(field) is not valid.", errors: [ProblemDetails.FieldProblem(field: field, message: "\(field) is not valid.")])
     case .keyNotFound(let key, let context):
       let field = path(context, extra: key)
       return ProblemDetails(
         type: "/problems/invalid-input", title: "Some details need correcting", status: 422,
-        detail: "\(field) is required.", errors: [FieldError(field: field, message: "\(field) is required.")])
+        detail: "\(field) is required.", errors: [ProblemDetails.FieldProblem(field: field, message: "\(field) is required.")])
     case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
       let field = path(context)
       let expected = type == String.self ? "text" : type == Date.self ? "a date" : "\(type)".lowercased()
       return ProblemDetails(
         type: "/problems/invalid-input", title: "Some details need correcting", status: 422,
-        detail: "\(field) must be \(expected).", errors: [FieldError(field: field, message: "\(field) must be \(expected).")])
+        detail: "\(field) must be \(expected).",
+        errors: [ProblemDetails.FieldProblem(field: field, message: "\(field) must be \(expected).")])
     @unknown default:
       return ProblemDetails(
         type: "/problems/malformed-body", title: "Bad request", status: 400, detail: "The body could not be read.")

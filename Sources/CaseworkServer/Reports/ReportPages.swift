@@ -130,6 +130,7 @@ struct IncidentStatisticsPage: Encodable {
   var year: Int
   var previousYear: Int
   var nextYear: Int
+  var links: YearLinks
   var monthChart: String
   var severityChart: String
   var months: [Row]
@@ -141,6 +142,7 @@ struct IncidentStatisticsPage: Encodable {
 
   init(_ request: Request, report: IncidentReport) {
     layout = Layout(request, title: "Incidents report \(report.year)")
+    links = YearLinks(page: .incidentReport, csv: .incidentReportCSV, year: report.year)
     year = report.year
     previousYear = report.year - 1
     nextYear = report.year + 1
@@ -180,6 +182,7 @@ struct ComplaintReportPage: Encodable {
   var year: Int
   var previousYear: Int
   var nextYear: Int
+  var links: YearLinks
   var receivedChart: String
   var onTimeChart: String
   var total: Row
@@ -189,6 +192,7 @@ struct ComplaintReportPage: Encodable {
 
   init(_ request: Request, report: ComplaintReport) {
     layout = Layout(request, title: "Complaints report \(report.year)")
+    links = YearLinks(page: .complaintReport, csv: .complaintReportCSV, year: report.year)
     year = report.year
     previousYear = report.year - 1
     nextYear = report.year + 1
@@ -207,5 +211,18 @@ struct ComplaintReportPage: Encodable {
     months = report.months.map(row)
     categories = report.categories.map(row)
     principles = report.principles.map(row)
+  }
+}
+
+/// A yearly report's links: the years either side, and this year's CSV.
+struct YearLinks: Encodable {
+  var previous: String
+  var next: String
+  var csv: String
+
+  init(page: SiteRoute, csv: SiteRoute, year: Int) {
+    previous = page.path(query: [("year", String(year - 1))])
+    next = page.path(query: [("year", String(year + 1))])
+    self.csv = csv.path(query: [("year", String(year))])
   }
 }

@@ -7,10 +7,10 @@ import Vapor
 struct StaffReportsController {
   func boot(_ routes: any RoutesBuilder) {
     let reading = routes.grouped(StaffAuthentication(permission: .readCases))
-    reading.get("staff", "reports", "complaints", use: page)
-    reading.get("staff", "reports", "complaints.csv", use: csv)
-    reading.get("staff", "reports", "incidents", use: incidentsPage)
-    reading.get("staff", "reports", "incidents.csv", use: incidentsCSV)
+    reading.get(.complaintReport, use: page)
+    reading.get(.complaintReportCSV, use: csv)
+    reading.get(.incidentReport, use: incidentsPage)
+    reading.get(.incidentReportCSV, use: incidentsCSV)
   }
 
   func incidentReport(_ request: Request) async throws -> IncidentReport {

@@ -3,9 +3,10 @@ import Foundation
 import NIOCore
 import Vapor
 
-/// Writes JSON straight into bytes. The API's case documents are written with it because
-/// Foundation's `JSONEncoder` was the largest cost of listing cases (about 30% of the CPU in a
-/// profile of `GET /api/v1/cases?limit=50`). Output is plain RFC 8259 JSON, UTF-8.
+/// Writes JSON straight into bytes: the server's one JSON encoder. A page of cases is written
+/// with it by hand (`CaseResponse`); every other API type is a `Codable` struct that
+/// `JSONWriterEncoding` streams through it. Foundation's `JSONEncoder` for the listing halved
+/// its rate (see docs/performance.md). Output is plain RFC 8259 JSON, UTF-8.
 struct JSONWriter: ~Copyable {
   /// The bytes so far, in memory this writer owns: writing through a pointer after one
   /// capacity check avoids an array's uniqueness and capacity checks on every byte, which were
@@ -199,6 +200,46 @@ struct JSONWriter: ~Copyable {
   private mutating func escape(_ letter: UInt8) {
     put(UInt8(ascii: "\\"))
     put(letter)
+  }
+
+  // For `JSONWriterEncoding`, which opens and closes containers as `Encodable` values ask.
+
+  mutating func open(_ bracket: UInt8) {
+    separator()
+    put(bracket)
+    needsComma = false
+  }
+
+  mutating func close(_ bracket: UInt8) {
+    put(bracket)
+    needsComma = true
+  }
+
+  /// A key that is not a literal: escaped as any string is.
+  mutating func key(dynamic name: String) {
+    if needsComma { put(UInt8(ascii: ",")) }
+    appendString(name)
+    put(UInt8(ascii: ":"))
+    needsComma = false
+  }
+
+  mutating func date(_ value: Date) { quoted(maximum: 20) { ISO8601.write(value, to: $0) } }
+
+  mutating func bool(_ value: Bool) {
+    separator()
+    literal(value ? "true" : "false")
+  }
+
+  /// A number already written as JSON text.
+  mutating func number(_ text: String) {
+    separator()
+    var text = text
+    text.withUTF8 { put($0) }
+  }
+
+  /// Appends the written bytes to `buffer`.
+  func write(to buffer: inout ByteBuffer) {
+    buffer.writeBytes(UnsafeRawBufferPointer(start: storage, count: count))
   }
 
   /// A JSON response with the written bytes.

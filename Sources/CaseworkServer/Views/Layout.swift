@@ -33,24 +33,68 @@ struct Layout: Encodable {
   var staff: StaffNav?
   /// The public banner while any component is not operational (domain §8).
   var statusBanner: String?
+  /// Every fixed address a template links to.
+  var paths = SitePaths.shared
 
-  init(_ request: Request, title: String) {
-    statusBanner = request.storage[ServiceDisruptedKey.self] == true ? ServiceStatus.bannerText : nil
+  init(_ request: Request, title: String) { self.init(PageContext(request), title: title) }
+
+  /// Built from values only, so a page's model can be made and checked without a request.
+  init(_ context: PageContext, title: String) {
+    statusBanner = context.serviceDisrupted ? ServiceStatus.bannerText : nil
     // Titles reach browser history, tabs and screen sharing: no NHS numbers there.
     self.title = NHSNumber.mask(in: title)
-    csrf = request.csrfToken
-    siteName = request.staffUser == nil ? request.casework.config.organisation : "Casework"
-    formKey = request.storage[FormKeyStorage.self] ?? SecretGenerator.token()
-    notice = request.casework.cases.safetyNet.notice
-    let unread = request.storage[UnreadNotificationsKey.self] ?? 0
-    staff = request.staffUser.map {
+    csrf = context.csrf
+    siteName = context.staff == nil ? context.organisation : "Casework"
+    formKey = context.formKey
+    notice = context.safetyNotice
+    let unread = context.unread
+    staff = context.staff.map {
       StaffNav(
-        links: Self.staffLinks(for: $0, path: request.url.path, query: request.url.query), name: $0.name,
+        links: Self.staffLinks(for: $0, path: context.path, query: context.query), name: $0.name,
         roleName: $0.role.displayName, isAdmin: $0.role == .admin, canManageStatus: $0.can(.manageStatus),
         unread: unread,
         notificationsLabel: unread == 0 ? "Notifications" : "Notifications (\(unread) unread)",
-        notificationsCurrent: request.url.path == "/staff/notifications")
+        notificationsCurrent: context.path == SiteRoute.notifications.path())
     }
+  }
+
+}
+
+/// What a page's layout needs from its request, read once.
+struct PageContext {
+  var csrf: String
+  /// The one-time key of a public form (`PublicSubmission`): the one sent, or a new one.
+  var formKey: String
+  var staff: StaffUser?
+  var path: String
+  var query: String?
+  var unread: Int
+  var serviceDisrupted: Bool
+  var organisation: String
+  var safetyNotice: String
+
+  init(
+    csrf: String, formKey: String, staff: StaffUser?, path: String, query: String? = nil, unread: Int = 0,
+    serviceDisrupted: Bool = false, organisation: String, safetyNotice: String
+  ) {
+    self.csrf = csrf
+    self.formKey = formKey
+    self.staff = staff
+    self.path = path
+    self.query = query
+    self.unread = unread
+    self.serviceDisrupted = serviceDisrupted
+    self.organisation = organisation
+    self.safetyNotice = safetyNotice
+  }
+
+  init(_ request: Request) {
+    self.init(
+      csrf: request.csrfToken, formKey: request.storage[FormKeyStorage.self] ?? SecretGenerator.token(),
+      staff: request.staffUser, path: request.url.path, query: request.url.query,
+      unread: request.storage[UnreadNotificationsKey.self] ?? 0,
+      serviceDisrupted: request.storage[ServiceDisruptedKey.self] == true,
+      organisation: request.casework.config.organisation, safetyNotice: request.casework.cases.safetyNet.notice)
   }
 }
 
@@ -58,26 +102,24 @@ extension Layout {
   /// The console's navigation, as the person's permissions allow. The inbox is current on
   /// every case page; "My cases" only on its own filter.
   static func staffLinks(for user: StaffUser, path: String, query: String?) -> [NavLink] {
-    let mine = path == "/staff/cases" && (query ?? "").contains("assignee=me")
+    func under(_ route: SiteRoute) -> Bool { path == route.path() || path.hasPrefix(route.path() + "/") }
+    let mine = path == SiteRoute.inbox.path() && (query ?? "").contains("assignee=me")
     var links: [(String, String, Bool)] = [
-      ("/staff/cases", "Inbox", path.hasPrefix("/staff/cases") && !mine),
-      ("/staff/cases?assignee=me", "My cases", mine),
-      ("/staff/escalations", "Escalations", path == "/staff/escalations"),
-      ("/staff/chat", "Live chat", path.hasPrefix("/staff/chat")),
-      ("/staff/triage", "Triage", path == "/staff/triage"),
-      ("/staff/complaints/new", "Record a complaint", path == "/staff/complaints/new"),
-      ("/staff/reports/complaints", "Complaint reports", path == "/staff/reports/complaints"),
-      ("/staff/reports/incidents", "Incident reports", path == "/staff/reports/incidents"),
+      (SiteRoute.inbox.path(), "Inbox", under(.inbox) && !mine),
+      (SiteRoute.inbox.path(query: [("assignee", "me")]), "My cases", mine),
+      (SiteRoute.escalations.path(), "Escalations", path == SiteRoute.escalations.path()),
+      (SiteRoute.staffChat.path(), "Live chat", under(.staffChat)),
+      (SiteRoute.triage.path(), "Triage", path == SiteRoute.triage.path()),
+      (SiteRoute.recordComplaint.path(), "Record a complaint", path == SiteRoute.recordComplaint.path()),
+      (SiteRoute.complaintReport.path(), "Complaint reports", path == SiteRoute.complaintReport.path()),
+      (SiteRoute.incidentReport.path(), "Incident reports", path == SiteRoute.incidentReport.path()),
     ]
-    if user.can(.manageStatus) { links.append(("/staff/status", "Service status", path == "/staff/status")) }
-    if user.can(.switchIntake) {
-      links.append(("/staff/settings/intake", "New tickets", path.hasPrefix("/staff/settings/intake")))
+    if user.can(.manageStatus) {
+      links.append((SiteRoute.staffStatus.path(), "Service status", path == SiteRoute.staffStatus.path()))
     }
+    if user.can(.switchIntake) { links.append((SiteRoute.intake.path(), "New tickets", under(.intake))) }
     if user.role == .admin {
-      links += [
-        ("/staff/users", "Users", path.hasPrefix("/staff/users")),
-        ("/staff/settings/letters", "Letters", path.hasPrefix("/staff/settings/letters")),
-      ]
+      links += [(SiteRoute.users.path(), "Users", under(.users)), (SiteRoute.letters.path(), "Letters", under(.letters))]
     }
     return links.map { NavLink(href: $0.0, label: $0.1, current: $0.2) }
   }
@@ -191,7 +233,7 @@ enum Pages {
     }
     let page = ErrorPage(
       layout: Layout(request, title: heading), heading: heading, message: message, action: action,
-      homeLink: isStaff ? "/staff/cases" : "/")
+      homeLink: isStaff ? SiteRoute.inbox.path() : SiteRoute.home.path())
     let response: Response
     do {
       response = try await render(request, "error", page, status: HTTPResponseStatus(statusCode: problem.status))

@@ -37,7 +37,7 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + "/staff/chat/socket");
+    var socket = new WebSocket(scheme + window.location.host + box.getAttribute("data-socket"));
     socket.onopen = function () {
       retries = 0;
       var seen = Object.keys(shown).map(Number);

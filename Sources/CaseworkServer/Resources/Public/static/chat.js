@@ -151,7 +151,7 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + "/chat/socket");
+    socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-socket"));
     socket.onopen = function () {
       retries = 0;
       status("Connected");

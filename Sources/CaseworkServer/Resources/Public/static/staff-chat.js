@@ -87,7 +87,7 @@
     el("chat-accept").hidden = !entry || entry.state !== "waiting";
     var link = el("chat-case-link");
     link.hidden = !(entry && entry.caseId);
-    if (entry && entry.caseId) link.href = "/staff/cases/" + entry.caseId;
+    if (entry && entry.caseId) link.href = root.getAttribute("data-cases") + "/" + entry.caseId;
   }
 
   function renderLog() {
@@ -133,7 +133,7 @@
       option.value = c.id; option.textContent = c.name;
       transfer.appendChild(option);
     });
-    if (window.history && window.history.replaceState) window.history.replaceState(null, "", "/staff/chat?chat=" + id);
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", root.getAttribute("data-page") + "?chat=" + id);
   }
 
   function handle(frame) {
@@ -184,7 +184,7 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + "/staff/chat/socket");
+    socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-socket"));
     socket.onopen = function () {
       retries = 0;
       status("Connected");
