@@ -90,14 +90,14 @@ struct PostgresDriverRows: DriverRows {
     _ text: String, binds: [any Encodable & Sendable], on database: any SQLDatabase, recordFields: [String]?,
     as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
-    guard let postgres = database as? any PostgresDatabase else { return nil }
+    guard let postgres = database as? any PostgresDatabase, let bindings = Self.bindings(binds) else { return nil }
+    let logger = database.logger
     if let statements,
-      let rows = try await statements.read(text, binds: binds, on: postgres, recordFields: recordFields, as: decode)
+      let rows = try await statements.read(
+        text, bindings: bindings, on: postgres, logger: logger, recordFields: recordFields, as: decode)
     {
       return rows
     }
-    guard let bindings = Self.bindings(binds) else { return nil }
-    let logger = database.logger
     let query = PostgresQuery(unsafeSQL: text, binds: bindings)
     let result = try await postgres.withConnection { connection in connection.query(query, logger: logger) }.get()
     let names = PostgresColumnNames(recordFields: recordFields)

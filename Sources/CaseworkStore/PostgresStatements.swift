@@ -3,84 +3,172 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 
-/// Statements each PostgreSQL connection prepares once and then only binds and runs, through
-/// PostgresNIO's public `prepare(query:)`. PostgresNIO otherwise sends every query as an
-/// unnamed statement, which the server parses and plans afresh: for the listing of 50 cases
-/// with their deadlines that was 0.30 of 0.80 ms of the server's time per statement (pgbench,
-/// one client), and preparing is worth a fifth of the listing's rate (performance.md).
+/// Statements each PostgreSQL connection prepares once and then only binds and runs. PostgresNIO
+/// otherwise sends every query as an unnamed statement, which the server parses and plans
+/// afresh: for the listing of 50 cases with their deadlines that was 0.30 of 0.80 ms of the
+/// server's time per statement (pgbench, one client), and preparing is worth about a fifth of
+/// the listing's rate (performance.md).
 ///
-/// Each connection keeps at most `textLimit` statements; the listing's text varies with its
-/// filters and page, and the texts that recur (a polling integration's, the inbox's first page)
-/// come first. Any others run unnamed. A connection's statements are forgotten when it closes.
+/// PostgresNIO's prepared statements are types whose name and text are static properties
+/// (`PostgresPreparedStatement`), and it prepares each name once per connection. Our texts are
+/// made at run time, so each distinct text is given one of the process's 256 slot types
+/// for the life of the process (`StatementSlot`): a slot's name and text never change once
+/// given, whenever PostgresNIO reads them. The texts that recur (a polling integration's, the
+/// inbox's first page) come first; once every slot is given, other texts run unnamed.
 public final class PostgresStatements: Sendable {
-  /// The statements prepared on each open connection, by text.
-  private let prepared = NIOLockedValueBox<[ObjectIdentifier: [String: PreparedQuery]]>([:])
-
-  /// Distinct statement texts prepared per connection.
-  static let textLimit = 64
-
   public init() {}
 
-  /// How many statements `connection` has prepared through this cache.
-  func count(on connection: PostgresConnection) -> Int {
-    prepared.withLockedValue { $0[ObjectIdentifier(connection)]?.count ?? 0 }
-  }
-
-  /// Runs `sql` (placeholders `$n`) with `binds` on a connection of `database`'s pool as a
-  /// prepared statement, decoding each row on the connection's event loop as it arrives; nil,
-  /// having run nothing, when a bind has no prepared form or the connection is at the cap.
+  /// Runs `sql` on a connection of `database`'s pool as `read(_:bindings:on:logger:as:)` does,
+  /// as a task on the connection's own event loop, where its answers arrive: each row and the
+  /// statement's end resume the read without changing thread. From the global executor this
+  /// cost more CPU than the unnamed statement it replaces.
   func read<T: Sendable>(
-    _ sql: String, binds: [any Encodable & Sendable], on database: any PostgresDatabase,
+    _ sql: String, bindings: PostgresBindings, on database: any PostgresDatabase, logger: Logger,
     recordFields: [String]? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
   ) async throws -> [T]? {
-    guard let values = Self.values(binds) else { return nil }
+    guard StatementSlots.shared.slot(for: sql) != nil else { return nil }
     return try await database.withConnection { connection in
-      self.statement(sql, on: connection).flatMap { statement -> EventLoopFuture<[T]?> in
-        guard let statement else { return connection.eventLoop.makeSucceededFuture(nil) }
-        let names = PostgresColumnNames(recordFields: recordFields)
-        let rows = NIOLockedValueBox(DecodedRows<T>())
-        return statement.execute(values) { row in
-          rows.withLockedValue { $0.add { try decode(names.reader(for: row)) } }
-        }.flatMapThrowing { try rows.withLockedValue { try $0.result() } }
+      let promise = connection.eventLoop.makePromise(of: [T]?.self)
+      Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
+        do {
+          promise.succeed(
+            try await self.read(
+              sql, bindings: bindings, on: connection, logger: logger, recordFields: recordFields, as: decode))
+        } catch { promise.fail(error) }
       }
+      return promise.futureResult
     }.get()
   }
 
-  /// The statement for `sql` on `connection`, prepared now if it is new; nil at the cap.
-  private func statement(_ sql: String, on connection: PostgresConnection) -> EventLoopFuture<PreparedQuery?> {
-    let key = ObjectIdentifier(connection)
-    let (known, full) = prepared.withLockedValue { ($0[key]?[sql], ($0[key]?.count ?? 0) >= Self.textLimit) }
-    if let known { return connection.eventLoop.makeSucceededFuture(known) }
-    if full { return connection.eventLoop.makeSucceededFuture(nil) }
-    return connection.prepare(query: sql).map { statement in
-      let first = self.prepared.withLockedValue { prepared -> Bool in
-        let first = prepared[key] == nil
-        prepared[key, default: [:]][sql] = statement
-        return first
-      }
-      if first {
-        // Forget a connection's statements with it (its identity may be reused after).
-        connection.closeFuture.whenComplete { _ in self.prepared.withLockedValue { $0[key] = nil } }
-      }
-      return statement
+  /// Runs `sql` (placeholders `$n`) with `bindings` on `connection` as a prepared statement,
+  /// decoding each row as it arrives; nil, having run nothing, when every slot is given to
+  /// another text. With `recordFields`, each row is one composite value with those fields.
+  func read<T: Sendable>(
+    _ sql: String, bindings: PostgresBindings, on connection: PostgresConnection, logger: Logger,
+    recordFields: [String]? = nil, as decode: @escaping @Sendable (any ColumnReader) throws -> T
+  ) async throws -> [T]? {
+    guard let slot = StatementSlots.shared.slot(for: sql) else { return nil }
+    let run = SlotRun(
+      connection: connection, logger: logger, bindings: bindings, names: PostgresColumnNames(recordFields: recordFields),
+      decode: decode)
+    return try await StatementSlots.visit(slot, run)
+  }
+}
+
+/// Statement texts, each with the slot it was given, for good: `shared` is the process's.
+final class StatementSlots: Sendable {
+  /// The process's: 256 slots, as many as `StatementSlot`'s four digits of four values name.
+  static let shared = StatementSlots(capacity: 256)
+
+  let capacity: Int
+  private let texts = NIOLockedValueBox<(bySlot: [String], byText: [String: Int])>(([], [:]))
+
+  init(capacity: Int) {
+    self.capacity = capacity
+  }
+
+  /// The slot of `sql`, given now if it is new; nil when every slot is taken.
+  func slot(for sql: String) -> Int? {
+    texts.withLockedValue { texts in
+      if let slot = texts.byText[sql] { return slot }
+      guard texts.bySlot.count < capacity else { return nil }
+      texts.bySlot.append(sql)
+      texts.byText[sql] = texts.bySlot.count - 1
+      return texts.bySlot.count - 1
     }
   }
 
-  /// The binds as PostgresNIO's prepared statements take them; nil for any other type.
-  static func values(_ binds: [any Encodable & Sendable]) -> [PostgresData]? {
-    var values: [PostgresData] = []
-    values.reserveCapacity(binds.count)
-    for bind in binds {
-      switch bind {
-      case let value as String: values.append(PostgresData(string: value))
-      case let value as UUID: values.append(PostgresData(uuid: value))
-      case let value as Date: values.append(PostgresData(date: value))
-      case let value as Int: values.append(PostgresData(int64: Int64(value)))
-      case let value as Bool: values.append(PostgresData(bool: value))
-      case let value as Double: values.append(PostgresData(double: value))
-      default: return nil
-      }
+  /// The text of `slot`, given before its type is ever used.
+  func text(of slot: Int) -> String { texts.withLockedValue { slot < $0.bySlot.count ? $0.bySlot[slot] : "" } }
+
+  /// How many slots are given.
+  var given: Int { texts.withLockedValue { $0.bySlot.count } }
+
+  /// Calls `visitor` with the slot type for `slot` (0..<capacity), chosen one digit at a time.
+  static func visit<V: SlotVisitor>(_ slot: Int, _ visitor: V) async throws -> V.Result {
+    func digit(_ position: Int) -> Int { slot >> (2 * position) & 3 }
+    switch digit(3) {
+    case 0: return try await visit(slot, D0.self, visitor)
+    case 1: return try await visit(slot, D1.self, visitor)
+    case 2: return try await visit(slot, D2.self, visitor)
+    default: return try await visit(slot, D3.self, visitor)
     }
-    return values
+  }
+
+  private static func visit<A: SlotDigit, V: SlotVisitor>(_ slot: Int, _ a: A.Type, _ visitor: V) async throws -> V.Result {
+    switch slot >> 4 & 3 {
+    case 0: return try await visit(slot, a, D0.self, visitor)
+    case 1: return try await visit(slot, a, D1.self, visitor)
+    case 2: return try await visit(slot, a, D2.self, visitor)
+    default: return try await visit(slot, a, D3.self, visitor)
+    }
+  }
+
+  private static func visit<A: SlotDigit, B: SlotDigit, V: SlotVisitor>(
+    _ slot: Int, _ a: A.Type, _ b: B.Type, _ visitor: V
+  ) async throws -> V.Result {
+    switch slot >> 2 & 3 {
+    case 0: return try await visit(slot, a, b, D0.self, visitor)
+    case 1: return try await visit(slot, a, b, D1.self, visitor)
+    case 2: return try await visit(slot, a, b, D2.self, visitor)
+    default: return try await visit(slot, a, b, D3.self, visitor)
+    }
+  }
+
+  private static func visit<A: SlotDigit, B: SlotDigit, C: SlotDigit, V: SlotVisitor>(
+    _ slot: Int, _ a: A.Type, _ b: B.Type, _ c: C.Type, _ visitor: V
+  ) async throws -> V.Result {
+    switch slot & 3 {
+    case 0: return try await visitor.visit(a, b, c, D0.self)
+    case 1: return try await visitor.visit(a, b, c, D1.self)
+    case 2: return try await visitor.visit(a, b, c, D2.self)
+    default: return try await visitor.visit(a, b, c, D3.self)
+    }
+  }
+}
+
+protocol SlotDigit { static var value: Int { get } }
+enum D0: SlotDigit { static let value = 0 }
+enum D1: SlotDigit { static let value = 1 }
+enum D2: SlotDigit { static let value = 2 }
+enum D3: SlotDigit { static let value = 3 }
+
+protocol SlotVisitor: Sendable {
+  associatedtype Result: Sendable
+  func visit<A: SlotDigit, B: SlotDigit, C: SlotDigit, D: SlotDigit>(_ a: A.Type, _ b: B.Type, _ c: C.Type, _ d: D.Type)
+    async throws -> Result
+}
+
+/// The statement of one slot: its name and text are fixed once the slot is given.
+private struct StatementSlot<A: SlotDigit, B: SlotDigit, C: SlotDigit, D: SlotDigit, Row: Sendable>:
+  PostgresPreparedStatement
+{
+  static var slot: Int { A.value << 6 | B.value << 4 | C.value << 2 | D.value }
+  static var name: String { "casework_\(slot)" }
+  static var sql: String { StatementSlots.shared.text(of: slot) }
+
+  let bindings: PostgresBindings
+  let names: PostgresColumnNames
+  let decode: @Sendable (any ColumnReader) throws -> Row
+
+  func makeBindings() throws -> PostgresBindings { bindings }
+  func decodeRow(_ row: PostgresRow) throws -> Row { try decode(names.reader(for: row)) }
+}
+
+/// One run of a prepared statement, once its slot type is known.
+private struct SlotRun<T: Sendable>: SlotVisitor {
+  let connection: PostgresConnection
+  let logger: Logger
+  let bindings: PostgresBindings
+  let names: PostgresColumnNames
+  let decode: @Sendable (any ColumnReader) throws -> T
+
+  func visit<A: SlotDigit, B: SlotDigit, C: SlotDigit, D: SlotDigit>(_ a: A.Type, _ b: B.Type, _ c: C.Type, _ d: D.Type)
+    async throws -> [T]?
+  {
+    let statement = StatementSlot<A, B, C, D, T>(bindings: bindings, names: names, decode: decode)
+    var rows: [T] = []
+    for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+    return rows
   }
 }

@@ -52,7 +52,10 @@ struct PostgresStatementsTests {
         "INSERT INTO items SELECT v, 'item ' || v, now() FROM generate_series(1, 5) v", logger: connection.logger)
       let sql = "SELECT n, label, at FROM items WHERE n > $1 AND label <> $2 ORDER BY n"
       func read(above: Int, except: String) async throws -> [String]? {
-        try await statements.read(sql, binds: [above, except], on: connection) { row in
+        var bindings = PostgresBindings()
+        bindings.append(above)
+        bindings.append(except)
+        return try await statements.read(sql, bindings: bindings, on: connection, logger: connection.logger) { row in
           _ = try row.date("at")
           return "\(try row.int("n")) \(try row.string("label"))"
         }
@@ -60,22 +63,37 @@ struct PostgresStatementsTests {
       #expect(try await read(above: 2, except: "item 4") == ["3 item 3", "5 item 5"])
       #expect(try await read(above: 0, except: "") == ["1 item 1", "2 item 2", "3 item 3", "4 item 4", "5 item 5"])
       #expect(try await Self.preparedCount(connection) == 1)
-      #expect(statements.count(on: connection) == 1)
     }
   }
 
-  @Test("past the cap on statement texts, others run unprepared", arguments: Self.engines)
-  func capped(engine: String) async throws {
+  @Test("a text keeps its slot for good; past the last slot, other texts get none")
+  func slots() {
+    let slots = StatementSlots(capacity: 3)
+    #expect(slots.slot(for: "SELECT 1") == 0)
+    #expect(slots.slot(for: "SELECT 2") == 1)
+    #expect(slots.slot(for: "SELECT 1") == 0)
+    #expect(slots.slot(for: "SELECT 3") == 2)
+    #expect(slots.slot(for: "SELECT 4") == nil)
+    #expect(slots.slot(for: "SELECT 2") == 1)
+    #expect(slots.text(of: 2) == "SELECT 3")
+    #expect(slots.given == 3)
+    #expect(StatementSlots.shared.capacity == 256)
+  }
+
+  @Test("each slot's statement type runs its own text", arguments: Self.engines)
+  func everySlotType(engine: String) async throws {
     try await withConnection { connection, statements in
-      for round in 0..<2 {
-        for n in 0..<(PostgresStatements.textLimit + 5) {
-          let values = try await statements.read("SELECT \(n)::int8 AS v, $1::int8 AS round", binds: [round], on: connection) {
-            [try $0.int("v"), try $0.int("round")]
-          }
-          #expect(values == (n < PostgresStatements.textLimit ? [[n, round]] : nil))
-        }
+      // Texts of this run only; every one runs through the slot type its number names.
+      let run = UUID().uuidString.prefix(8)
+      for n in 0..<20 {
+        var bindings = PostgresBindings()
+        bindings.append(n)
+        let values = try await statements.read(
+          "SELECT $1::int8 AS v, '\(run)' AS run, \(n) AS n", bindings: bindings, on: connection, logger: connection.logger
+        ) { [try $0.int("v"), try $0.int("n")] }
+        #expect(values == [[n, n]])
       }
-      #expect(try await Self.preparedCount(connection) == PostgresStatements.textLimit)
+      #expect(try await Self.preparedCount(connection) == 20)
     }
   }
 
