@@ -69,7 +69,7 @@ struct OutgoingWebhookTests {
         #expect(calls.count == 3)
         for call in calls {
           let timestamp = try #require(call.headers.first(name: "X-Casework-Timestamp"))
-          let expected = SocialWebhookController.signature(secret: Self.secret, timestamp: timestamp, body: Data(call.body.utf8))
+          let expected = WebhookSignature.of(secret: Self.secret, timestamp: timestamp, body: Data(call.body.utf8))
           #expect(call.headers.first(name: "X-Casework-Signature") == expected)
           #expect(call.headers.first(name: "X-Casework-Delivery") != nil)
         }

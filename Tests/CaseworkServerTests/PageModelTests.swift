@@ -62,4 +62,15 @@ struct PageModelTests {
     #expect(staffPage.siteName == "Casework")
     #expect(staffPage.staff?.links.first { $0.current }?.href == "/staff/users")
   }
+
+  @Test("a report's year links and the support form, from values")
+  func reportLinksAndSupportForm() {
+    let links = YearLinks(page: .complaintReport, csv: .complaintReportCSV, year: 2026)
+    #expect(links.previous == "/staff/reports/complaints?year=2025")
+    #expect(links.next == "/staff/reports/complaints?year=2027")
+    #expect(links.csv == "/staff/reports/complaints.csv?year=2026")
+    let form = SupportFormPage(Self.context(nil, path: "/support"))
+    #expect(form.layout.title == "Contact technical support")
+    #expect(form.layout.formKey == "key")
+  }
 }

@@ -22,7 +22,7 @@ struct SocialWebhookTests {
   }
 
   func sign(_ body: String, at timestamp: String) -> String {
-    SocialWebhookController.signature(secret: Self.secret, timestamp: timestamp, body: Data(body.utf8))
+    WebhookSignature.of(secret: Self.secret, timestamp: timestamp, body: Data(body.utf8))
   }
 
   @Test("a signed post opens a report in triage; unsigned, forged, stale and replayed calls do not", arguments: Engine.all)

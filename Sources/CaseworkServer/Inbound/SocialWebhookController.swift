@@ -27,12 +27,6 @@ public struct SocialWebhookController: Sendable {
     var postedAt: Date?
   }
 
-  public static func signature(secret: String, timestamp: String, body: Data) -> String {
-    let mac = HMAC<SHA256>.authenticationCode(
-      for: Data((timestamp + ".").utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
-    return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-  }
-
   func receive(_ request: Request) async throws -> Response {
     guard let secret else { throw Abort(.notFound) }
     let body = request.body.data.map { Data(buffer: $0) } ?? Data()
@@ -41,7 +35,7 @@ public struct SocialWebhookController: Sendable {
     else {
       throw ProblemError.unauthorized("Sign the call: X-Casework-Timestamp and X-Casework-Signature are required.")
     }
-    let expected = Self.signature(secret: secret, timestamp: timestamp, body: body)
+    let expected = WebhookSignature.of(secret: secret, timestamp: timestamp, body: body)
     // Compared in constant time, so the signature cannot be guessed byte by byte.
     guard ConstantTime.equal(given, expected) else { throw ProblemError.unauthorized("The signature does not match the body.") }
     let now = request.casework.clock.now()

@@ -31,7 +31,7 @@ struct IncidentReportController {
   static let notifyTag = CaseService.notifyOnResolutionTag
 
   func form(_ request: Request) async throws -> Response {
-    var page = IncidentReportPage(request, form: Submission())
+    var page = IncidentReportPage(PageContext(request), form: Submission())
     page.intakeMessage = try await request.intakeStoppedMessage()
     return try await Pages.render(request, "incident-report", page)
   }
@@ -69,7 +69,7 @@ struct IncidentReportController {
     let rerender: ([FieldError], HTTPStatus) async throws -> Response = { problems, status in
       try await Pages.render(
         request, "incident-report",
-        IncidentReportPage(request, form: form, errors: FormErrors(problems, inputIDs: IncidentReportPage.inputIDs)),
+        IncidentReportPage(PageContext(request), form: form, errors: FormErrors(problems, inputIDs: IncidentReportPage.inputIDs)),
         status: status)
     }
     if !errors.isEmpty {
@@ -104,8 +104,8 @@ struct IncidentReportPage: Encodable {
     "personalData": "personal_data_yes",
   ]
 
-  init(_ request: Request, form: IncidentReportController.Submission, errors: FormErrors = FormErrors()) {
-    layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Report an incident")
+  init(_ context: PageContext, form: IncidentReportController.Submission, errors: FormErrors = FormErrors()) {
+    layout = Layout(context, title: "\(errors.isEmpty ? "" : "Error: ")Report an incident")
     self.form = form
     func choices(_ value: String?) -> [Choice] {
       ["yes", "no", "unsure"].map { Choice(value: $0, label: IncidentReportController.answers[$0]!, checked: value == $0) }

@@ -24,7 +24,7 @@ struct PublicController {
   }
 
   func supportForm(_ request: Request) async throws -> Response {
-    var page = SupportFormPage(request)
+    var page = SupportFormPage(PageContext(request))
     page.intakeMessage = try await request.intakeStoppedMessage()
     return try await Pages.render(request, "support-form", page)
   }
@@ -50,7 +50,7 @@ struct PublicController {
         description: submission.description ?? "", nhsNumber: submission.nhs_number ?? "")
       return try await Pages.render(
         request, "support-form",
-        SupportFormPage(request, form: form, errors: FormErrors(errors, inputIDs: SupportFormPage.inputIDs)),
+        SupportFormPage(PageContext(request), form: form, errors: FormErrors(errors, inputIDs: SupportFormPage.inputIDs)),
         status: status)
     }
   }

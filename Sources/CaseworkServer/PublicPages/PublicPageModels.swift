@@ -25,8 +25,8 @@ struct SupportFormPage: Encodable {
     "requester.nhsNumber": "nhs_number",
   ]
 
-  init(_ request: Request, form: Form = Form(), errors: FormErrors = FormErrors()) {
-    layout = Layout(request, title: errors.isEmpty ? "Contact technical support" : "Error: Contact technical support")
+  init(_ context: PageContext, form: Form = Form(), errors: FormErrors = FormErrors()) {
+    layout = Layout(context, title: errors.isEmpty ? "Contact technical support" : "Error: Contact technical support")
     self.form = form
     self.errors = errors.byField
     errorList = errors.list

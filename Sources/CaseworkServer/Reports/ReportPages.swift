@@ -140,8 +140,8 @@ struct IncidentStatisticsPage: Encodable {
   var hasReported: Bool
   var averageReports: String
 
-  init(_ request: Request, report: IncidentReport) {
-    layout = Layout(request, title: "Incidents report \(report.year)")
+  init(_ context: PageContext, report: IncidentReport) {
+    layout = Layout(context, title: "Incidents report \(report.year)")
     links = YearLinks(page: .incidentReport, csv: .incidentReportCSV, year: report.year)
     year = report.year
     previousYear = report.year - 1
@@ -190,8 +190,8 @@ struct ComplaintReportPage: Encodable {
   var categories: [Row]
   var principles: [Row]
 
-  init(_ request: Request, report: ComplaintReport) {
-    layout = Layout(request, title: "Complaints report \(report.year)")
+  init(_ context: PageContext, report: ComplaintReport) {
+    layout = Layout(context, title: "Complaints report \(report.year)")
     links = YearLinks(page: .complaintReport, csv: .complaintReportCSV, year: report.year)
     year = report.year
     previousYear = report.year - 1

@@ -24,7 +24,7 @@ struct StaffReportsController {
 
   func incidentsPage(_ request: Request) async throws -> Response {
     try await Pages.render(
-      request, "staff-incident-report", IncidentStatisticsPage(request, report: try await incidentReport(request)))
+      request, "staff-incident-report", IncidentStatisticsPage(PageContext(request), report: try await incidentReport(request)))
   }
 
   func incidentsCSV(_ request: Request) async throws -> Response {
@@ -43,7 +43,8 @@ struct StaffReportsController {
   }
 
   func page(_ request: Request) async throws -> Response {
-    try await Pages.render(request, "staff-complaint-report", ComplaintReportPage(request, report: try await report(request)))
+    try await Pages.render(
+      request, "staff-complaint-report", ComplaintReportPage(PageContext(request), report: try await report(request)))
   }
 
   func csv(_ request: Request) async throws -> Response {

@@ -42,7 +42,7 @@ public struct WebhookSender: Sendable {
       headers.add(name: "X-Casework-Delivery", value: call.id.lowercaseString)
       headers.add(name: "X-Casework-Timestamp", value: timestamp)
       headers.add(
-        name: "X-Casework-Signature", value: SocialWebhookController.signature(secret: secret, timestamp: timestamp, body: body))
+        name: "X-Casework-Signature", value: WebhookSignature.of(secret: secret, timestamp: timestamp, body: body))
       var failure: String?
       do {
         let response = try await client.post(URI(string: call.url), headers: headers) { request in
