@@ -28,7 +28,7 @@ struct StaffAuthController {
   /// leading slash, no backslash, and nothing but printable ASCII (a CR or LF would end the
   /// `Location` header and start another; a URL that needs more arrives percent-encoded).
   static func safeNext(_ next: String?) -> String {
-    guard let next, next.hasPrefix("/staff/"), !next.contains("//"), !next.contains("\\"),
+    guard let next, next.hasPrefix(SiteRoute.staffHome.path() + "/"), !next.contains("//"), !next.contains("\\"),
       next.utf8.count <= 2000, next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
     else { return SiteRoute.inbox.path() }
     // No `.` or `..` segment, written plainly or percent-encoded: the path stays in the console.

@@ -110,7 +110,9 @@ struct StaffAuthentication: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     guard let user = try await Self.signedInUser(request) else {
       if request.hasSession, request.session.data[Self.sessionKey] != nil { request.session.destroy() }
-      let target = request.url.path.hasPrefix("/staff") && request.method == .GET ? request.url.string : SiteRoute.inbox.path()
+      let target =
+        request.url.path.hasPrefix(SiteRoute.staffHome.path()) && request.method == .GET
+        ? request.url.string : SiteRoute.inbox.path()
       return request.redirect(to: SiteRoute.login.path(query: [("next", target)]))
     }
     request.storage[StaffUserKey.self] = user

@@ -210,7 +210,7 @@ enum Pages {
 
   /// The HTML answer to an error. Falls back to plain text if even the template fails.
   static func error(_ request: Request, problem: ProblemDetails, retryAfter: Int?) async -> Response {
-    let isStaff = request.url.path.hasPrefix("/staff")
+    let isStaff = request.url.path.hasPrefix(SiteRoute.staffHome.path())
     var heading = problem.title
     var message = problem.detail
     var action: String?
