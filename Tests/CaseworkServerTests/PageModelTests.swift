@@ -73,4 +73,49 @@ struct PageModelTests {
     #expect(form.layout.title == "Contact technical support")
     #expect(form.layout.formKey == "key")
   }
+
+  @Test("the users page and the requester's page, from values: their forms' addresses")
+  func usersAndRequesterPages() async throws {
+    let admin = StaffUser(email: "ad@example.com", name: "Ad", role: .admin, passwordHash: "", createdAt: Self.now)
+    let sam = StaffUser(email: "sam@example.com", name: "Sam", role: .supportSpecialist, passwordHash: "", createdAt: Self.now)
+    let users = UsersPage(Self.context(admin, path: "/staff/users"), users: [admin, sam], twoFactorForEveryone: false)
+    let samView = try #require(users.users.first { $0.email == "sam@example.com" })
+    #expect(samView.updateAction == "/staff/users/\(sam.id.lowercaseString)")
+    #expect(samView.twoFactorAction == "/staff/users/\(sam.id.lowercaseString)/two-factor")
+
+    let service = CaseService(
+      cases: InMemoryCaseRepository(), clock: SteppingWallClock(start: Self.now), hasher: ReversingHasher())
+    let opened = try await service.open(
+      NewCaseInput(
+        channel: .web, subject: "Cannot log in", description: "The app will not open", requesterName: "Ann Example",
+        requesterEmail: "ann@example.com"),
+      by: .requester, autoReply: false)
+    let page = RequesterCasePage(
+      Self.context(nil, path: "/my-case/token"), record: opened.record, messages: [], deadlines: [], token: "abc-_123")
+    #expect(page.replyAction == "/my-case/abc-_123/reply")
+    #expect(page.escalateAction == "/my-case/abc-_123/escalate")
+    #expect(page.layout.staff == nil)
+  }
+
+  @Test("the complaint forms, from values: the time limit of the preset in force, and the dates as typed")
+  func complaintForms() {
+    let source = ComplaintFormPage(Self.context(nil, path: "/complaints/new"), preset: .sourcePolicy)
+    let nhs = ComplaintFormPage(Self.context(nil, path: "/complaints/new"), preset: .nhsEngland)
+    #expect(source.timeLimit.contains("within 6 months"))
+    #expect(nhs.timeLimit.contains("within 12 months"))
+    #expect(source.timeLimit != nhs.timeLimit)
+
+    let manager = StaffUser(email: "mo@example.com", name: "Mo", role: .supportManager, passwordHash: "", createdAt: Self.now)
+    let typed = DateFields(day: "3", month: "11", year: "2026", whole: nil)
+    let recorded = RecordComplaintPage(
+      Self.context(manager, path: "/staff/complaints/new"),
+      form: StaffRecordComplaintController.Submission(channel: "post", email: StaffRecordComplaintController.noEmail),
+      dates: ["received_date": typed], errors: FormErrors([FieldError(field: "subject", message: "Enter a subject.")]))
+    #expect(recorded.layout.title.hasPrefix("Error: "))
+    #expect(recorded.postChecked && !recorded.phoneChecked)
+    #expect(recorded.form.email == nil)
+    #expect(recorded.dates["received_date"]?.day == "3")
+    #expect(recorded.dates["incident_date"]?.day == "")
+    #expect(recorded.errors["subject"] == "Enter a subject.")
+  }
 }

@@ -21,7 +21,10 @@ struct StaffUsersController {
   func list(_ request: Request) async throws -> Response {
     let users = try await request.casework.staff.all()
     return try await Pages.render(
-      request, "staff-users", UsersPage(request, users: users, twoFactor: try await states(request, users)))
+      request, "staff-users",
+      UsersPage(
+        PageContext(request), users: users, twoFactor: try await states(request, users),
+        twoFactorForEveryone: request.casework.twoFactor.requiredForEveryone))
   }
 
   struct TwoFactorForm: Content {
@@ -61,12 +64,18 @@ struct StaffUsersController {
       let users = try await request.casework.staff.all()
       let message =
         "\(user.name) can now sign in as \(user.email) with the one-time password \(oneTime ?? ""). Give it to them privately; it is shown only once."
-      return try await Pages.render(request, "staff-users", UsersPage(request, users: users, created: message), status: .created)
+      return try await Pages.render(
+        request, "staff-users",
+        UsersPage(
+          PageContext(request), users: users, twoFactorForEveryone: request.casework.twoFactor.requiredForEveryone,
+          created: message), status: .created)
     } catch CaseworkError.invalid(let errors) {
       let users = try await request.casework.staff.all()
       return try await Pages.render(
         request, "staff-users",
-        UsersPage(request, users: users, form: .init(name: form.name ?? "", email: form.email ?? ""), errors: FormErrors(errors)),
+        UsersPage(
+          PageContext(request), users: users, twoFactorForEveryone: request.casework.twoFactor.requiredForEveryone,
+          form: .init(name: form.name ?? "", email: form.email ?? ""), errors: FormErrors(errors)),
         status: .unprocessableEntity)
     }
   }

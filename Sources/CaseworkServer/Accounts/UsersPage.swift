@@ -33,11 +33,10 @@ struct UsersPage: Encodable {
   var hasErrors: Bool
 
   init(
-    _ request: Request, users: [StaffUser], twoFactor: [StaffID: TwoFactorState] = [:], created: String? = nil,
-    form: Form = Form(), errors: FormErrors = FormErrors()
+    _ context: PageContext, users: [StaffUser], twoFactor: [StaffID: TwoFactorState] = [:],
+    twoFactorForEveryone everyone: Bool, created: String? = nil, form: Form = Form(), errors: FormErrors = FormErrors()
   ) {
-    layout = Layout(request, title: "Staff users")
-    let everyone = request.casework.twoFactor.requiredForEveryone
+    layout = Layout(context, title: "Staff users")
     self.users = users.map { user in
       let state = twoFactor[user.id] ?? TwoFactorState(staffID: user.id)
       let required = everyone || state.required

@@ -92,14 +92,14 @@ struct StaffComplaintPage: Encodable {
   }
 
   init(
-    _ request: Request, current: ComplaintCase, deadlines: [Deadline], text: DeadlineText, now: Date, canDecide: Bool,
+    _ context: PageContext, current: ComplaintCase, deadlines: [Deadline], text: DeadlineText, now: Date, canDecide: Bool,
     letter: (kind: LetterKind, body: String)?, errors: FormErrors
   ) {
     let complaint = current.complaint
     let record = current.record
     let id = record.id.lowercaseString
     let dates = DisplayDates()
-    layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Complaint \(record.reference)")
+    layout = Layout(context, title: "\(errors.isEmpty ? "" : "Error: ")Complaint \(record.reference)")
     caseLink = SiteRoute.staffCase.path(record.id)
     let paths = ComplaintPaths(record.id)
     self.paths = paths

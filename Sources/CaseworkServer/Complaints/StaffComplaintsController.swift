@@ -45,7 +45,8 @@ struct StaffComplaintsController {
     var letter: (kind: LetterKind, body: String)?
     if let kind = current.complaint.nextLetter { letter = (kind, try await service.letter(kind, for: id).body) }
     var page = StaffComplaintPage(
-      request, current: current, deadlines: deadlines, text: request.casework.deadlineText, now: request.casework.clock.now(),
+      PageContext(request), current: current, deadlines: deadlines, text: request.casework.deadlineText,
+      now: request.casework.clock.now(),
       canDecide: user.can(.decideComplaints), letter: letter, errors: errors)
     page.canEmail = current.record.requester.hasEmailAddress
     if errors.isEmpty, request.query[String.self, at: "done"] == "recorded" {
@@ -267,7 +268,8 @@ struct StaffRecordComplaintController {
   static let noEmail = "no-email@example.invalid"
 
   func form(_ request: Request) async throws -> Response {
-    try await Pages.render(request, "staff-complaint-new", RecordComplaintPage(request, form: Submission(channel: "phone")))
+    try await Pages.render(
+      request, "staff-complaint-new", RecordComplaintPage(PageContext(request), form: Submission(channel: "phone")))
   }
 
   func submit(_ request: Request) async throws -> Response {
@@ -314,7 +316,9 @@ struct StaffRecordComplaintController {
     } catch CaseworkError.invalid(let problems) {
       return try await Pages.render(
         request, "staff-complaint-new",
-        RecordComplaintPage(request, form: form, errors: FormErrors(problems, inputIDs: RecordComplaintPage.inputIDs)),
+        RecordComplaintPage(
+          PageContext(request), form: form, dates: RecordComplaintPage.dateFields(request),
+          errors: FormErrors(problems, inputIDs: RecordComplaintPage.inputIDs)),
         status: .unprocessableEntity)
     }
   }
@@ -337,13 +341,23 @@ struct RecordComplaintPage: Encodable {
     "receivedAt": "received_date", "receivedTime": "received_time", "channel": "channel_phone",
   ]
 
-  init(_ request: Request, form: StaffRecordComplaintController.Submission, errors: FormErrors = FormErrors()) {
-    layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Record a complaint")
+  static let dateInputs = ["received_date", "incident_date", "discovered_date"]
+
+  /// The dates as posted, to show again beside the errors.
+  static func dateFields(_ request: Request) -> [String: DateFields] {
+    Dictionary(uniqueKeysWithValues: dateInputs.map { ($0, request.dateFields($0)) })
+  }
+
+  /// Built from values only: testable without a request.
+  init(
+    _ context: PageContext, form: StaffRecordComplaintController.Submission, dates: [String: DateFields] = [:],
+    errors: FormErrors = FormErrors()
+  ) {
+    layout = Layout(context, title: "\(errors.isEmpty ? "" : "Error: ")Record a complaint")
     var shown = form
     if shown.email == StaffRecordComplaintController.noEmail { shown.email = nil }
     self.form = shown
-    dates = Dictionary(
-      uniqueKeysWithValues: ["received_date", "incident_date", "discovered_date"].map { ($0, request.dateFields($0)) })
+    self.dates = Dictionary(uniqueKeysWithValues: Self.dateInputs.map { ($0, dates[$0] ?? DateFields()) })
     phoneChecked = form.channel != "post"
     postChecked = form.channel == "post"
     self.errors = errors.byField

@@ -47,7 +47,8 @@ struct StaffLettersController {
     let saved = (try? request.query.get(String.self, at: "saved")) != nil
     return try await Pages.render(
       request, "staff-letter-edit",
-      LetterEditPage(request, template: template, notice: saved ? "Saved. Letters from now on use these words." : nil))
+      LetterEditPage(
+        PageContext(request), template: template, notice: saved ? "Saved. Letters from now on use these words." : nil))
   }
 
   struct Submission: Content {
@@ -101,7 +102,7 @@ struct StaffLettersController {
     try await Pages.render(
       request, "staff-letter-edit",
       LetterEditPage(
-        request, template: template, errors: FormErrors(errors, inputIDs: ["subject": "subject", "body": "body"]),
+        PageContext(request), template: template, errors: FormErrors(errors, inputIDs: ["subject": "subject", "body": "body"]),
         reference: reference, preview: preview),
       status: errors.isEmpty ? .ok : .unprocessableEntity)
   }
@@ -129,10 +130,10 @@ struct LetterEditPage: Encodable {
   var hasErrors: Bool
 
   init(
-    _ request: Request, template: LetterTemplate, errors: FormErrors = FormErrors(), reference: String = "",
+    _ context: PageContext, template: LetterTemplate, errors: FormErrors = FormErrors(), reference: String = "",
     preview: (subject: String, body: String)? = nil, notice: String? = nil
   ) {
-    layout = Layout(request, title: "\(errors.isEmpty ? "" : "Error: ")Letter: \(template.kind.displayName)")
+    layout = Layout(context, title: "\(errors.isEmpty ? "" : "Error: ")Letter: \(template.kind.displayName)")
     kind = template.kind.rawValue
     action = SiteRoute.letterTemplate.path(template.kind.rawValue)
     name = template.kind.displayName

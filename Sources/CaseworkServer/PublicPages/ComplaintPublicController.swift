@@ -38,7 +38,7 @@ struct ComplaintPublicController {
   }
 
   func form(_ request: Request) async throws -> Response {
-    var page = ComplaintFormPage(request)
+    var page = ComplaintFormPage(PageContext(request), preset: request.casework.cases.complaintPolicy.preset)
     page.intakeMessage = try await request.intakeStoppedMessage()
     return try await Pages.render(request, "complaint-form", page)
   }
@@ -65,7 +65,7 @@ struct ComplaintPublicController {
       return try await Pages.render(
         request, "complaint-form",
         ComplaintFormPage(
-          request, form: form,
+          PageContext(request), preset: services.cases.complaintPolicy.preset, form: form,
           errors: FormErrors(errors, inputIDs: ComplaintFormPage.inputIDs, order: ComplaintFormPage.inputOrder)),
         status: status)
     }
@@ -113,14 +113,15 @@ struct ComplaintFormPage: Encodable {
     "desiredOutcome": "desired_outcome", "receivedAt": "incident_date",
   ]
 
-  init(_ request: Request, form: Form = Form(), errors: FormErrors = FormErrors()) {
-    layout = Layout(request, title: errors.isEmpty ? "Make a complaint" : "Error: Make a complaint")
+  /// Built from values only: testable without a request.
+  init(_ context: PageContext, preset: EligibilityPreset, form: Form = Form(), errors: FormErrors = FormErrors()) {
+    layout = Layout(context, title: errors.isEmpty ? "Make a complaint" : "Error: Make a complaint")
     self.form = form
     self.errors = errors.byField
     errorList = errors.list
     hasErrors = !errors.isEmpty
     timeLimit =
-      switch request.casework.cases.complaintPolicy.preset {
+      switch preset {
       case .sourcePolicy:
         "Please make your complaint within 6 months of the problem happening, or within 6 months of finding out about it as long as that is within 12 months of the problem happening."
       case .nhsEngland:

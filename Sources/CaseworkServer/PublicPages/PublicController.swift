@@ -91,7 +91,8 @@ struct PublicController {
     let messages = try await request.casework.cases.messages(of: record.id)
     let deadlines = try await request.casework.cases.deadlines(of: record.id)
     return try await Pages.render(
-      request, "my-case", RequesterCasePage(request, record: record, messages: messages, deadlines: deadlines, token: token))
+      request, "my-case",
+      RequesterCasePage(PageContext(request), record: record, messages: messages, deadlines: deadlines, token: token))
   }
 
   struct ReplySubmission: Content {
@@ -124,7 +125,7 @@ struct PublicController {
       return try await Pages.render(
         request, "my-case",
         RequesterCasePage(
-          request, record: record, messages: messages, deadlines: deadlines, token: token, draft: body,
+          PageContext(request), record: record, messages: messages, deadlines: deadlines, token: token, draft: body,
           errors: FormErrors(errors)),
         status: .unprocessableEntity)
     }

@@ -72,11 +72,11 @@ struct RequesterCasePage: Encodable {
   var hasErrors: Bool
 
   init(
-    _ request: Request, record: Case, messages: [CaseMessage], deadlines: [Deadline], token: String, draft: String = "",
+    _ context: PageContext, record: Case, messages: [CaseMessage], deadlines: [Deadline], token: String, draft: String = "",
     errors: FormErrors = FormErrors()
   ) {
     let dates = DisplayDates()
-    layout = Layout(request, title: "\(record.reference) \(record.subject)")
+    layout = Layout(context, title: "\(record.reference) \(record.subject)")
     reference = record.reference.description
     subject = NHSNumber.mask(in: record.subject)
     statusName = record.status.displayName
