@@ -59,18 +59,9 @@ public struct SQLJobQueue: Sendable {
   public func claim(worker: String, lease: TimeInterval = 300) async throws -> Job? {
     let now = clock.now().wholeMilliseconds
     let until = now.addingTimeInterval(lease)
-    let lock = handle.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-    let row = try await handle.sql.raw(
-      """
-      UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = \(bind: worker), locked_until = \(bind: until)
-      WHERE id = (
-        SELECT id FROM jobs
-        WHERE (state = 'queued' AND run_at <= \(bind: now)) OR (state = 'running' AND locked_until < \(bind: now))
-        ORDER BY run_at LIMIT 1\(unsafeRaw: lock)
-      )
-      RETURNING id, kind, payload, attempts, max_attempts
-      """
-    ).first()
+    let row = try await LeasedClaim.jobs.next(
+      on: handle, now: now, until: until, assignments: ", locked_by = \(bind: worker)",
+      returning: "id, kind, payload, attempts, max_attempts")
     guard let row else { return nil }
     return Job(
       id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),

@@ -24,8 +24,8 @@ public struct ClaimedEmail: Sendable {
   public var attempts: Int
 }
 
-/// The outbox: entries are claimed one statement at a time (with `FOR UPDATE SKIP LOCKED` on
-/// PostgreSQL), so several processes never send the same email; a claim lapses after a lease.
+/// The outbox: entries are claimed one at a time (`LeasedClaim`, with `FOR UPDATE SKIP LOCKED`
+/// on PostgreSQL), so several processes never send the same email; a claim lapses after a lease.
 public struct SQLOutbox: Sendable {
   let handle: DatabaseHandle
 
@@ -34,19 +34,10 @@ public struct SQLOutbox: Sendable {
   }
 
   public func claim(now: Date, lease: TimeInterval = 120) async throws -> ClaimedEmail? {
-    let lock = handle.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-    let until = now.addingTimeInterval(lease)
     guard
-      let row = try await handle.sql.raw(
-        """
-        UPDATE outbox SET state = 'sending', attempts = attempts + 1, locked_until = \(bind: until)
-        WHERE id = (
-          SELECT id FROM outbox
-          WHERE (state = 'pending' AND next_attempt_at <= \(bind: now)) OR (state = 'sending' AND locked_until < \(bind: now))
-          ORDER BY next_attempt_at LIMIT 1\(unsafeRaw: lock))
-        RETURNING id, case_id, case_message_id, to_name, to_address, subject, body, automatic, attempts, created_at
-        """
-      ).first()
+      let row = try await LeasedClaim.outbox.next(
+        on: handle, now: now, until: now.addingTimeInterval(lease),
+        returning: "id, case_id, case_message_id, to_name, to_address, subject, body, automatic, attempts, created_at")
     else { return nil }
     let email = OutgoingEmail(
       id: try row.decode(column: "id", as: UUID.self), caseID: try row.decode(column: "case_id", as: UUID.self),

@@ -36,18 +36,9 @@ public struct SQLWebhookDeliveries: Sendable {
   }
 
   public func claim(now: Date, lease: TimeInterval = 120) async throws -> ClaimedWebhook? {
-    let lock = handle.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
     guard
-      let row = try await handle.sql.raw(
-        """
-        UPDATE webhook_deliveries SET state = 'sending', attempts = attempts + 1, locked_until = \(bind: now.addingTimeInterval(lease))
-        WHERE id = (
-          SELECT id FROM webhook_deliveries
-          WHERE (state = 'pending' AND next_attempt_at <= \(bind: now)) OR (state = 'sending' AND locked_until < \(bind: now))
-          ORDER BY next_attempt_at LIMIT 1\(unsafeRaw: lock))
-        RETURNING id, event, url, payload, attempts
-        """
-      ).first()
+      let row = try await LeasedClaim.webhooks.next(
+        on: handle, now: now, until: now.addingTimeInterval(lease), returning: "id, event, url, payload, attempts")
     else { return nil }
     return ClaimedWebhook(
       id: try row.decode(column: "id", as: UUID.self), event: try row.decode(column: "event", as: String.self),

@@ -66,6 +66,7 @@ struct RouteTableTests {
   func encoding() {
     #expect(SiteRoute.staffCase.path("ab/cd") == "/staff/cases/ab%2Fcd")
     #expect(SiteRoute.home.path() == "/")
+    #expect(SiteRoute.staffCase.path("Zoë ~_.-9") == "/staff/cases/Zo%C3%AB%20~_.-9")
     #expect(
       SiteRoute.login.path(query: [("next", "/staff/cases?status=all&q=a b")])
         == "/staff/login?next=%2Fstaff%2Fcases%3Fstatus%3Dall%26q%3Da%20b")

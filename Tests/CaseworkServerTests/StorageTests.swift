@@ -1,5 +1,4 @@
 import CaseworkServer
-import CaseworkStore
 import CaseworkTestSupport
 import FluentKit
 import Foundation
@@ -9,6 +8,7 @@ import Vapor
 
 // The repository itself, beneath CaseService, is what these tests check.
 @testable import CaseworkCore
+@testable import CaseworkStore
 
 @Suite("Storage on SQLite and PostgreSQL")
 struct StorageTests {
@@ -202,6 +202,23 @@ struct StorageTests {
       _ = try #require(try await queue.claim(worker: "dies", lease: 60))
       #expect(try await queue.claim(worker: "c") == nil)
       #expect(try await later.claim(worker: "c")?.id == leased)
+    }
+  }
+
+  @Test("a queue's claim reads its index in order, never every waiting row (SQLite's plan, with a backlog)")
+  func claimPlans() async throws {
+    try await withApp(.sqlite) { app in
+      for index in 0..<300 { _ = try await app.openCase(email: "p\(index)@example.com") }
+      let sql = DatabaseHandle(databases: app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger).sql
+      try await sql.raw("ANALYZE").run()
+      for claim in [LeasedClaim.outbox, .webhooks, .jobs] {
+        let waiting = try #require(claim.lookups(now: Date(), locking: false).last)
+        let plan = try await sql.raw("EXPLAIN QUERY PLAN " + waiting).all().map {
+          try $0.decode(column: "detail", as: String.self)
+        }
+        #expect(plan.contains { $0.contains("USING INDEX") && $0.contains("state=?") }, "\(claim.table): \(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") || $0.contains("MULTI-INDEX OR") }, "\(claim.table): \(plan)")
+      }
     }
   }
 

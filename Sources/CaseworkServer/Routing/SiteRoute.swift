@@ -111,28 +111,49 @@ enum SiteRoute: String, CaseIterable, Sendable {
   func path(_ values: String..., query: [(String, String)] = []) -> String { path(values: values, query: query) }
 
   func path(values: [String], query: [(String, String)] = []) -> String {
-    precondition(values.count == parameterCount, "\(rawValue) takes \(parameterCount) values, not \(values.count)")
-    var remaining = values[...]
-    var path = ""
-    for segment in rawValue.split(separator: "/") {
-      path += "/"
-      if segment.hasPrefix(":") {
-        path += Self.encoded(remaining.removeFirst())
-      } else {
-        path += segment
+    // One pass over the pattern's bytes: this runs for every link of every page and response.
+    var path: [UInt8] = []
+    path.reserveCapacity(rawValue.utf8.count + values.reduce(0) { $0 + $1.utf8.count })
+    var remaining = values.makeIterator()
+    var filled = 0
+    var inParameter = false
+    for byte in rawValue.utf8 {
+      if byte == UInt8(ascii: "/") {
+        inParameter = false
+      } else if inParameter {
+        continue
+      } else if byte == UInt8(ascii: ":"), path.last == UInt8(ascii: "/") {
+        inParameter = true
+        filled += 1
+        Self.appendEncoded(remaining.next() ?? "", to: &path)
+        continue
       }
+      path.append(byte)
     }
-    if path.isEmpty { path = "/" }
-    guard !query.isEmpty else { return path }
-    return path + "?" + query.map { Self.encoded($0.0) + "=" + Self.encoded($0.1) }.joined(separator: "&")
+    precondition(filled == values.count, "\(rawValue) takes \(filled) values, not \(values.count)")
+    if path.isEmpty { path = [UInt8(ascii: "/")] }
+    for (index, (name, value)) in query.enumerated() {
+      path.append(index == 0 ? UInt8(ascii: "?") : UInt8(ascii: "&"))
+      Self.appendEncoded(name, to: &path)
+      path.append(UInt8(ascii: "="))
+      Self.appendEncoded(value, to: &path)
+    }
+    return String(decoding: path, as: UTF8.self)
   }
 
-  /// RFC 3986's unreserved characters stay; everything else is percent-encoded.
-  private static let unreserved = CharacterSet(
-    charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-  private static func encoded(_ text: String) -> String {
-    text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+  /// RFC 3986's unreserved characters stay; every other byte of the UTF-8 is percent-encoded.
+  /// (Foundation's `addingPercentEncoding` took 3% of creating a case, for its Location header.)
+  private static func appendEncoded(_ text: String, to path: inout [UInt8]) {
+    let hex = Array("0123456789ABCDEF".utf8)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        path.append(byte)
+      default:
+        path += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+      }
+    }
   }
 
   /// The path of a case's page (or one of its forms): ids are written in lower case.
